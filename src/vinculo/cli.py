@@ -1,0 +1,211 @@
+"""The ``vinculo`` command: thin wrappers over the library layers."""
+
+from __future__ import annotations
+
+import sys
+import time as clock
+import warnings
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from vinculo import __version__
+
+# Column names tried, in order, when an option is not given.
+_GUESSES: dict[str, tuple[str, ...]] = {
+    "time": ("year", "time", "period", "t"),
+    "location": ("country_code", "location_code", "iso3", "country", "location", "exporter", "loc"),
+    "item": ("product_code", "product", "item", "field", "tech_field", "commodity", "prod"),
+    "value": ("export_value_usd", "export_value", "value_usd", "value", "exports", "val", "count"),
+}
+
+
+def _guess_columns(columns: Sequence[str], given: dict[str, str | None]) -> dict[str, str]:
+    """Fill in the columns not given from common names; refuse to guess when unsure."""
+    chosen: dict[str, str] = {}
+    taken = {v for v in given.values() if v}
+    for role in ("time", "location", "item", "value"):
+        name = given[role]
+        if name is None:
+            candidates = [c for c in _GUESSES[role] if c in columns and c not in taken]
+            if role == "item" and not candidates:
+                # product classifications name their code column after themselves: hs92_code
+                candidates = [c for c in columns if c.endswith("_code") and c not in taken]
+                if len(candidates) > 1:
+                    candidates = []
+            if not candidates:
+                raise click.UsageError(
+                    f"cannot tell which column is the {role}; pass --{role} "
+                    f"(the file has: {', '.join(columns)})"
+                )
+            name = candidates[0]
+        if name not in columns:
+            raise click.UsageError(
+                f"--{role} {name!r}: no such column (the file has: {', '.join(columns)})"
+            )
+        chosen[role] = name
+        taken.add(name)
+    return chosen
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vinculo")
+def main() -> None:
+    """Vínculo: science-diplomacy intelligence from real public data."""
+
+
+@main.command("complexity")
+@click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--time", "time_col", help="Time column (default: guessed, e.g. 'year').")
+@click.option("--location", "location_col", help="Location column (e.g. 'country_code').")
+@click.option("--item", "item_col", help="Item column (e.g. 'hs92_code').")
+@click.option("--value", "value_col", help="Value column (e.g. 'export_value_usd').")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output Parquet file (default: out/<input name>.complexity.parquet).",
+)
+@click.option("--threshold", type=float, default=1.0, show_default=True, help="RCA threshold.")
+@click.option(
+    "--method",
+    type=click.Choice(["eigenvector", "reflections"]),
+    default="eigenvector",
+    show_default=True,
+)
+@click.option(
+    "--missing",
+    type=click.Choice(["raise", "zero"]),
+    default="raise",
+    show_default=True,
+    help="Empty values: an error, or counted as 0 with a warning.",
+)
+@click.option(
+    "--duplicates",
+    type=click.Choice(["raise", "first", "sum"]),
+    default="raise",
+    show_default=True,
+    help="Repeated (time, location, item) rows: an error, keep the first, or sum them.",
+)
+@click.option(
+    "--proximity-output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the item × item proximity of every period (tidy Parquet).",
+)
+@click.option("--top", type=int, default=5, show_default=True, help="Locations shown per end.")
+def complexity_command(
+    input_file: Path,
+    time_col: str | None,
+    location_col: str | None,
+    item_col: str | None,
+    value_col: str | None,
+    output: Path | None,
+    threshold: float,
+    method: str,
+    missing: str,
+    duplicates: str,
+    proximity_output: Path | None,
+    top: int,
+) -> None:
+    """Economic complexity of an export (or any location × item × time) table.
+
+    Reads INPUT (CSV or Parquet), computes RCA, presence, diversity, ubiquity, ECI, PCI,
+    density, COI and COG for every period, writes one row per (time, location, item)
+    to a Parquet file (with the input's checksum and the parameters in its metadata),
+    and prints a summary.
+    """
+    from vinculo.evidence.tables import (
+        TableError,
+        read_header,
+        read_table,
+        write_parquet_atomic,
+    )
+    from vinculo.indicators import IndicatorWarning, InputError, complexity
+
+    given = {"time": time_col, "location": location_col, "item": item_col, "value": value_col}
+    try:
+        columns = _guess_columns(read_header(input_file), given)
+        frame, source = read_table(input_file, text_columns=(columns["location"], columns["item"]))
+    except TableError as error:
+        _fail(str(error))
+        return
+    click.echo(
+        f"Input: {source.path} ({source.rows:,} rows, sha256 {source.sha256[:12]}…); "
+        f"time={columns['time']}, location={columns['location']}, item={columns['item']}, "
+        f"value={columns['value']}"
+    )
+
+    started = clock.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", IndicatorWarning)
+        try:
+            result = complexity(
+                frame,
+                time=columns["time"],
+                location=columns["location"],
+                item=columns["item"],
+                value=columns["value"],
+                threshold=threshold,
+                method=method,  # type: ignore[arg-type]
+                missing=missing,  # type: ignore[arg-type]
+                duplicates=duplicates,  # type: ignore[arg-type]
+            )
+        except InputError as error:
+            rows = getattr(error, "rows", [])
+            where = ""
+            if rows:
+                labels = ", ".join(source.row_label(r) for r in rows[:5])
+                where = f" [{labels}{' …' if len(rows) > 5 else ''}]"
+            column = getattr(error, "column", None)
+            field = f" field {column!r}:" if column else ""
+            _fail(f"{source.path}:{where}{field} {error}")
+            return
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
+    elapsed = clock.perf_counter() - started
+
+    target = output or Path("out") / f"{input_file.name.split('.')[0]}.complexity.parquet"
+    metadata: dict[str, Any] = {
+        "vinculo_version": __version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "indicator": "complexity",
+        "source": source.as_dict(),
+        "parameters": result.parameters,
+    }
+    try:
+        write_parquet_atomic(result.frame, target, metadata)
+        if proximity_output is not None:
+            write_parquet_atomic(result.proximity_frame(), proximity_output, metadata)
+    except OSError as error:
+        _fail(f"{target}: cannot write: {error}")
+        return
+
+    locations = result.locations
+    time_name = columns["time"]
+    for period in result.times:
+        rows = locations[locations[time_name] == period].sort_values("eci", ascending=False)
+        n_items = len(result.items_in(period))
+        click.echo(
+            f"\n{time_name} {period}: {len(rows):,} locations × {n_items:,} items "
+            f"(mean diversity {rows['diversity'].mean():.1f})"
+        )
+        shown = rows.dropna(subset=["eci"])
+        head = ", ".join(f"{r.iloc[1]} {r.eci:+.3f}" for _, r in shown.head(top).iterrows())
+        tail = ", ".join(f"{r.iloc[1]} {r.eci:+.3f}" for _, r in shown.tail(top).iterrows())
+        click.echo(f"  highest ECI: {head}")
+        click.echo(f"  lowest ECI:  {tail}")
+    click.echo(
+        f"\n{len(result.times)} period(s), {len(result.frame):,} rows in {elapsed:.2f} s → {target}"
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
