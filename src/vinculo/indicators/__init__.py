@@ -5,6 +5,16 @@ Django: this layer imports nothing else of Vínculo, so analysts can use it in a
 """
 
 from vinculo.indicators._errors import IndicatorError, IndicatorWarning, InputError
+from vinculo.indicators.bibliometrics import (
+    activity_index,
+    activity_index_frame,
+    collaboration_strength,
+    collaboration_strength_frame,
+    fractional_counts,
+    international_collaboration_share,
+    international_collaboration_share_frame,
+    relative_specialization_index,
+)
 from vinculo.indicators.complexity import ComplexityVectors, eci_pci, eci_reflections
 from vinculo.indicators.pipeline import ComplexityResult, complexity
 from vinculo.indicators.rca import diversity, presence, rca, rpop, ubiquity
@@ -23,6 +33,10 @@ __all__ = [
     "IndicatorError",
     "IndicatorWarning",
     "InputError",
+    "activity_index",
+    "activity_index_frame",
+    "collaboration_strength",
+    "collaboration_strength_frame",
     "complexity",
     "complexity_outlook",
     "cooccurrence",
@@ -31,10 +45,14 @@ __all__ = [
     "diversity",
     "eci_pci",
     "eci_reflections",
+    "fractional_counts",
+    "international_collaboration_share",
+    "international_collaboration_share_frame",
     "presence",
     "proximity",
     "proximity_from_cooccurrence",
     "rca",
+    "relative_specialization_index",
     "rpop",
     "ubiquity",
 ]

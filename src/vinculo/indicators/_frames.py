@@ -30,11 +30,8 @@ def describe_rows(rows: Sequence[int] | npt.NDArray[np.integer[Any]]) -> str:
     return f"{word} {shown}{more}"
 
 
-def _input_error(message: str, *, column: str | None, rows: Sequence[int] = ()) -> InputError:
-    error = InputError(message)
-    error.column = column  # type: ignore[attr-defined]
-    error.rows = [int(r) for r in rows]  # type: ignore[attr-defined]
-    return error
+def _input_error(message: str, *, column: str | None, rows: Any = ()) -> InputError:
+    return InputError(message, column=column, rows=rows)
 
 
 def as_pandas(frame: Any, columns: Sequence[str]) -> pd.DataFrame:
@@ -50,10 +47,12 @@ def as_pandas(frame: Any, columns: Sequence[str]) -> pd.DataFrame:
             column=missing[0],
         )
     if isinstance(frame, pd.DataFrame):
-        return frame.loc[:, list(columns)]
+        selected: pd.DataFrame = frame.loc[:, list(columns)]
+        return selected
     module = type(frame).__module__.split(".")[0]
     if module == "polars":
-        return frame.select(list(columns)).to_pandas()
+        converted: pd.DataFrame = frame.select(list(columns)).to_pandas()
+        return converted
     raise TypeError(f"expected a pandas or polars DataFrame, got {type(frame).__name__}")
 
 
@@ -65,7 +64,8 @@ def _numeric_values(
         raise _input_error(f"column {column!r} is boolean, expected numbers", column=column)
     if not pd.api.types.is_numeric_dtype(series.dtype):
         coerced = pd.to_numeric(series, errors="coerce")
-        bad = np.flatnonzero(coerced.isna().to_numpy() & series.notna().to_numpy())
+        is_bool = series.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+        bad = np.flatnonzero((coerced.isna().to_numpy() & series.notna().to_numpy()) | is_bool)
         if len(bad):
             example = series.iloc[int(bad[0])]
             raise _input_error(
@@ -108,7 +108,7 @@ def _numeric_values(
     if len(negative):
         raise _input_error(
             f"column {column!r} has negative values at {describe_rows(negative)} "
-            f"(e.g. {values[negative[0]]!r}); indicators need non-negative counts or values",
+            f"(e.g. {values[negative[0]].item()!r}); indicators need non-negative counts or values",
             column=column,
             rows=negative,
         )
@@ -136,7 +136,7 @@ class YearMatrix:
     """
 
     time: Any
-    values: npt.NDArray[np.float64] | npt.NDArray[np.int64]
+    values: npt.NDArray[Any]
     locations: npt.NDArray[np.intp]
     items: npt.NDArray[np.intp]
 

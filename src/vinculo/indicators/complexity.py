@@ -17,6 +17,8 @@ FloatArray = npt.NDArray[np.float64]
 # Relative gap below which the second eigenvalue counts as equal to the first: the
 # presence matrix then falls into disconnected blocks and ECI is not unique.
 _DEGENERATE_GAP = 1e-9
+# Below this |correlation| with diversity, the sign convention cannot pick a direction.
+_AMBIGUOUS_SIGN = 1e-9
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,12 @@ def _finish(
     iterations: int,
 ) -> ComplexityVectors:
     """Normalize, fix the sign, standardize and put NaN back for the excluded rows."""
-    item_vector = item_vector / np.linalg.norm(item_vector)
-    location_vector = (sub @ item_vector) / div
-    with np.errstate(invalid="ignore"):
-        sign = np.sign(np.corrcoef(div, location_vector)[0, 1])
+    norm = np.linalg.norm(item_vector)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        item_vector = item_vector / norm
+        location_vector = (sub @ item_vector) / div
+        correlation = np.corrcoef(div, location_vector)[0, 1]
+    sign = np.sign(correlation)
     if not np.isfinite(sign) or sign == 0:
         warnings.warn(
             "ECI is undefined: the location vector is constant (all locations equally "
@@ -102,6 +106,13 @@ def _finish(
             stacklevel=3,
         )
         sign = np.nan
+    elif abs(correlation) < _AMBIGUOUS_SIGN:
+        warnings.warn(
+            f"the sign of ECI is ambiguous: ECI is uncorrelated with diversity "
+            f"(r = {correlation:.1e})",
+            IndicatorWarning,
+            stacklevel=3,
+        )
     location_vector = sign * location_vector
     item_vector = sign * item_vector
     mean = float(location_vector.mean())
@@ -111,8 +122,9 @@ def _finish(
     pci = np.full(len(item_ok), np.nan)
     full_loc = np.full(len(loc_ok), np.nan)
     full_item = np.full(len(item_ok), np.nan)
-    eci[loc_ok] = (location_vector - mean) / std
-    pci[item_ok] = (item_vector - mean) / std
+    with np.errstate(invalid="ignore", divide="ignore"):
+        eci[loc_ok] = (location_vector - mean) / std
+        pci[item_ok] = (item_vector - mean) / std
     full_loc[loc_ok] = location_vector
     full_item[item_ok] = item_vector
     return ComplexityVectors(eci, pci, full_loc, full_item, mean, std, eigenvalue, iterations)
@@ -276,11 +288,9 @@ def eci_reflections(
     current = standardize(div.copy())
     iterations = 0
     converged = False
-    eigenvalue = np.nan
     while iterations < max_iterations:
         iterations += 1
         reflected = to_locations @ (to_items @ current)
-        eigenvalue = float(reflected.std())  # current has std 1 and is mean-free
         following = standardize(reflected)
         if np.corrcoef(following, current)[0, 1] < 0:
             following = -following
@@ -296,5 +306,11 @@ def eci_reflections(
             IndicatorWarning,
             stacklevel=2,
         )
-    item_vector = to_items @ current
+    # The standardized vector is the eigenvector shifted by a constant; COI and COG need
+    # the eigenvector itself. With v standardized, M~ v = lambda v + c 1, and the
+    # eigenvector is v + c / (lambda - 1).
+    reflected = to_locations @ (to_items @ current)
+    eigenvalue = float(np.mean(reflected * current))
+    shift = float(np.mean(reflected)) / (eigenvalue - 1.0)
+    item_vector = to_items @ (current + shift)
     return _finish(sub, div, item_vector, loc_ok, item_ok, eigenvalue, iterations)

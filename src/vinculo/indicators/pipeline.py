@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -153,7 +153,7 @@ def _population_vector(
     series = frame.set_index(location_col)[value_col]
     if series.index.has_duplicates:
         raise InputError(
-            f"population has several rows for one location in {period.time!r}: "
+            f"population has several rows for one location in {period.time}: "
             f"{sorted(map(str, series.index[series.index.duplicated()].unique()))[:5]}"
         )
     wanted = panel.locations[period.locations]
@@ -161,7 +161,7 @@ def _population_vector(
     missing = wanted[values.isna().to_numpy()]
     if len(missing):
         raise InputError(
-            f"population is missing for {len(missing)} location(s) in {period.time!r}: "
+            f"population is missing for {len(missing)} location(s) in {period.time}: "
             f"{', '.join(map(str, missing[:5]))}"
         )
     return values.to_numpy(dtype=np.float64)
@@ -213,7 +213,7 @@ def _tidy(panel: Panel, periods: list[_Period], value: str) -> tuple[Any, Any, A
     item_type = pd.CategoricalDtype(panel.items, ordered=True)
 
     def categorical(codes: npt.NDArray[np.intp], dtype: pd.CategoricalDtype) -> pd.Categorical:
-        return pd.Categorical.from_codes(codes, dtype=dtype)
+        return pd.Categorical.from_codes(cast(Any, codes), dtype=dtype)
 
     def cells(get: Callable[[_Period], npt.NDArray[Any]]) -> npt.NDArray[Any]:
         return np.concatenate([np.asarray(get(p)).ravel() for p in periods])
@@ -353,24 +353,24 @@ def complexity(
     --------
     >>> import pandas as pd
     >>> exports = pd.DataFrame({
-    ...     "year": [2020] * 10,
-    ...     "country": ["A", "A", "A", "B", "C", "C", "C", "D", "D", "D"],
-    ...     "product": ["x", "y", "z", "x", "x", "y", "z", "x", "y", "z"],
-    ...     "usd": [20, 30, 40, 50, 40, 50, 10, 10, 50, 20],
+    ...     "year": [2020] * 12,
+    ...     "country": ["A"] * 3 + ["B"] * 3 + ["C"] * 3 + ["D"] * 3,
+    ...     "product": ["x", "y", "z"] * 4,
+    ...     "usd": [10, 50, 50, 10, 30, 20, 30, 40, 30, 40, 10, 20],
     ... })
     >>> result = complexity(exports, time="year", location="country", item="product",
     ...                     value="usd")
     >>> result.locations[["country", "diversity", "eci"]].round(4)
       country  diversity     eci
-    0       A          1  1.2649
-    1       B          1 -1.2649
-    2       C          2 -0.6325
-    3       D          2  0.6325
+    0       A          2  1.1717
+    1       B          1  0.6509
+    2       C          2 -0.3906
+    3       D          1 -1.4321
     >>> result.frame.loc[result.frame.country == "A", ["product", "rca", "mcp"]].round(4)
       product     rca  mcp
-    0       x  0.5926    0
-    1       y  0.8205    0
-    2       z  2.0317    1
+    0       x  0.3434    0
+    1       y  1.1888    1
+    2       z  1.2879    1
 
     References
     ----------

@@ -202,7 +202,8 @@ def diversity(presence_matrix: npt.ArrayLike) -> FloatArray:
     >>> diversity(np.array([[1, 1, 0], [0, 1, 0]]))
     array([2., 1.])
     """
-    return np.asarray(presence_matrix, dtype=np.float64).sum(axis=1)
+    result: FloatArray = np.asarray(presence_matrix, dtype=np.float64).sum(axis=1)
+    return result
 
 
 def ubiquity(presence_matrix: npt.ArrayLike) -> FloatArray:
@@ -213,4 +214,5 @@ def ubiquity(presence_matrix: npt.ArrayLike) -> FloatArray:
     >>> ubiquity(np.array([[1, 1, 0], [0, 1, 0]]))
     array([1., 2., 0.])
     """
-    return np.asarray(presence_matrix, dtype=np.float64).sum(axis=0)
+    result: FloatArray = np.asarray(presence_matrix, dtype=np.float64).sum(axis=0)
+    return result

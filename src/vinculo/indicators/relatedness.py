@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from vinculo.indicators._errors import InputError
+from vinculo.indicators._errors import IndicatorWarning, InputError
 from vinculo.indicators.complexity import ComplexityVectors
 
 __all__ = [
@@ -258,7 +259,15 @@ def complexity_outlook(
     absent = 1.0 - matrix
     item_vector = np.nan_to_num(complexity.item_vector)
     raw_coi = (omega * absent) @ item_vector
-    coi = (raw_coi - raw_coi.mean()) / raw_coi.std()
-    weighted = phi * (item_vector / phi.sum(axis=1))[:, np.newaxis]
-    cog: FloatArray = absent * (absent @ weighted) / complexity.location_std
+    spread = raw_coi.std()
+    if not spread > 0:
+        warnings.warn(
+            "COI is undefined: every location has the same complexity outlook",
+            IndicatorWarning,
+            stacklevel=2,
+        )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        coi = (raw_coi - raw_coi.mean()) / spread
+        weighted = phi * (item_vector / phi.sum(axis=1))[:, np.newaxis]
+        cog: FloatArray = absent * (absent @ weighted) / complexity.location_std
     return coi, cog
