@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time as clock
 import warnings
@@ -144,7 +145,14 @@ def complexity_command(
     )
 
     started = clock.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
+    n_periods = int(frame[columns["time"]].nunique())
+    progress = click.progressbar(
+        length=n_periods, label="Computing periods", file=sys.stderr, show_pos=True
+    )
+    with (
+        progress if n_periods > 1 and sys.stderr.isatty() else contextlib.nullcontext() as bar,
+        warnings.catch_warnings(record=True) as caught,
+    ):
         warnings.simplefilter("always", IndicatorWarning)
         try:
             result = complexity(
@@ -157,6 +165,7 @@ def complexity_command(
                 method=method,  # type: ignore[arg-type]
                 missing=missing,  # type: ignore[arg-type]
                 duplicates=duplicates,  # type: ignore[arg-type]
+                on_period=(lambda _: bar.update(1)) if bar is not None else None,
             )
         except InputError as error:
             rows = getattr(error, "rows", [])
@@ -198,6 +207,9 @@ def complexity_command(
             f"(mean diversity {rows['diversity'].mean():.1f})"
         )
         shown = rows.dropna(subset=["eci"])
+        if shown.empty:
+            click.echo("  ECI undefined in this period (see the warnings)")
+            continue
         head = ", ".join(f"{r.iloc[1]} {r.eci:+.3f}" for _, r in shown.head(top).iterrows())
         tail = ", ".join(f"{r.iloc[1]} {r.eci:+.3f}" for _, r in shown.tail(top).iterrows())
         click.echo(f"  highest ECI: {head}")

@@ -299,6 +299,7 @@ def complexity(
     missing: MissingPolicy = "raise",
     duplicates: DuplicatePolicy = "raise",
     output: OutputKind | None = None,
+    on_period: Callable[[Any], None] | None = None,
 ) -> ComplexityResult:
     r"""Compute every complexity indicator of a location × item × time panel in one call.
 
@@ -331,6 +332,8 @@ def complexity(
         Repeated keys raise, keep the first row (``ecomplexity``'s behaviour) or are summed.
     output : {"pandas", "polars"}, optional
         Kind of the result's frames; by default the kind of ``frame``.
+    on_period : callable, optional
+        Called with each period's time value once it is computed (for progress bars).
 
     Returns
     -------
@@ -419,6 +422,8 @@ def complexity(
             if issubclass(warning.category, IndicatorWarning):
                 message = f"{panel.column_names['time']}={period.time}: {message}"
             warnings.warn(message, warning.category, stacklevel=2)
+        if on_period is not None:
+            on_period(period.time)
     if not periods:
         raise InputError("the panel has no period with a non-zero value")
     tidy, locations, items = _tidy(panel, periods, value)
