@@ -186,3 +186,17 @@ def test_proximity_frame_layout():
     np.testing.assert_allclose(edges["proximity"].to_numpy().reshape(3, 3), result.proximity(2020))
     with pytest.raises(KeyError, match="no period 1999"):
         result.proximity(1999)
+
+
+def test_matrices_are_views_of_the_frame_and_proximity_reuses_a_buffer():
+    result = complexity(_panel(), **COLUMNS)
+    rca_2021 = result.matrix(2021, "rca")
+    assert rca_2021.shape == (4, 3)
+    np.testing.assert_array_equal(rca_2021.ravel(), result.frame["rca"].to_numpy()[12:])
+    assert np.shares_memory(rca_2021, result.frame["rca"].to_numpy())
+    with pytest.raises(KeyError, match="no matrix 'rpop'"):
+        result.matrix(2021, "rpop")
+    buffer = result.proximity(2020)
+    again = result.proximity(2021, out=buffer)
+    assert again is buffer
+    np.testing.assert_array_equal(again, proximity(presence(result.matrix(2021, "rca"))))

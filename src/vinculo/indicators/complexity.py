@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import scipy.linalg
+from threadpoolctl import ThreadpoolController
 
 from vinculo.indicators._errors import IndicatorWarning, InputError
 
@@ -130,6 +133,23 @@ def _finish(
     return ComplexityVectors(eci, pci, full_loc, full_item, mean, std, eigenvalue, iterations)
 
 
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def _top_two(symmetric: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The two largest eigenvalues (ascending) and their eigenvectors (as columns).
+
+    LAPACK runs on one thread here: for these small matrices, a multi-threaded BLAS only
+    adds synchronization, which costs up to 50× when another process shares the cores.
+    """
+    n = symmetric.shape[0]
+    with _blas_controller().limit(limits=1, user_api="blas"):
+        values, vectors = scipy.linalg.eigh(symmetric, subset_by_index=[n - 2, n - 1])
+    return values, vectors
+
+
 def eci_pci(presence: npt.ArrayLike) -> ComplexityVectors:
     r"""Economic and product complexity indices by the eigenvector method.
 
@@ -207,11 +227,11 @@ def eci_pci(presence: npt.ArrayLike) -> ComplexityVectors:
     inv_sqrt_ubi = 1.0 / np.sqrt(ubi)
     scaled = sub * inv_sqrt_div[:, np.newaxis] * inv_sqrt_ubi[np.newaxis, :]
     if scaled.shape[0] <= scaled.shape[1]:
-        values, vectors = np.linalg.eigh(scaled @ scaled.T)
+        values, vectors = _top_two(scaled @ scaled.T)
         location_part = vectors[:, -2] * inv_sqrt_div
         item_vector = (sub.T @ location_part) / ubi
     else:
-        values, vectors = np.linalg.eigh(scaled.T @ scaled)
+        values, vectors = _top_two(scaled.T @ scaled)
         item_vector = vectors[:, -2] * inv_sqrt_ubi
     if values[-1] - values[-2] <= _DEGENERATE_GAP * values[-1]:
         warnings.warn(

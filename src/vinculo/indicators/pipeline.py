@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -23,9 +23,11 @@ from vinculo.indicators._frames import (
 from vinculo.indicators.complexity import ComplexityVectors, eci_pci, eci_reflections
 from vinculo.indicators.rca import PresenceTest, presence, rca, rpop
 from vinculo.indicators.relatedness import (
-    complexity_outlook,
-    cooccurrence,
-    density,
+    _cooccurrence_float32,
+    _count_type,
+    _density,
+    _fill_proximity,
+    _outlook,
     proximity_from_cooccurrence,
 )
 
@@ -38,18 +40,44 @@ OutputKind = Literal["pandas", "polars"]
 
 @dataclass
 class _Period:
+    """Where a period lives in the tidy columns, and what is not a cell column."""
+
     time: Any
     locations: npt.NDArray[np.intp]
     items: npt.NDArray[np.intp]
-    values: npt.NDArray[Any]
-    rca: FloatArray
-    rpop: FloatArray | None
-    presence: FloatArray
+    start: int
     vectors: ComplexityVectors
-    density: FloatArray
     coi: FloatArray
-    cog: FloatArray
     cooccurrence: npt.NDArray[np.unsignedinteger[Any]]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.locations), len(self.items)
+
+    @property
+    def stop(self) -> int:
+        return self.start + len(self.locations) * len(self.items)
+
+
+_CELL_COLUMNS = ("value", "rca", "rpop", "mcp", "density", "cog")
+
+
+class _Workspace:
+    """Item × item buffers reused from one period to the next.
+
+    Fresh memory costs about 1.3 s per GB the first time it is touched; an HS6 proximity
+    matrix is 200 MB, so allocating it anew every period would cost more than computing it.
+    """
+
+    def __init__(self, n_items: int) -> None:
+        self._counts = np.empty(n_items * n_items, dtype=np.float32)
+        self._phi = np.empty(n_items * n_items, dtype=np.float64)
+
+    def counts(self, n: int) -> npt.NDArray[np.float32]:
+        return self._counts[: n * n].reshape(n, n)
+
+    def phi(self, n: int) -> FloatArray:
+        return self._phi[: n * n].reshape(n, n)
 
 
 @dataclass
@@ -76,6 +104,7 @@ class ComplexityResult:
     parameters: dict[str, Any]
     _periods: dict[Any, _Period] = field(repr=False)
     _panel: Panel = field(repr=False)
+    _columns: dict[str, npt.NDArray[Any]] = field(repr=False)
 
     @property
     def times(self) -> list[Any]:
@@ -96,25 +125,25 @@ class ComplexityResult:
         """Locations kept in a period, in the order of :meth:`matrix`'s rows."""
         return self._panel.locations[self._period(time).locations]
 
-    def proximity(self, time: Any) -> FloatArray:
-        """The item × item proximity matrix of a period (computed from stored counts)."""
-        return proximity_from_cooccurrence(self._period(time).cooccurrence)
+    def proximity(self, time: Any, *, out: FloatArray | None = None) -> FloatArray:
+        """The item × item proximity matrix of a period, rebuilt exactly from stored counts.
 
-    def matrix(self, time: Any, name: str) -> FloatArray:
-        """A location × item matrix of a period: ``"rca"``, ``"mcp"``, ``"density"``, ``"cog"``."""
+        Pass ``out`` (e.g. the previous period's matrix, when the item counts agree) to
+        reuse one buffer instead of allocating items² floats per call.
+        """
+        counts = self._period(time).cooccurrence
+        if out is not None and out.shape != counts.shape:
+            out = None
+        return proximity_from_cooccurrence(counts, out=out)
+
+    def matrix(self, time: Any, name: str) -> npt.NDArray[Any]:
+        """A location × item matrix of a period, as a view of the frame's column:
+        ``"value"``, ``"rca"``, ``"rpop"``, ``"mcp"``, ``"density"`` or ``"cog"``."""
         period = self._period(time)
-        matrices: dict[str, Callable[[], Any]] = {
-            "rca": lambda: period.rca,
-            "rpop": lambda: period.rpop,
-            "mcp": lambda: period.presence,
-            "density": lambda: period.density,
-            "cog": lambda: period.cog,
-            "value": lambda: period.values,
-        }
-        if name not in matrices or matrices[name]() is None:
-            raise KeyError(f"no matrix {name!r}; choose from {sorted(matrices)}")
-        result: FloatArray = matrices[name]()
-        return result
+        if name not in _CELL_COLUMNS or name not in self._columns:
+            available = [c for c in _CELL_COLUMNS if c in self._columns]
+            raise KeyError(f"no matrix {name!r}; choose from {available}")
+        return self._columns[name][period.start : period.stop].reshape(period.shape)
 
     def complexity_vectors(self, time: Any) -> ComplexityVectors:
         """The raw ECI/PCI vectors of a period (see :class:`ComplexityVectors`)."""
@@ -169,15 +198,23 @@ def _population_vector(
 
 def _compute_period(
     period: YearMatrix,
+    cells: dict[str, npt.NDArray[Any]],
+    workspace: _Workspace,
     *,
     test: PresenceTest,
     threshold: float,
     rpop_threshold: float,
     population: FloatArray | None,
     method: Method,
-) -> _Period:
+) -> tuple[ComplexityVectors, FloatArray, npt.NDArray[np.unsignedinteger[Any]]]:
+    """Every indicator of one period, written into its block of the tidy columns."""
+    cells["value"][...] = period.values
     rca_values = rca(period.values)
-    rpop_values = rpop(period.values, population) if population is not None else None
+    cells["rca"][...] = rca_values
+    rpop_values = None
+    if population is not None:
+        rpop_values = rpop(period.values, population)
+        cells["rpop"][...] = rpop_values
     mcp = presence(
         rca_values,
         threshold,
@@ -185,96 +222,107 @@ def _compute_period(
         rpop_threshold=rpop_threshold,
         test=test,
     )
+    cells["mcp"][...] = mcp
+    cells["diversity"][...] = mcp.sum(axis=1)[:, np.newaxis]
+    cells["ubiquity"][...] = mcp.sum(axis=0)[np.newaxis, :]
     vectors = eci_pci(mcp) if method == "eigenvector" else eci_reflections(mcp)
-    counts = cooccurrence(mcp)
-    phi = proximity_from_cooccurrence(counts)
-    omega = density(mcp, phi)
-    coi, cog = complexity_outlook(mcp, phi, vectors, density_matrix=omega)
-    return _Period(
-        period.time,
-        period.locations,
-        period.items,
-        period.values,
-        rca_values,
-        rpop_values,
-        mcp,
-        vectors,
-        omega,
-        coi,
-        cog,
-        counts,
-    )
+    cells["eci"][...] = vectors.eci[:, np.newaxis]
+    cells["pci"][...] = vectors.pci[np.newaxis, :]
+
+    n_items = mcp.shape[1]
+    counts = _cooccurrence_float32(mcp, out=workspace.counts(n_items))
+    phi = _fill_proximity(counts, workspace.phi(n_items))
+    sums = phi.sum(axis=1)
+    omega = _density(mcp, phi, sums)
+    cells["density"][...] = omega
+    coi, cog = _outlook(mcp, phi, sums, vectors, omega)
+    cells["coi"][...] = coi[:, np.newaxis]
+    cells["cog"][...] = cog
+    return vectors, coi, counts.astype(_count_type(mcp.shape[0]))
 
 
-def _tidy(panel: Panel, periods: list[_Period], value: str) -> tuple[Any, Any, Any]:
+def _allocate(
+    panel: Panel, shapes: list[tuple[int, int]], with_rpop: bool
+) -> dict[str, npt.NDArray[Any]]:
+    """The tidy columns, allocated once for all periods."""
+    total = sum(n_loc * n_item for n_loc, n_item in shapes)
+    dtypes: dict[str, Any] = {
+        "time": panel.times.dtype if panel.times[0] is not None else np.int8,
+        "location": np.int16 if len(panel.locations) < 2**15 else np.int32,
+        "item": np.int16 if len(panel.items) < 2**15 else np.int32,
+        "value": panel.values.dtype,
+        "rca": np.float64,
+        "mcp": np.int8,
+        "diversity": np.int32,
+        "ubiquity": np.int32,
+        "eci": np.float64,
+        "pci": np.float64,
+        "density": np.float64,
+        "coi": np.float64,
+        "cog": np.float64,
+    }
+    if with_rpop:
+        dtypes["rpop"] = np.float64
+    return {name: np.empty(total, dtype=dtype) for name, dtype in dtypes.items()}
+
+
+def _assemble_frames(
+    panel: Panel, columns: dict[str, npt.NDArray[Any]], periods: list[_Period], value: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     names = panel.column_names
-    time_values = panel.times
+    from_codes: Any = pd.Categorical.from_codes  # the stubs lack `validate`
     loc_type = pd.CategoricalDtype(panel.locations, ordered=True)
     item_type = pd.CategoricalDtype(panel.items, ordered=True)
+    has_time = panel.times[0] is not None
 
-    def categorical(codes: npt.NDArray[np.intp], dtype: pd.CategoricalDtype) -> pd.Categorical:
-        return pd.Categorical.from_codes(cast(Any, codes), dtype=dtype)
+    tidy: dict[str, Any] = {}
+    if has_time:
+        tidy[names["time"]] = columns["time"]
+    tidy[names["location"]] = from_codes(columns["location"], dtype=loc_type, validate=False)
+    tidy[names["item"]] = from_codes(columns["item"], dtype=item_type, validate=False)
+    tidy[value] = columns["value"]
+    for name in ("rca", "rpop", "mcp", "diversity", "ubiquity", "eci", "pci", "density"):
+        if name in columns:
+            tidy[name] = columns[name]
+    tidy["coi"] = columns["coi"]
+    tidy["cog"] = columns["cog"]
+    frame = pd.DataFrame(tidy, copy=False)
 
-    def cells(get: Callable[[_Period], npt.NDArray[Any]]) -> npt.NDArray[Any]:
-        return np.concatenate([np.asarray(get(p)).ravel() for p in periods])
+    def per_period(get: Callable[[_Period], Any], size: Callable[[_Period], int]) -> Any:
+        return np.concatenate([np.broadcast_to(np.asarray(get(p)), size(p)) for p in periods])
 
-    def per_location(get: Callable[[_Period], npt.NDArray[Any]]) -> npt.NDArray[Any]:
-        return np.concatenate([np.repeat(get(p), len(p.items)) for p in periods])
-
-    def per_item(get: Callable[[_Period], npt.NDArray[Any]]) -> npt.NDArray[Any]:
-        return np.concatenate([np.tile(get(p), len(p.locations)) for p in periods])
-
-    sizes = [len(p.locations) * len(p.items) for p in periods]
-    time_index = np.repeat(np.asarray([time_values.get_loc(p.time) for p in periods]), sizes)
-    columns: dict[str, Any] = {
-        names["time"]: time_values.to_numpy()[time_index],
-        names["location"]: categorical(per_location(lambda p: p.locations), loc_type),
-        names["item"]: categorical(per_item(lambda p: p.items), item_type),
-        value: cells(lambda p: p.values),
-        "rca": cells(lambda p: p.rca),
-    }
-    if periods[0].rpop is not None:
-        columns["rpop"] = cells(lambda p: p.rpop)  # type: ignore[arg-type,return-value]
-    columns.update(
+    n_loc: Callable[[_Period], int] = lambda p: len(p.locations)  # noqa: E731
+    n_item: Callable[[_Period], int] = lambda p: len(p.items)  # noqa: E731
+    locations: dict[str, Any] = {names["time"]: per_period(lambda p: p.time, n_loc)}
+    locations.update(
         {
-            "mcp": cells(lambda p: p.presence).astype(np.int8),
-            "diversity": per_location(lambda p: p.presence.sum(axis=1)).astype(np.int32),
-            "ubiquity": per_item(lambda p: p.presence.sum(axis=0)).astype(np.int32),
-            "eci": per_location(lambda p: p.vectors.eci),
-            "pci": per_item(lambda p: p.vectors.pci),
-            "density": cells(lambda p: p.density),
-            "coi": per_location(lambda p: p.coi),
-            "cog": cells(lambda p: p.cog),
+            names["location"]: from_codes(
+                per_period(lambda p: p.locations, n_loc), dtype=loc_type, validate=False
+            ),
+            "diversity": per_period(
+                lambda p: columns["diversity"][p.start : p.stop : len(p.items)], n_loc
+            ),
+            "eci": per_period(lambda p: p.vectors.eci, n_loc),
+            "coi": per_period(lambda p: p.coi, n_loc),
         }
     )
-    frame = pd.DataFrame(columns, copy=False)
-    if names["time"] == "time" and panel.times[0] is None:
-        frame = frame.drop(columns="time")
-
-    locations = pd.DataFrame(
+    items: dict[str, Any] = {names["time"]: per_period(lambda p: p.time, n_item)}
+    items.update(
         {
-            names["time"]: np.concatenate(
-                [np.repeat(np.asarray([p.time]), len(p.locations)) for p in periods]
+            names["item"]: from_codes(
+                per_period(lambda p: p.items, n_item), dtype=item_type, validate=False
             ),
-            names["location"]: categorical(
-                np.concatenate([p.locations for p in periods]), loc_type
+            "ubiquity": per_period(
+                lambda p: columns["ubiquity"][p.start : p.start + len(p.items)], n_item
             ),
-            "diversity": np.concatenate([p.presence.sum(axis=1) for p in periods]).astype(np.int32),
-            "eci": np.concatenate([p.vectors.eci for p in periods]),
-            "coi": np.concatenate([p.coi for p in periods]),
+            "pci": per_period(lambda p: p.vectors.pci, n_item),
         }
     )
-    items = pd.DataFrame(
-        {
-            names["time"]: np.concatenate(
-                [np.repeat(np.asarray([p.time]), len(p.items)) for p in periods]
-            ),
-            names["item"]: categorical(np.concatenate([p.items for p in periods]), item_type),
-            "ubiquity": np.concatenate([p.presence.sum(axis=0) for p in periods]).astype(np.int32),
-            "pci": np.concatenate([p.vectors.pci for p in periods]),
-        }
-    )
-    return frame, locations, items
+    locations_frame, items_frame = pd.DataFrame(locations), pd.DataFrame(items)
+    if not has_time:
+        locations_frame = locations_frame.drop(columns=names["time"])
+        items_frame = items_frame.drop(columns=names["time"])
+    return frame, locations_frame, items_frame
 
 
 def _to_polars(frame: pd.DataFrame) -> Any:
@@ -398,8 +446,23 @@ def complexity(
         duplicates=duplicates,
     )
     pop_columns = population_columns or (time or "", location, "population")
-    periods = []
-    for period in panel.years():
+    matrices = list(panel.years())
+    if not matrices:
+        raise InputError("the panel has no period with a non-zero value")
+    shapes = [m.values.shape for m in matrices]
+    columns = _allocate(panel, shapes, with_rpop=presence_test != "rca")
+    workspace = _Workspace(max(n_items for _, n_items in shapes))
+    periods: list[_Period] = []
+    start = 0
+    for period in matrices:
+        n_loc, n_item = period.values.shape
+        stop = start + n_loc * n_item
+        cells = {
+            name: column[start:stop].reshape(n_loc, n_item) for name, column in columns.items()
+        }
+        cells["time"][...] = period.time if period.time is not None else 0
+        cells["location"][...] = period.locations[:, np.newaxis]
+        cells["item"][...] = period.items[np.newaxis, :]
         pop = (
             _population_vector(population, panel, period, pop_columns)
             if presence_test != "rca"
@@ -407,16 +470,20 @@ def complexity(
         )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            periods.append(
-                _compute_period(
-                    period,
-                    test=presence_test,
-                    threshold=threshold,
-                    rpop_threshold=rpop_threshold,
-                    population=pop,
-                    method=method,
-                )
+            vectors, coi, counts = _compute_period(
+                period,
+                cells,
+                workspace,
+                test=presence_test,
+                threshold=threshold,
+                rpop_threshold=rpop_threshold,
+                population=pop,
+                method=method,
             )
+        periods.append(
+            _Period(period.time, period.locations, period.items, start, vectors, coi, counts)
+        )
+        start = stop
         for warning in caught:  # say which period a warning is about
             message = str(warning.message)
             if issubclass(warning.category, IndicatorWarning):
@@ -424,9 +491,8 @@ def complexity(
             warnings.warn(message, warning.category, stacklevel=2)
         if on_period is not None:
             on_period(period.time)
-    if not periods:
-        raise InputError("the panel has no period with a non-zero value")
-    tidy, locations, items = _tidy(panel, periods, value)
+    del workspace
+    tidy, locations, items = _assemble_frames(panel, columns, periods, value)
     kind = output or ("polars" if type(frame).__module__.startswith("polars") else "pandas")
     if kind == "polars":
         tidy, locations, items = _to_polars(tidy), _to_polars(locations), _to_polars(items)
@@ -446,4 +512,5 @@ def complexity(
         parameters,
         {p.time: p for p in periods},
         panel,
+        columns,
     )

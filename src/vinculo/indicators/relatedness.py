@@ -36,6 +36,39 @@ def _binary(presence: npt.ArrayLike) -> FloatArray:
     return matrix
 
 
+def _count_type(n_locations: int) -> type[np.unsignedinteger[Any]]:
+    if n_locations < 2**8:
+        return np.uint8
+    return np.uint16 if n_locations < 2**16 else np.uint32
+
+
+def _cooccurrence_float32(
+    matrix: FloatArray, out: npt.NDArray[np.float32] | None = None
+) -> npt.NDArray[np.float32]:
+    r""":math:`M^\top M` as float32 (exact: every count is below 2**24), into ``out``."""
+    if matrix.shape[0] >= _EXACT_FLOAT32_COUNT:  # pragma: no cover - no real panel is that big
+        raise InputError(f"co-occurrence of more than {_EXACT_FLOAT32_COUNT} locations")
+    small = matrix.astype(np.float32)
+    return np.matmul(small.T, small, out=out)
+
+
+def _fill_proximity(counts: npt.NDArray[Any], out: FloatArray, block: int = 256) -> FloatArray:
+    r""":math:`\phi = C / \max(k_p, k_{p'})` into ``out``, a block of rows at a time so that
+    no items² temporary is allocated (fresh memory costs more than the arithmetic)."""
+    ubiquity = np.diagonal(counts).astype(np.float64)
+    n = len(ubiquity)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for start in range(0, n, block):
+            stop = min(start + block, n)
+            larger = np.maximum(ubiquity[start:stop, np.newaxis], ubiquity[np.newaxis, :])
+            rows = out[start:stop]
+            np.divide(counts[start:stop], larger, out=rows)
+            if not larger.all():
+                rows[larger == 0] = 0.0
+    np.fill_diagonal(out, 1.0)
+    return out
+
+
 def cooccurrence(presence: npt.ArrayLike) -> npt.NDArray[np.unsignedinteger[Any]]:
     r"""Co-occurrence counts :math:`C_{pp'} = \sum_c M_{cp} M_{cp'}` as compact integers.
 
@@ -46,8 +79,8 @@ def cooccurrence(presence: npt.ArrayLike) -> npt.NDArray[np.unsignedinteger[Any]
     Returns
     -------
     ndarray, shape (n_items, n_items)
-        ``uint16`` when there are fewer than 65,536 locations, else ``uint32``. The
-        diagonal is the ubiquity of each item.
+        The smallest unsigned type that holds the number of locations (``uint8`` below
+        256 locations, ``uint16`` below 65,536). The diagonal is the ubiquity of each item.
 
     Examples
     --------
@@ -55,24 +88,25 @@ def cooccurrence(presence: npt.ArrayLike) -> npt.NDArray[np.unsignedinteger[Any]
     >>> cooccurrence(np.array([[1, 1, 0], [1, 0, 1], [1, 1, 1]]))
     array([[3, 2, 2],
            [2, 2, 1],
-           [2, 1, 2]], dtype=uint16)
+           [2, 1, 2]], dtype=uint8)
     """
     matrix = _binary(presence)
-    n_locations = matrix.shape[0]
-    if n_locations < _EXACT_FLOAT32_COUNT:
-        small = matrix.astype(np.float32)
-        counts = small.T @ small
-    else:  # pragma: no cover - more locations than any real panel has
-        counts = matrix.T @ matrix
-    dtype = np.uint16 if n_locations < 2**16 else np.uint32
-    result: npt.NDArray[np.unsignedinteger[Any]] = np.rint(counts).astype(dtype)
-    return result
+    return _cooccurrence_float32(matrix).astype(_count_type(matrix.shape[0]))
 
 
-def proximity_from_cooccurrence(counts: npt.ArrayLike) -> FloatArray:
+def proximity_from_cooccurrence(
+    counts: npt.ArrayLike, *, out: FloatArray | None = None
+) -> FloatArray:
     r"""Proximity from co-occurrence counts: :math:`\phi_{pp'} = C_{pp'} / \max(k_p, k_{p'})`.
 
     Items with ubiquity 0 have proximity 0 to every other item; the diagonal is 1.
+
+    Parameters
+    ----------
+    counts : array_like, shape (n_items, n_items)
+        From :func:`cooccurrence`.
+    out : ndarray of float64, optional
+        Where to write the result (e.g. to reuse one buffer across periods).
 
     Examples
     --------
@@ -80,14 +114,14 @@ def proximity_from_cooccurrence(counts: npt.ArrayLike) -> FloatArray:
     array([[1.        , 0.66666667],
            [0.66666667, 1.        ]])
     """
-    c = np.asarray(counts)
-    ubiquity = np.diagonal(c).astype(np.float64)
-    larger = np.maximum(ubiquity[:, np.newaxis], ubiquity[np.newaxis, :])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        phi = c / larger
-    phi[larger == 0] = 0.0
-    np.fill_diagonal(phi, 1.0)
-    return phi
+    matrix = np.asarray(counts)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise InputError(f"co-occurrence counts must be square, got shape {matrix.shape}")
+    if out is None:
+        out = np.empty(matrix.shape, dtype=np.float64)
+    elif out.shape != matrix.shape or out.dtype != np.float64:
+        raise InputError(f"out must be a float64 array of shape {matrix.shape}")
+    return _fill_proximity(matrix, out)
 
 
 def proximity(presence: npt.ArrayLike) -> FloatArray:
@@ -172,8 +206,7 @@ def density(presence: npt.ArrayLike, proximity_matrix: npt.ArrayLike) -> FloatAr
     """
     matrix = _binary(presence)
     phi = _phi(proximity_matrix, matrix.shape[1])
-    result: FloatArray = (matrix @ phi) / phi.sum(axis=0)[np.newaxis, :]
-    return result
+    return _density(matrix, phi, phi.sum(axis=0))
 
 
 def distance(presence: npt.ArrayLike, proximity_matrix: npt.ArrayLike) -> FloatArray:
@@ -251,11 +284,30 @@ def complexity_outlook(
     phi = _phi(proximity_matrix, matrix.shape[1])
     if complexity.item_vector.shape != (matrix.shape[1],):
         raise InputError("complexity was computed on a presence matrix of another shape")
+    sums = phi.sum(axis=1)
     omega = (
-        density(matrix, phi)
+        _density(matrix, phi, sums)
         if density_matrix is None
         else np.asarray(density_matrix, dtype=np.float64)
     )
+    return _outlook(matrix, phi, sums, complexity, omega)
+
+
+def _density(matrix: FloatArray, phi: FloatArray, sums: FloatArray) -> FloatArray:
+    """Density given the row sums of a symmetric proximity matrix."""
+    result: FloatArray = matrix @ phi
+    result /= sums[np.newaxis, :]
+    return result
+
+
+def _outlook(
+    matrix: FloatArray,
+    phi: FloatArray,
+    sums: FloatArray,
+    complexity: ComplexityVectors,
+    omega: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """COI and COG given the row sums of the proximity matrix and the density."""
     absent = 1.0 - matrix
     item_vector = np.nan_to_num(complexity.item_vector)
     raw_coi = (omega * absent) @ item_vector
@@ -264,10 +316,12 @@ def complexity_outlook(
         warnings.warn(
             "COI is undefined: every location has the same complexity outlook",
             IndicatorWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     with np.errstate(invalid="ignore", divide="ignore"):
         coi = (raw_coi - raw_coi.mean()) / spread
-        weighted = phi * (item_vector / phi.sum(axis=1))[:, np.newaxis]
-        cog: FloatArray = absent * (absent @ weighted) / complexity.location_std
+        # (1 - M) @ diag(w) @ phi, with the diagonal scaling on the small side
+        cog: FloatArray = (absent * (item_vector / sums)[np.newaxis, :]) @ phi
+        cog *= absent
+        cog /= complexity.location_std
     return coi, cog
