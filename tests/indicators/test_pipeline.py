@@ -136,6 +136,10 @@ def _bad(column: str, row: int, value: object) -> pd.DataFrame:
         (_panel().iloc[:0], "the panel is empty"),
         (_panel().rename(columns={"usd": "value"}), r"column\(s\) \['usd'\] not found"),
         (pd.concat([_panel(), _panel().iloc[[4, 9]]]), r"duplicate keys .* at rows 24, 25"),
+        (
+            pd.concat([_panel().iloc[:5], _panel().iloc[[4]], _panel().iloc[5:]]),
+            r"duplicate keys .* at row 5\b",
+        ),
     ],
 )
 def test_bad_input_gets_a_clear_error(frame, message):

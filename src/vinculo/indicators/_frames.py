@@ -47,8 +47,8 @@ def as_pandas(frame: Any, columns: Sequence[str]) -> pd.DataFrame:
             column=missing[0],
         )
     if isinstance(frame, pd.DataFrame):
-        selected: pd.DataFrame = frame.loc[:, list(columns)]
-        return selected
+        # a frame of the same columns without copying them (.loc would copy every column)
+        return pd.DataFrame({c: frame[c] for c in columns}, copy=False)
     module = type(frame).__module__.split(".")[0]
     if module == "polars":
         converted: pd.DataFrame = frame.select(list(columns)).to_pandas()
@@ -116,14 +116,25 @@ def _numeric_values(
 
 
 def _key_codes(series: pd.Series, column: str) -> tuple[npt.NDArray[np.intp], pd.Index]:
-    codes, uniques = pd.factorize(series, sort=True)
-    missing = np.flatnonzero(codes < 0)
-    if len(missing):
+    """Codes into the sorted distinct keys of a column (factorized unsorted, then ranked:
+    twice as fast as sorting during factorization)."""
+    codes, uniques = pd.factorize(series, sort=False)
+    if codes.min(initial=0) < 0:
+        missing = np.flatnonzero(codes < 0)
         raise _input_error(
             f"key column {column!r} is empty at {describe_rows(missing)}",
             column=column,
             rows=missing,
         )
+    try:
+        order = np.argsort(np.asarray(uniques), kind="stable")
+    except TypeError:  # keys of mixed types: let pandas order them
+        codes, uniques = pd.factorize(series, sort=True)
+    else:
+        rank = np.empty(len(order), dtype=np.intp)
+        rank[order] = np.arange(len(order))
+        codes = rank[codes]
+        uniques = uniques[order]
     return codes.astype(np.intp, copy=False), pd.Index(uniques, name=column)
 
 
@@ -170,12 +181,14 @@ class Panel:
         for t in range(len(self.times)):
             rows = order[bounds[t] : bounds[t + 1]]
             loc, item = self.location_codes[rows], self.item_codes[rows]
-            present_loc = np.unique(loc)
-            present_item = np.unique(item)
+            present_loc = np.flatnonzero(np.bincount(loc, minlength=len(self.locations)))
+            present_item = np.flatnonzero(np.bincount(item, minlength=len(self.items)))
+            loc_position = np.empty(len(self.locations), dtype=np.intp)
+            loc_position[present_loc] = np.arange(len(present_loc))
+            item_position = np.empty(len(self.items), dtype=np.intp)
+            item_position[present_item] = np.arange(len(present_item))
             dense = np.zeros((len(present_loc), len(present_item)), dtype=self.values.dtype)
-            dense[np.searchsorted(present_loc, loc), np.searchsorted(present_item, item)] = (
-                self.values[rows]
-            )
+            dense[loc_position[loc], item_position[item]] = self.values[rows]
             if drop_empty:
                 keep_loc = dense.sum(axis=1) != 0
                 keep_item = dense.sum(axis=0) != 0
@@ -233,9 +246,12 @@ def build_panel(
 
     key = (time_codes.astype(np.int64) * len(locations) + location_codes) * len(items)
     key += item_codes
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    repeat = np.flatnonzero(sorted_key[1:] == sorted_key[:-1]) + 1
+    if (key[1:] > key[:-1]).all():  # rows already in key order: no duplicates, no sort
+        repeat = np.empty(0, dtype=np.intp)
+    else:
+        order = np.argsort(key, kind="stable")
+        sorted_key = key[order]
+        repeat = np.flatnonzero(sorted_key[1:] == sorted_key[:-1]) + 1
     if len(repeat):
         duplicate_rows = np.sort(order[repeat])
         if duplicates == "raise":
