@@ -81,7 +81,7 @@ def _valid_parts(
             IndicatorWarning,
             stacklevel=3,
         )
-    sub = matrix[np.ix_(loc_ok, item_ok)]
+    sub = matrix if loc_ok.all() and item_ok.all() else matrix[np.ix_(loc_ok, item_ok)]
     return sub, div[loc_ok], ubi[item_ok], loc_ok, item_ok
 
 
@@ -217,7 +217,11 @@ def eci_pci(presence: npt.ArrayLike) -> ComplexityVectors:
     .. [2] Mealy, P., Farmer, J. D., & Teytelboym, A. (2019). Interpreting economic
        complexity. Science Advances, 5(1), eaau1705.
     """
-    matrix = _presence_matrix(presence)
+    return _eci_pci(_presence_matrix(presence))
+
+
+def _eci_pci(matrix: FloatArray) -> ComplexityVectors:
+    """:func:`eci_pci` on a presence matrix already known to be valid."""
     sub, div, ubi, loc_ok, item_ok = _valid_parts(matrix)
     if sub.shape[0] < 2 or sub.shape[1] < 2:
         raise InputError(
@@ -238,7 +242,7 @@ def eci_pci(presence: npt.ArrayLike) -> ComplexityVectors:
             "the presence matrix is disconnected (its second eigenvalue equals the first): "
             "ECI and PCI are not unique; compute them per connected block",
             IndicatorWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     return _finish(sub, div, item_vector, loc_ok, item_ok, float(values[-2]), 0)
 

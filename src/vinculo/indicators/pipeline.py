@@ -20,14 +20,13 @@ from vinculo.indicators._frames import (
     as_pandas,
     build_panel,
 )
-from vinculo.indicators.complexity import ComplexityVectors, eci_pci, eci_reflections
-from vinculo.indicators.rca import PresenceTest, presence, rca, rpop
+from vinculo.indicators.complexity import ComplexityVectors, _eci_pci, eci_reflections
+from vinculo.indicators.rca import PresenceTest, _rca, presence, rpop
 from vinculo.indicators.relatedness import (
     _cooccurrence_float32,
     _count_type,
-    _density,
+    _density_and_outlook,
     _fill_proximity,
-    _outlook,
     proximity_from_cooccurrence,
 )
 
@@ -209,7 +208,7 @@ def _compute_period(
 ) -> tuple[ComplexityVectors, FloatArray, npt.NDArray[np.unsignedinteger[Any]]]:
     """Every indicator of one period, written into its block of the tidy columns."""
     cells["value"][...] = period.values
-    rca_values = rca(period.values)
+    rca_values = _rca(period.values)  # the panel is validated already
     cells["rca"][...] = rca_values
     rpop_values = None
     if population is not None:
@@ -225,7 +224,7 @@ def _compute_period(
     cells["mcp"][...] = mcp
     cells["diversity"][...] = mcp.sum(axis=1)[:, np.newaxis]
     cells["ubiquity"][...] = mcp.sum(axis=0)[np.newaxis, :]
-    vectors = eci_pci(mcp) if method == "eigenvector" else eci_reflections(mcp)
+    vectors = _eci_pci(mcp) if method == "eigenvector" else eci_reflections(mcp)
     cells["eci"][...] = vectors.eci[:, np.newaxis]
     cells["pci"][...] = vectors.pci[np.newaxis, :]
 
@@ -233,9 +232,8 @@ def _compute_period(
     counts = _cooccurrence_float32(mcp, out=workspace.counts(n_items))
     phi = _fill_proximity(counts, workspace.phi(n_items))
     sums = phi.sum(axis=1)
-    omega = _density(mcp, phi, sums)
+    omega, coi, cog = _density_and_outlook(mcp, phi, sums, vectors)
     cells["density"][...] = omega
-    coi, cog = _outlook(mcp, phi, sums, vectors, omega)
     cells["coi"][...] = coi[:, np.newaxis]
     cells["cog"][...] = cog
     return vectors, coi, counts.astype(_count_type(mcp.shape[0]))

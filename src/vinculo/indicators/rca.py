@@ -77,12 +77,15 @@ def rca(values: npt.ArrayLike) -> FloatArray:
     .. [1] Balassa, B. (1965). Trade liberalisation and "revealed" comparative
        advantage. The Manchester School, 33(2), 99-123.
     """
-    matrix = _matrix(values)
+    return _rca(_matrix(values))
+
+
+def _rca(matrix: npt.NDArray[Any]) -> FloatArray:
+    """:func:`rca` on a matrix already known to be valid."""
     row, col, total = _sums(matrix)
     with np.errstate(divide="ignore", invalid="ignore"):
-        share_in_location = matrix / row[:, np.newaxis]
-        world_share = col[np.newaxis, :] / total
-        result: FloatArray = share_in_location / world_share
+        result: FloatArray = matrix / row[:, np.newaxis]
+        result /= col[np.newaxis, :] / total
     return result
 
 
