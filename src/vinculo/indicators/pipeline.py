@@ -208,8 +208,7 @@ def _compute_period(
 ) -> tuple[ComplexityVectors, FloatArray, npt.NDArray[np.unsignedinteger[Any]]]:
     """Every indicator of one period, written into its block of the tidy columns."""
     cells["value"][...] = period.values
-    rca_values = _rca(period.values)  # the panel is validated already
-    cells["rca"][...] = rca_values
+    rca_values = _rca(period.values, out=cells["rca"])  # the panel is validated already
     rpop_values = None
     if population is not None:
         rpop_values = rpop(period.values, population)
@@ -232,10 +231,10 @@ def _compute_period(
     counts = _cooccurrence_float32(mcp, out=workspace.counts(n_items))
     phi = _fill_proximity(counts, workspace.phi(n_items))
     sums = phi.sum(axis=1)
-    omega, coi, cog = _density_and_outlook(mcp, phi, sums, vectors)
-    cells["density"][...] = omega
+    _, coi, _ = _density_and_outlook(
+        mcp, phi, sums, vectors, density_out=cells["density"], cog_out=cells["cog"]
+    )
     cells["coi"][...] = coi[:, np.newaxis]
-    cells["cog"][...] = cog
     return vectors, coi, counts.astype(_count_type(mcp.shape[0]))
 
 

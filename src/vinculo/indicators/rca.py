@@ -80,11 +80,11 @@ def rca(values: npt.ArrayLike) -> FloatArray:
     return _rca(_matrix(values))
 
 
-def _rca(matrix: npt.NDArray[Any]) -> FloatArray:
-    """:func:`rca` on a matrix already known to be valid."""
+def _rca(matrix: npt.NDArray[Any], out: FloatArray | None = None) -> FloatArray:
+    """:func:`rca` on a matrix already known to be valid, optionally into ``out``."""
     row, col, total = _sums(matrix)
     with np.errstate(divide="ignore", invalid="ignore"):
-        result: FloatArray = matrix / row[:, np.newaxis]
+        result: FloatArray = np.divide(matrix, row[:, np.newaxis], out=out)
         result /= col[np.newaxis, :] / total
     return result
 
@@ -181,20 +181,17 @@ def presence(
     """
     if test not in ("rca", "rpop", "both"):
         raise InputError(f"unknown presence test {test!r}; use 'rca', 'rpop' or 'both'")
-    result: FloatArray | None = None
+    # NaN compares false: an undefined RCA is absence, with no copy to replace it
+    passed: npt.NDArray[np.bool_] | None = None
     if test in ("rca", "both"):
-        result = (np.nan_to_num(np.asarray(rca_values, dtype=np.float64)) >= threshold).astype(
-            np.float64
-        )
+        passed = np.asarray(rca_values, dtype=np.float64) >= threshold
     if test in ("rpop", "both"):
         if rpop_values is None:
             raise InputError(f"presence test {test!r} needs rpop_values")
-        by_pop = (
-            np.nan_to_num(np.asarray(rpop_values, dtype=np.float64)) >= rpop_threshold
-        ).astype(np.float64)
-        result = by_pop if result is None else np.maximum(result, by_pop)
-    assert result is not None
-    return result
+        by_pop = np.asarray(rpop_values, dtype=np.float64) >= rpop_threshold
+        passed = by_pop if passed is None else passed | by_pop
+    assert passed is not None
+    return passed.astype(np.float64)
 
 
 def diversity(presence_matrix: npt.ArrayLike) -> FloatArray:

@@ -230,8 +230,6 @@ def complexity_outlook(
     presence: npt.ArrayLike,
     proximity_matrix: npt.ArrayLike,
     complexity: ComplexityVectors,
-    *,
-    density_matrix: npt.ArrayLike | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     r"""Complexity outlook index (COI) of each location and gain (COG) of each cell.
 
@@ -255,8 +253,6 @@ def complexity_outlook(
     proximity_matrix : array_like, shape (n_items, n_items)
     complexity : ComplexityVectors
         From :func:`~vinculo.indicators.eci_pci` on the same presence matrix.
-    density_matrix : array_like, optional
-        :func:`density` of the same inputs, if already computed.
 
     Returns
     -------
@@ -284,11 +280,8 @@ def complexity_outlook(
     phi = _phi(proximity_matrix, matrix.shape[1])
     if complexity.item_vector.shape != (matrix.shape[1],):
         raise InputError("complexity was computed on a presence matrix of another shape")
-    sums = phi.sum(axis=1)
-    if density_matrix is None:
-        _, coi, cog = _density_and_outlook(matrix, phi, sums, complexity)
-        return coi, cog
-    return _outlook(matrix, phi, sums, complexity, np.asarray(density_matrix, dtype=np.float64))
+    _, coi, cog = _density_and_outlook(matrix, phi, phi.sum(axis=1), complexity)
+    return coi, cog
 
 
 def _density(matrix: FloatArray, phi: FloatArray, sums: FloatArray) -> FloatArray:
@@ -312,45 +305,28 @@ def _coi(omega: FloatArray, absent: FloatArray, item_vector: FloatArray) -> Floa
     return coi
 
 
-def _cog_weights(absent: FloatArray, item_vector: FloatArray, sums: FloatArray) -> FloatArray:
-    """(1 - M) diag(K_p / row sums of phi): COG is this matrix times phi."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        weights: FloatArray = absent * (item_vector / sums)[np.newaxis, :]
-    return weights
-
-
-def _finish_cog(product: FloatArray, absent: FloatArray, location_std: float) -> FloatArray:
-    product *= absent
-    with np.errstate(invalid="ignore", divide="ignore"):
-        product /= location_std
-    return product
-
-
-def _outlook(
+def _density_and_outlook(
     matrix: FloatArray,
     phi: FloatArray,
     sums: FloatArray,
     complexity: ComplexityVectors,
-    omega: FloatArray,
-) -> tuple[FloatArray, FloatArray]:
-    """COI and COG given the row sums of the proximity matrix and the density."""
-    absent = 1.0 - matrix
-    item_vector = np.nan_to_num(complexity.item_vector)
-    coi = _coi(omega, absent, item_vector)
-    product = _cog_weights(absent, item_vector, sums) @ phi
-    return coi, _finish_cog(product, absent, complexity.location_std)
-
-
-def _density_and_outlook(
-    matrix: FloatArray, phi: FloatArray, sums: FloatArray, complexity: ComplexityVectors
+    *,
+    density_out: FloatArray | None = None,
+    cog_out: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Density, COI and COG with one matrix product, ``[M; (1 - M) diag(w)] @ phi``,
     which reads the items² proximity matrix once instead of twice."""
     n_locations = matrix.shape[0]
     absent = 1.0 - matrix
     item_vector = np.nan_to_num(complexity.item_vector)
-    product = np.concatenate([matrix, _cog_weights(absent, item_vector, sums)]) @ phi
-    omega = product[:n_locations]
-    omega /= sums[np.newaxis, :]
+    stacked = np.empty((2 * n_locations, matrix.shape[1]))
+    stacked[:n_locations] = matrix
+    with np.errstate(invalid="ignore", divide="ignore"):
+        np.multiply(absent, (item_vector / sums)[np.newaxis, :], out=stacked[n_locations:])
+    product = stacked @ phi
+    omega = np.divide(product[:n_locations], sums[np.newaxis, :], out=density_out)
     coi = _coi(omega, absent, item_vector)
-    return omega, coi, _finish_cog(product[n_locations:], absent, complexity.location_std)
+    cog = np.multiply(product[n_locations:], absent, out=cog_out)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cog /= complexity.location_std
+    return omega, coi, cog
