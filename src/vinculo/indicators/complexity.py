@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -138,6 +140,14 @@ def _blas_controller() -> ThreadpoolController:
     return ThreadpoolController()
 
 
+def _blas_one_thread() -> contextlib.AbstractContextManager[Any]:
+    """A context in which BLAS and LAPACK run on one thread (process-wide)."""
+    limited: contextlib.AbstractContextManager[Any] = _blas_controller().limit(
+        limits=1, user_api="blas"
+    )
+    return limited
+
+
 def _top_two(symmetric: FloatArray) -> tuple[FloatArray, FloatArray]:
     """The two largest eigenvalues (ascending) and their eigenvectors (as columns).
 
@@ -145,7 +155,7 @@ def _top_two(symmetric: FloatArray) -> tuple[FloatArray, FloatArray]:
     adds synchronization, which costs up to 50× when another process shares the cores.
     """
     n = symmetric.shape[0]
-    with _blas_controller().limit(limits=1, user_api="blas"):
+    with _blas_one_thread():
         values, vectors = scipy.linalg.eigh(symmetric, subset_by_index=[n - 2, n - 1])
     return values, vectors
 

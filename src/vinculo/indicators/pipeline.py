@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import queue
 import warnings
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -20,7 +24,12 @@ from vinculo.indicators._frames import (
     as_pandas,
     build_panel,
 )
-from vinculo.indicators.complexity import ComplexityVectors, _eci_pci, eci_reflections
+from vinculo.indicators.complexity import (
+    ComplexityVectors,
+    _blas_one_thread,
+    _eci_pci,
+    eci_reflections,
+)
 from vinculo.indicators.rca import PresenceTest, _rca, presence, rpop
 from vinculo.indicators.relatedness import (
     _cooccurrence_float32,
@@ -59,6 +68,8 @@ class _Period:
 
 
 _CELL_COLUMNS = ("value", "rca", "rpop", "mcp", "density", "cog")
+# Periods computed side by side; each worker holds an item² workspace (300 MB at HS6).
+_MAX_WORKERS = 4
 
 
 class _Workspace:
@@ -195,18 +206,18 @@ def _population_vector(
     return values.to_numpy(dtype=np.float64)
 
 
-def _compute_period(
+def _compute_vectors(
     period: YearMatrix,
     cells: dict[str, npt.NDArray[Any]],
-    workspace: _Workspace,
     *,
     test: PresenceTest,
     threshold: float,
     rpop_threshold: float,
     population: FloatArray | None,
     method: Method,
-) -> tuple[ComplexityVectors, FloatArray, npt.NDArray[np.unsignedinteger[Any]]]:
-    """Every indicator of one period, written into its block of the tidy columns."""
+) -> ComplexityVectors:
+    """First stage of a period: RCA, presence, diversity, ubiquity, ECI and PCI, written
+    into the period's block of the tidy columns (the stage that may warn)."""
     cells["value"][...] = period.values
     rca_values = _rca(period.values, out=cells["rca"])  # the panel is validated already
     rpop_values = None
@@ -226,16 +237,36 @@ def _compute_period(
     vectors = _eci_pci(mcp) if method == "eigenvector" else eci_reflections(mcp)
     cells["eci"][...] = vectors.eci[:, np.newaxis]
     cells["pci"][...] = vectors.pci[np.newaxis, :]
+    return vectors
 
-    n_items = mcp.shape[1]
-    counts = _cooccurrence_float32(mcp, out=workspace.counts(n_items))
-    phi = _fill_proximity(counts, workspace.phi(n_items))
-    sums = phi.sum(axis=1)
-    _, coi, _ = _density_and_outlook(
-        mcp, phi, sums, vectors, density_out=cells["density"], cog_out=cells["cog"]
-    )
+
+def _compute_relatedness(
+    cells: dict[str, npt.NDArray[Any]],
+    vectors: ComplexityVectors,
+    workspaces: queue.SimpleQueue[_Workspace],
+) -> tuple[FloatArray, npt.NDArray[np.unsignedinteger[Any]]]:
+    """Second stage: proximity, density, COI and COG (the item² work). Thread-safe: each
+    call takes a workspace of its own and writes only its period's block."""
+    mcp = cells["mcp"].astype(np.float64)
+    workspace = workspaces.get()
+    try:
+        n_items = mcp.shape[1]
+        counts = _cooccurrence_float32(mcp, out=workspace.counts(n_items))
+        phi = _fill_proximity(counts, workspace.phi(n_items))
+        _, coi, _ = _density_and_outlook(
+            mcp,
+            phi,
+            phi.sum(axis=1),
+            vectors,
+            density_out=cells["density"],
+            cog_out=cells["cog"],
+            warn=False,
+        )
+        stored = counts.astype(_count_type(mcp.shape[0]))
+    finally:
+        workspaces.put(workspace)
     cells["coi"][...] = coi[:, np.newaxis]
-    return vectors, coi, counts.astype(_count_type(mcp.shape[0]))
+    return coi, stored
 
 
 def _allocate(
@@ -326,6 +357,57 @@ def _to_polars(frame: pd.DataFrame) -> Any:
     import polars as pl
 
     return pl.from_pandas(frame)
+
+
+def _warn_for_period(caught: list[warnings.WarningMessage], panel: Panel, time: Any) -> None:
+    """Re-emit warnings caught while computing a period, saying which period."""
+    for warning in caught:
+        message = str(warning.message)
+        if issubclass(warning.category, IndicatorWarning):
+            message = f"{panel.column_names['time']}={time}: {message}"
+        warnings.warn(message, warning.category, stacklevel=3)
+
+
+def _relatedness_in_parallel(
+    matrices: list[YearMatrix],
+    blocks: list[dict[str, npt.NDArray[Any]]],
+    vectors: list[ComplexityVectors],
+    panel: Panel,
+    on_period: Callable[[Any], None] | None,
+) -> list[tuple[FloatArray, npt.NDArray[np.unsignedinteger[Any]]]]:
+    """The item² stage of every period, periods side by side on the available cores.
+
+    Each worker runs BLAS on one thread (two 2-thread products at once would fight for the
+    cores), and has its own item² workspace.
+    """
+    n_workers = max(1, min(len(matrices), os.cpu_count() or 1, _MAX_WORKERS))
+    largest = max(m.values.shape[1] for m in matrices)
+    workspaces: queue.SimpleQueue[_Workspace] = queue.SimpleQueue()
+    for _ in range(n_workers):
+        workspaces.put(_Workspace(largest))
+    results: list[Any] = [None] * len(matrices)
+    with (
+        _blas_one_thread() if n_workers > 1 else contextlib.nullcontext(),
+        ThreadPoolExecutor(max_workers=n_workers) as executor,
+    ):
+        futures = {
+            executor.submit(_compute_relatedness, cells, period_vectors, workspaces): index
+            for index, (cells, period_vectors) in enumerate(zip(blocks, vectors, strict=True))
+        }
+        for future in as_completed(futures):
+            index = futures[future]
+            results[index] = future.result()
+            if on_period is not None:
+                on_period(matrices[index].time)
+    for index, (coi, _) in enumerate(results):
+        if not np.isfinite(coi).any():
+            message = "COI is undefined: every location has the same complexity outlook"
+            _warn_for_period(
+                [warnings.WarningMessage(message, IndicatorWarning, __file__, 0)],
+                panel,
+                matrices[index].time,
+            )
+    return results
 
 
 def complexity(
@@ -448,15 +530,16 @@ def complexity(
         raise InputError("the panel has no period with a non-zero value")
     shapes = [m.values.shape for m in matrices]
     columns = _allocate(panel, shapes, with_rpop=presence_test != "rca")
-    workspace = _Workspace(max(n_items for _, n_items in shapes))
-    periods: list[_Period] = []
+    blocks: list[dict[str, npt.NDArray[Any]]] = []
+    vectors: list[ComplexityVectors] = []
     start = 0
     for period in matrices:
         n_loc, n_item = period.values.shape
-        stop = start + n_loc * n_item
         cells = {
-            name: column[start:stop].reshape(n_loc, n_item) for name, column in columns.items()
+            name: column[start : start + n_loc * n_item].reshape(n_loc, n_item)
+            for name, column in columns.items()
         }
+        start += n_loc * n_item
         cells["time"][...] = period.time if period.time is not None else 0
         cells["location"][...] = period.locations[:, np.newaxis]
         cells["item"][...] = period.items[np.newaxis, :]
@@ -467,28 +550,27 @@ def complexity(
         )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            vectors, coi, counts = _compute_period(
-                period,
-                cells,
-                workspace,
-                test=presence_test,
-                threshold=threshold,
-                rpop_threshold=rpop_threshold,
-                population=pop,
-                method=method,
+            vectors.append(
+                _compute_vectors(
+                    period,
+                    cells,
+                    test=presence_test,
+                    threshold=threshold,
+                    rpop_threshold=rpop_threshold,
+                    population=pop,
+                    method=method,
+                )
             )
+        blocks.append(cells)
+        _warn_for_period(caught, panel, period.time)
+    outlooks = _relatedness_in_parallel(matrices, blocks, vectors, panel, on_period)
+    periods: list[_Period] = []
+    start = 0
+    for period, period_vectors, (coi, counts) in zip(matrices, vectors, outlooks, strict=True):
         periods.append(
-            _Period(period.time, period.locations, period.items, start, vectors, coi, counts)
+            _Period(period.time, period.locations, period.items, start, period_vectors, coi, counts)
         )
-        start = stop
-        for warning in caught:  # say which period a warning is about
-            message = str(warning.message)
-            if issubclass(warning.category, IndicatorWarning):
-                message = f"{panel.column_names['time']}={period.time}: {message}"
-            warnings.warn(message, warning.category, stacklevel=2)
-        if on_period is not None:
-            on_period(period.time)
-    del workspace
+        start += period.values.size
     tidy, locations, items = _assemble_frames(panel, columns, periods, value)
     kind = output or ("polars" if type(frame).__module__.startswith("polars") else "pandas")
     if kind == "polars":

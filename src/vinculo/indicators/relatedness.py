@@ -291,10 +291,12 @@ def _density(matrix: FloatArray, phi: FloatArray, sums: FloatArray) -> FloatArra
     return result
 
 
-def _coi(omega: FloatArray, absent: FloatArray, item_vector: FloatArray) -> FloatArray:
+def _coi(
+    omega: FloatArray, absent: FloatArray, item_vector: FloatArray, *, warn: bool = True
+) -> FloatArray:
     raw = (omega * absent) @ item_vector
     spread = raw.std()
-    if not spread > 0:
+    if warn and not spread > 0:
         warnings.warn(
             "COI is undefined: every location has the same complexity outlook",
             IndicatorWarning,
@@ -313,6 +315,7 @@ def _density_and_outlook(
     *,
     density_out: FloatArray | None = None,
     cog_out: FloatArray | None = None,
+    warn: bool = True,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Density, COI and COG with one matrix product, ``[M; (1 - M) diag(w)] @ phi``,
     which reads the items² proximity matrix once instead of twice."""
@@ -325,7 +328,7 @@ def _density_and_outlook(
         np.multiply(absent, (item_vector / sums)[np.newaxis, :], out=stacked[n_locations:])
     product = stacked @ phi
     omega = np.divide(product[:n_locations], sums[np.newaxis, :], out=density_out)
-    coi = _coi(omega, absent, item_vector)
+    coi = _coi(omega, absent, item_vector, warn=warn)
     cog = np.multiply(product[n_locations:], absent, out=cog_out)
     with np.errstate(invalid="ignore", divide="ignore"):
         cog /= complexity.location_std
