@@ -1,0 +1,322 @@
+"""The evidence store: canonical tables in one DuckDB file, every row set with provenance."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from vinculo import __version__
+
+__all__ = ["CANONICAL_TABLES", "MIGRATIONS", "EvidenceError", "EvidenceStore", "ImportResult"]
+
+
+class EvidenceError(Exception):
+    """Base error of the evidence layer; the message names the file, row and column."""
+
+
+# The canonical tables (ARCHITECTURE.md): long format, one row per fact, each row tied to
+# the dataset (source, vintage, file) it came from. Column -> DuckDB type.
+CANONICAL_TABLES: dict[str, dict[str, str]] = {
+    "exports": {
+        "year": "INTEGER",
+        "country": "VARCHAR",
+        "product": "VARCHAR",
+        "classification": "VARCHAR",
+        "value_usd": "DOUBLE",
+    },
+    "publications": {
+        "year": "INTEGER",
+        "country": "VARCHAR",
+        "field": "VARCHAR",
+        "taxonomy": "VARCHAR",
+        "count_type": "VARCHAR",
+        "count": "DOUBLE",
+    },
+    "coauthorship": {
+        "year": "INTEGER",
+        "country_a": "VARCHAR",
+        "country_b": "VARCHAR",
+        "taxonomy": "VARCHAR",
+        "field": "VARCHAR",
+        "works": "DOUBLE",
+    },
+    "patents": {
+        "year": "INTEGER",
+        "country": "VARCHAR",
+        "tech_field": "VARCHAR",
+        "taxonomy": "VARCHAR",
+        "families": "DOUBLE",
+    },
+    "country_indicators": {
+        "year": "INTEGER",
+        "country": "VARCHAR",
+        "indicator": "VARCHAR",
+        "value": "DOUBLE",
+    },
+    "institutions": {
+        "ror_id": "VARCHAR",
+        "name": "VARCHAR",
+        "country": "VARCHAR",
+        "types": "VARCHAR[]",
+        "aliases": "VARCHAR[]",
+        "latitude": "DOUBLE",
+        "longitude": "DOUBLE",
+    },
+}
+
+_NULLABLE = {("coauthorship", "field"), ("institutions", "latitude"), ("institutions", "longitude")}
+
+
+def _create_canonical_tables() -> str:
+    statements = []
+    for table, columns in CANONICAL_TABLES.items():
+        body = ",\n    ".join(
+            f"{name} {kind}" + ("" if (table, name) in _NULLABLE else " NOT NULL")
+            for name, kind in columns.items()
+        )
+        statements.append(
+            f"CREATE TABLE {table} (\n    dataset_id INTEGER NOT NULL REFERENCES datasets,\n"
+            f"    {body}\n);\n"
+            f"CREATE INDEX {table}_dataset ON {table} (dataset_id);"
+        )
+    return "\n".join(statements)
+
+
+# Ordered, named, append-only: a store records which it has applied and applies the rest.
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_datasets",
+        """
+        CREATE SEQUENCE dataset_ids START 1;
+        CREATE TABLE datasets (
+            dataset_id INTEGER PRIMARY KEY DEFAULT nextval('dataset_ids'),
+            canonical_table VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            vintage VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL,
+            file_sha256 VARCHAR NOT NULL,
+            retrieved_at TIMESTAMPTZ NOT NULL,
+            imported_at TIMESTAMPTZ NOT NULL,
+            importer_version VARCHAR NOT NULL,
+            row_count BIGINT NOT NULL,
+            UNIQUE (canonical_table, source, name, file_sha256)
+        );
+        """,
+    ),
+    ("0002_canonical_tables", _create_canonical_tables()),
+]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: the dataset it wrote (or found) and whether it is new."""
+
+    dataset_id: int
+    rows: int
+    created: bool
+    vintage: str
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class EvidenceStore:
+    """A DuckDB file holding the canonical tables and the provenance of every row set.
+
+    Open it with a path (``EvidenceStore(home / "evidence.duckdb")``); it is migrated to
+    the current schema on opening unless ``read_only``. Use it as a context manager.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as error:
+            raise EvidenceError(f"{self.path}: cannot open the evidence store: {error}") from None
+        if not read_only:
+            self.migrate()
+
+    def __enter__(self) -> EvidenceStore:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self._db.execute("BEGIN TRANSACTION")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # ------------------------------------------------------------------ schema
+    def applied_migrations(self) -> list[str]:
+        exists = self._db.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'migrations'"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return []
+        names = self._db.execute("SELECT name FROM migrations ORDER BY name").fetchall()
+        return [row[0] for row in names]
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations not applied yet, each in its own transaction, in order."""
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS migrations (name VARCHAR PRIMARY KEY, "
+            "applied_at TIMESTAMPTZ NOT NULL)"
+        )
+        done = set(self.applied_migrations())
+        applied = []
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self._transaction() as db:
+                db.execute(sql)
+                db.execute("INSERT INTO migrations VALUES (?, ?)", [name, datetime.now(UTC)])
+            applied.append(name)
+        return applied
+
+    # ------------------------------------------------------------------ writes
+    def import_rows(
+        self,
+        table: str,
+        rows: pd.DataFrame,
+        *,
+        source: str,
+        name: str,
+        vintage: str,
+        file_name: str,
+        file_sha256: str,
+        retrieved_at: datetime | None = None,
+    ) -> ImportResult:
+        """Add a row set to a canonical table, with its provenance, in one transaction.
+
+        The same file (same checksum) of the same source and name is imported once: a
+        second import changes nothing and returns the existing dataset. A changed file is a
+        new dataset (a new vintage); the old one stays queryable. If anything fails, the
+        store is left exactly as it was.
+        """
+        columns = self._check_rows(table, rows)
+        existing = self._db.execute(
+            "SELECT dataset_id, row_count, vintage FROM datasets WHERE canonical_table = ? "
+            "AND source = ? AND name = ? AND file_sha256 = ?",
+            [table, source, name, file_sha256],
+        ).fetchone()
+        if existing:
+            return ImportResult(int(existing[0]), int(existing[1]), False, str(existing[2]))
+        self._db.register("incoming_rows", rows.loc[:, columns])
+        try:
+            with self._transaction() as db:
+                dataset_id = db.execute(
+                    "INSERT INTO datasets (canonical_table, source, name, vintage, file_name, "
+                    "file_sha256, retrieved_at, imported_at, importer_version, row_count) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING dataset_id",
+                    [
+                        table,
+                        source,
+                        name,
+                        vintage,
+                        file_name,
+                        file_sha256,
+                        retrieved_at or datetime.now(UTC),
+                        datetime.now(UTC),
+                        __version__,
+                        len(rows),
+                    ],
+                ).fetchone()
+                assert dataset_id is not None
+                db.execute(
+                    f"INSERT INTO {table} (dataset_id, {', '.join(columns)}) "
+                    f"SELECT ?, {', '.join(columns)} FROM incoming_rows",
+                    [dataset_id[0]],
+                )
+        except duckdb.Error as error:
+            raise EvidenceError(f"{file_name}: cannot import into {table}: {error}") from error
+        finally:
+            self._db.unregister("incoming_rows")
+        return ImportResult(int(dataset_id[0]), len(rows), True, vintage)
+
+    def _check_rows(self, table: str, rows: pd.DataFrame) -> list[str]:
+        if table not in CANONICAL_TABLES:
+            raise EvidenceError(
+                f"unknown canonical table {table!r}; one of {sorted(CANONICAL_TABLES)}"
+            )
+        wanted = list(CANONICAL_TABLES[table])
+        missing = [c for c in wanted if c not in rows.columns]
+        if missing:
+            raise EvidenceError(f"{table}: missing column(s) {missing}; expected {wanted}")
+        return wanted
+
+    # ------------------------------------------------------------------ reads
+    def datasets(self) -> pd.DataFrame:
+        """What is loaded: one row per dataset (table, source, name, vintage, rows, when)."""
+        frame: pd.DataFrame = self._db.execute(
+            "SELECT dataset_id, canonical_table, source, name, vintage, row_count, file_name, "
+            "file_sha256, retrieved_at, imported_at, importer_version FROM datasets "
+            "ORDER BY canonical_table, source, name, dataset_id"
+        ).df()
+        return frame
+
+    def rows(
+        self, table: str, *, source: str | None = None, vintage: str | None = None
+    ) -> pd.DataFrame:
+        """The rows of a canonical table with their dataset's source and vintage.
+
+        By default the latest dataset of each (source, name); ``vintage`` picks another.
+        """
+        self._check_rows(table, pd.DataFrame(columns=list(CANONICAL_TABLES[table])))
+        conditions, parameters = [], []
+        if source is not None:
+            conditions.append("d.source = ?")
+            parameters.append(source)
+        if vintage is not None:
+            conditions.append("d.vintage = ?")
+            parameters.append(vintage)
+        else:
+            conditions.append(
+                "d.dataset_id = (SELECT max(l.dataset_id) FROM datasets l "
+                "WHERE l.canonical_table = d.canonical_table AND l.source = d.source "
+                "AND l.name = d.name)"
+            )
+        where = " AND ".join(conditions)
+        columns = ", ".join(f"t.{c}" for c in CANONICAL_TABLES[table])
+        frame: pd.DataFrame = self._db.execute(
+            f"SELECT {columns}, d.source, d.vintage FROM {table} t "
+            f"JOIN datasets d USING (dataset_id) WHERE {where}",
+            parameters,
+        ).df()
+        return frame
+
+    def execute(self, sql: str, parameters: list[Any] | None = None) -> pd.DataFrame:
+        """A read query on the store, as a frame (for analysts and tests)."""
+        frame: pd.DataFrame = self._db.execute(sql, parameters or []).df()
+        return frame
