@@ -219,5 +219,69 @@ def complexity_command(
     )
 
 
+@main.group("data")
+def data_group() -> None:
+    """The evidence store (in VINCULO_HOME): import files, see what is loaded."""
+
+
+def _open_store() -> Any:
+    from vinculo.evidence.store import EvidenceStore
+    from vinculo.settings import SettingsError, vinculo_home
+
+    try:
+        return EvidenceStore(vinculo_home() / "evidence.duckdb")
+    except SettingsError as error:
+        _fail(str(error))
+
+
+@data_group.command("presets")
+def data_presets() -> None:
+    """List the presets that map a file onto a canonical table."""
+    from vinculo.evidence.sources.generic import PRESETS
+
+    for preset in PRESETS.values():
+        click.echo(f"{preset.name:22s} -> {preset.table:18s} {preset.description}")
+
+
+@data_group.command("import")
+@click.argument("preset")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--vintage", help="Dataset version (default: file date and checksum).")
+@click.option("--source", help="Source name (default: the preset's).")
+@click.option("--name", help="Dataset name within the source (default: the file name).")
+def data_import(
+    preset: str, file: Path, vintage: str | None, source: str | None, name: str | None
+) -> None:
+    """Import one FILE (CSV or Parquet) into the evidence store through PRESET."""
+    from vinculo.evidence.sources.generic import import_file
+    from vinculo.evidence.store import EvidenceError
+
+    with _open_store() as store:
+        try:
+            result = import_file(store, preset, file, vintage=vintage, source=source, name=name)
+        except EvidenceError as error:
+            _fail(str(error))
+            return
+    if result.created:
+        click.echo(f"imported {result.rows:,} rows from {file} (vintage {result.vintage})")
+    else:
+        click.echo(f"{file} is already in the store (vintage {result.vintage}); nothing changed")
+
+
+@data_group.command("status")
+def data_status() -> None:
+    """What is loaded: table, source, dataset, vintage, rows, when."""
+    with _open_store() as store:
+        datasets = store.datasets()
+    if datasets.empty:
+        click.echo("The evidence store is empty: vinculo data import PRESET FILE")
+        return
+    for row in datasets.itertuples():
+        click.echo(
+            f"{row.canonical_table:18s} {row.source:10s} {row.name:40s} {row.vintage:22s} "
+            f"{row.row_count:>12,} rows  {row.imported_at:%Y-%m-%d %H:%M}"
+        )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from vinculo import __version__
+from vinculo.evidence.countries import locations_table
 
 __all__ = ["CANONICAL_TABLES", "MIGRATIONS", "EvidenceError", "EvidenceStore", "ImportResult"]
 
@@ -73,6 +74,15 @@ CANONICAL_TABLES: dict[str, dict[str, str]] = {
     },
 }
 
+_COUNTRY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "exports": ("country",),
+    "publications": ("country",),
+    "coauthorship": ("country_a", "country_b"),
+    "patents": ("country",),
+    "country_indicators": ("country",),
+    "institutions": ("country",),
+}
+
 _NULLABLE = {("coauthorship", "field"), ("institutions", "latitude"), ("institutions", "longitude")}
 
 
@@ -91,8 +101,25 @@ def _create_canonical_tables() -> str:
     return "\n".join(statements)
 
 
+def _load_locations(db: duckdb.DuckDBPyConnection) -> None:
+    """The location reference: every ISO 3166 code, historic codes and aggregates."""
+    db.execute(
+        "CREATE TABLE locations (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, "
+        "kind VARCHAR NOT NULL CHECK (kind IN ('country', 'historic', 'aggregate')), "
+        "iso2 VARCHAR, numeric VARCHAR)"
+    )
+    db.register("known_locations", locations_table())
+    try:
+        db.execute(
+            "INSERT INTO locations SELECT code, name, kind, iso2, numeric FROM known_locations"
+        )
+    finally:
+        db.unregister("known_locations")
+
+
 # Ordered, named, append-only: a store records which it has applied and applies the rest.
-MIGRATIONS: list[tuple[str, str]] = [
+# A migration is SQL or a function of the connection; each runs in one transaction.
+MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] = [
     (
         "0001_datasets",
         """
@@ -114,6 +141,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     ("0002_canonical_tables", _create_canonical_tables()),
+    ("0003_locations", _load_locations),
 ]
 
 
@@ -200,7 +228,10 @@ class EvidenceStore:
             if name in done:
                 continue
             with self._transaction() as db:
-                db.execute(sql)
+                if callable(sql):
+                    sql(db)
+                else:
+                    db.execute(sql)
                 db.execute("INSERT INTO migrations VALUES (?, ?)", [name, datetime.now(UTC)])
             applied.append(name)
         return applied
@@ -287,11 +318,18 @@ class EvidenceStore:
         return frame
 
     def rows(
-        self, table: str, *, source: str | None = None, vintage: str | None = None
+        self,
+        table: str,
+        *,
+        source: str | None = None,
+        vintage: str | None = None,
+        include_aggregates: bool = False,
     ) -> pd.DataFrame:
         """The rows of a canonical table with their dataset's source and vintage.
 
         By default the latest dataset of each (source, name); ``vintage`` picks another.
+        Rows about aggregates (World, EU-27, income groups...) are left out unless
+        ``include_aggregates``: they are never mixed with countries by accident.
         """
         self._check_rows(table, pd.DataFrame(columns=list(CANONICAL_TABLES[table])))
         conditions, parameters = [], []
@@ -307,6 +345,11 @@ class EvidenceStore:
                 "WHERE l.canonical_table = d.canonical_table AND l.source = d.source "
                 "AND l.name = d.name)"
             )
+        if not include_aggregates:
+            for column in _COUNTRY_COLUMNS.get(table, ()):
+                conditions.append(
+                    f"t.{column} NOT IN (SELECT code FROM locations WHERE kind = 'aggregate')"
+                )
         where = " AND ".join(conditions)
         columns = ", ".join(f"t.{c}" for c in CANONICAL_TABLES[table])
         frame: pd.DataFrame = self._db.execute(

@@ -130,6 +130,9 @@ def read_table(
                 file,
                 sep=_separator(file),
                 dtype=dict.fromkeys(text_columns, str),
+                # only an empty cell is missing: "NA" is Namibia, "n/a" is a bad value
+                keep_default_na=False,
+                na_values=[""],
                 encoding="utf-8",
                 low_memory=False,
             )

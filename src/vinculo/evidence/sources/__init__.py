@@ -1,0 +1,1 @@
+"""One module per source, each mapping its files onto the canonical tables."""
