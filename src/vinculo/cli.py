@@ -268,6 +268,38 @@ def data_import(
         click.echo(f"{file} is already in the store (vintage {result.vintage}); nothing changed")
 
 
+@data_group.command("pull")
+@click.argument("sources", nargs=-1)
+def data_pull(sources: tuple[str, ...]) -> None:
+    """Load SOURCES (all when none is named) into the store, from VINCULO_MIRROR."""
+    from vinculo.evidence.pull import pull
+    from vinculo.evidence.store import EvidenceError
+    from vinculo.settings import SettingsError, mirror_folder
+
+    try:
+        mirror = mirror_folder()
+    except SettingsError as error:
+        _fail(str(error))
+        return
+    with _open_store() as store:
+        try:
+            results = pull(
+                store,
+                sources,
+                mirror=mirror,
+                on_file=lambda name, path: click.echo(f"{name}: {path} ...", err=True),
+            )
+        except EvidenceError as error:
+            _fail(str(error))
+            return
+    for item in results:
+        verb = "imported" if item.result.created else "already loaded"
+        click.echo(
+            f"{item.source:10s} {item.path.name:50s} {verb:15s} {item.result.rows:>12,} rows "
+            f"(vintage {item.result.vintage})"
+        )
+
+
 @data_group.command("status")
 def data_status() -> None:
     """What is loaded: table, source, dataset, vintage, rows, when."""
