@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vinculo.evidence.sources import atlas, ots
+from vinculo.evidence.sources import atlas, ncses, openalex, ots, ror
 from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
 
 __all__ = ["SOURCES", "PullResult", "pull"]
@@ -18,6 +18,9 @@ Importer = Callable[[EvidenceStore, Path], ImportResult]
 SOURCES: dict[str, list[tuple[str, Importer]]] = {
     "atlas": list(atlas.STAGED),
     "ots": list(ots.STAGED),
+    "ncses": list(ncses.STAGED),
+    "openalex": list(openalex.STAGED),
+    "ror": list(ror.STAGED),
 }
 
 

@@ -124,7 +124,8 @@ def read_table(
             frame = pd.read_parquet(file)
             for column in text_columns:
                 if column in frame.columns and not pd.api.types.is_string_dtype(frame[column]):
-                    frame[column] = frame[column].astype(str)
+                    values = frame[column]  # as text, but missing stays missing (not "None")
+                    frame[column] = values.astype(object).where(values.isna(), values.astype(str))
         else:
             frame = pd.read_csv(
                 file,

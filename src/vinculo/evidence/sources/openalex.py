@@ -1,0 +1,200 @@
+"""OpenAlex: country × country internationally co-authored works per year.
+
+The staged file (``openalex_country_coauthorship_1990_2023``) was collected from the
+OpenAlex works API by V. Batagelj (repository ``bavla/OpenAlex``, 2024-08-27). It has one
+row per ordered pair ``year, iso2_a, iso2_b, works``; the importer stores it in the
+canonical ``coauthorship`` table as follows:
+
+* ``year`` 0 in the file is "all years combined" (the collector's "Complete" network): it
+  is **skipped** — any total over years is computed from the yearly rows, and the combined
+  network also holds most of the source's ±1 disagreements.
+* Off-diagonal rows (a ≠ b): works with authors from both countries. Each unordered pair
+  is stored **once**, with ``country_a < country_b`` (ISO3 codes).
+* Diagonal rows (a = b): stored as ``country_a == country_b``; the value is **the
+  country's total of internationally co-authored works** that year (the source counts
+  only works with authors from more than one country), not its domestic output.
+* The source is symmetric except for a handful of ±1 disagreements (2004 and 2019 among
+  the imported years). Both directions are folded into one row holding the **maximum**
+  of the two (the collector's rule was to copy the non-zero direction when one was 0,
+  which the maximum also does). :func:`fold_pairs` reports how many pairs it fixed; the
+  importer logs the count (logger ``vinculo.evidence.sources.openalex``, level INFO).
+  The staged file has 6 such pairs in 1990–2023.
+
+``taxonomy`` is ``"openalex"``; ``field`` is empty (all fields). ISO2 ``NA`` is Namibia.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from vinculo.evidence.countries import to_iso3
+from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
+from vinculo.evidence.tables import TableError, TableSource, read_table
+
+__all__ = ["STAGED", "VINTAGE", "FoldedPairs", "fold_pairs", "import_country_coauthorship"]
+
+logger = logging.getLogger(__name__)
+
+# The date the collector (bavla/OpenAlex, commit 2255747) queried the OpenAlex API.
+VINTAGE = "bavla-2024-08-27"
+
+_COLUMNS = ("year", "iso2_a", "iso2_b", "works")
+_SHOWN = 5
+
+
+def _where(source: TableSource, rows: np.ndarray) -> str:
+    labels = ", ".join(source.row_label(int(r)) for r in rows[:_SHOWN])
+    more = f" and {len(rows) - _SHOWN} more" if len(rows) > _SHOWN else ""
+    return f"{labels}{more}"
+
+
+def _fail(source: TableSource, rows: np.ndarray, column: str, problem: str) -> EvidenceError:
+    return EvidenceError(f"{source.path}: {_where(source, rows)}, column {column!r}: {problem}")
+
+
+@dataclass(frozen=True)
+class FoldedPairs:
+    """Ordered pairs folded into unordered ones: the rows and how many pairs disagreed."""
+
+    rows: pd.DataFrame
+    asymmetric_fixed: int
+
+
+def fold_pairs(frame: pd.DataFrame) -> FoldedPairs:
+    """Fold ordered ``year, country_a, country_b, works`` rows into unordered pairs.
+
+    Each pair is kept once with ``country_a < country_b`` and ``works`` the maximum of
+    its two directions (a missing direction counts as 0); diagonal rows are kept as they
+    are. ``asymmetric_fixed`` counts the off-diagonal pairs whose two directions
+    disagreed (or where one was missing).
+
+    >>> ordered = pd.DataFrame({"year": [2019, 2019, 2019], "country_a": ["ISR", "ARG", "ARG"],
+    ...                         "country_b": ["ARG", "ISR", "ARG"], "works": [213, 214, 900]})
+    >>> folded = fold_pairs(ordered)
+    >>> folded.rows.values.tolist(), folded.asymmetric_fixed
+    ([[2019, 'ARG', 'ARG', 900], [2019, 'ARG', 'ISR', 214]], 1)
+    """
+    a = frame["country_a"].astype(str).to_numpy()
+    b = frame["country_b"].astype(str).to_numpy()
+    in_order = a <= b
+    first, second = np.where(in_order, a, b), np.where(in_order, b, a)
+    keyed = pd.DataFrame(
+        {
+            "year": frame["year"].to_numpy(),
+            "country_a": first,
+            "country_b": second,
+            "works": frame["works"].to_numpy(),
+        }
+    )
+    grouped = keyed.groupby(["year", "country_a", "country_b"], sort=True)["works"]
+    summary = grouped.agg(["max", "min", "size"]).reset_index()
+    off_diagonal = summary["country_a"] != summary["country_b"]
+    disagree = off_diagonal & ((summary["size"] < 2) | (summary["max"] != summary["min"]))
+    rows = summary.loc[:, ["year", "country_a", "country_b", "max"]].rename(
+        columns={"max": "works"}
+    )
+    return FoldedPairs(rows.reset_index(drop=True), int(disagree.sum()))
+
+
+def _validated(frame: pd.DataFrame, source: TableSource) -> pd.DataFrame:
+    """The file's rows as ``year, country_a, country_b, works`` (ISO3), or an error naming
+    the file, the lines and the column."""
+    absent = [c for c in _COLUMNS if c not in frame.columns]
+    if absent:
+        raise EvidenceError(
+            f"{source.path}: column(s) {absent} not found; the file has {list(frame.columns)}"
+        )
+    out: dict[str, pd.Series] = {}
+    for column in ("year", "works"):
+        values = frame[column]
+        empty = np.flatnonzero(values.isna().to_numpy())
+        if len(empty):
+            raise _fail(source, empty, column, "empty")
+        numbers = pd.to_numeric(values, errors="coerce")
+        bad = np.flatnonzero(numbers.isna().to_numpy())
+        if len(bad):
+            raise _fail(source, bad, column, f"not a number ({values.iloc[int(bad[0])]!r})")
+        fractional = np.flatnonzero((numbers % 1 != 0).to_numpy())
+        if len(fractional):
+            raise _fail(source, fractional, column, "not a whole number")
+        negative = np.flatnonzero((numbers < 0).to_numpy())
+        if len(negative):
+            raise _fail(source, negative, column, "negative")
+        out[column] = numbers.astype("int64")
+    for column, canonical in (("iso2_a", "country_a"), ("iso2_b", "country_b")):
+        values = frame[column]
+        empty = np.flatnonzero(values.isna().to_numpy())
+        if len(empty):
+            raise _fail(source, empty, column, "empty")
+        codes = to_iso3(values, "iso2")
+        unknown = np.flatnonzero(codes.isna().to_numpy())
+        if len(unknown):
+            examples = sorted({str(values.iloc[int(r)]) for r in unknown[:_SHOWN]})
+            raise _fail(source, unknown, column, f"unknown iso2 country code(s) {examples}")
+        out[canonical] = codes
+    rows = pd.DataFrame(out, index=frame.index).loc[:, ["year", "country_a", "country_b", "works"]]
+    repeated = np.flatnonzero(
+        rows.duplicated(["year", "country_a", "country_b"], keep=False).to_numpy()
+    )
+    if len(repeated):
+        raise _fail(source, repeated, "iso2_a, iso2_b", "the same year and pair appear twice")
+    return rows
+
+
+def import_country_coauthorship(store: EvidenceStore, path: str | Path) -> ImportResult:
+    """Import ``country_coauthorship_works_by_year.csv.gz`` into ``coauthorship``.
+
+    Year 0 (all years combined) is skipped; each unordered pair is stored once
+    (``country_a < country_b``) with the larger of its two directions; the diagonal
+    (``country_a == country_b``) is the country's internationally co-authored works. The
+    whole file is validated first: an unknown ISO2 code, a missing or non-numeric value
+    raises :class:`EvidenceError` naming the file, the lines and the column, and the
+    store is left unchanged. A second import of the same file changes nothing.
+    """
+    try:
+        frame, source = read_table(path, text_columns=("iso2_a", "iso2_b"))
+    except TableError as error:
+        raise EvidenceError(str(error)) from None
+    if frame.empty:
+        raise EvidenceError(f"{path}: no rows")
+    ordered = _validated(frame, source)
+    ordered = ordered.loc[ordered["year"] != 0]
+    if ordered.empty:
+        raise EvidenceError(f"{path}: no rows with a year (only year 0, all years combined)")
+    folded = fold_pairs(ordered)
+    if folded.asymmetric_fixed:
+        logger.info(
+            "%s: %d pair(s) disagreed between the two directions; kept the larger value",
+            path,
+            folded.asymmetric_fixed,
+        )
+    rows = folded.rows.assign(
+        taxonomy="openalex",
+        field=pd.Series([None] * len(folded.rows), dtype=object),
+        works=folded.rows["works"].astype("float64"),
+    )
+    modified = datetime.fromisoformat(source.modified)
+    return store.import_rows(
+        "coauthorship",
+        rows,
+        source="openalex",
+        name=Path(path).name,
+        vintage=VINTAGE,
+        file_name=str(path),
+        file_sha256=source.sha256,
+        retrieved_at=modified.astimezone(UTC),
+    )
+
+
+STAGED = [
+    (
+        "openalex_country_coauthorship_1990_2023/country_coauthorship_works_by_year.csv.gz",
+        import_country_coauthorship,
+    )
+]

@@ -1,0 +1,142 @@
+"""ROR, the Research Organization Registry: institutions with their country and type.
+
+The staged file (``ror_registry_partial/ror_records.parquet``) is a flattening of the
+``ror-community/ror-records`` repository at commit ``d93fc66`` (2026-06-23): for every
+ROR id, the record of its latest release. It is **partial** (51,370 of the ~120k
+organisations: only records touched since release v1.0.1), so coverage of any country is
+incomplete.
+
+Stored in the canonical ``institutions`` table: ``ror_id`` (the full ``https://ror.org/…``
+id), ``name`` (the display name), ``country`` (ISO3, from the alpha-2 ``country_code`` of
+the first location), ``types`` (the pipe-separated ROR types as a list, lower case),
+``aliases`` (the other names: ``aliases_labels`` — aliases and other-language labels —
+then ``acronyms``, without the display name and without repeats), ``latitude`` and
+``longitude``. Every record is kept whatever its ``status``: the canonical table has no
+status column, and inactive and withdrawn records (about 5 %) are kept so that old
+affiliations still resolve.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from vinculo.evidence.countries import to_iso3
+from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
+from vinculo.evidence.tables import TableError, TableSource, read_table
+
+__all__ = ["STAGED", "VINTAGE", "import_ror_records"]
+
+# The ror-records commit the staged file was built from (d93fc66, 2026-06-23).
+VINTAGE = "ror-records-2026-06-23"
+
+_COLUMNS = ("ror_id", "name", "types", "country_code", "lat", "lng", "acronyms", "aliases_labels")
+_SHOWN = 5
+
+
+def _where(source: TableSource, rows: np.ndarray) -> str:
+    labels = ", ".join(source.row_label(int(r)) for r in rows[:_SHOWN])
+    more = f" and {len(rows) - _SHOWN} more" if len(rows) > _SHOWN else ""
+    return f"{labels}{more}"
+
+
+def _fail(source: TableSource, rows: np.ndarray, column: str, problem: str) -> EvidenceError:
+    return EvidenceError(f"{source.path}: {_where(source, rows)}, column {column!r}: {problem}")
+
+
+def _split(value: object) -> list[str]:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return []
+    return [part.strip() for part in str(value).split("|") if part.strip()]
+
+
+def _aliases(name: str, labels: object, acronyms: object) -> list[str]:
+    seen = {name}
+    out = []
+    for alias in _split(labels) + _split(acronyms):
+        if alias not in seen:
+            seen.add(alias)
+            out.append(alias)
+    return out
+
+
+def _validated(frame: pd.DataFrame, source: TableSource) -> pd.DataFrame:
+    absent = [c for c in _COLUMNS if c not in frame.columns]
+    if absent:
+        raise EvidenceError(
+            f"{source.path}: column(s) {absent} not found; the file has {list(frame.columns)}"
+        )
+    for column in ("ror_id", "name", "country_code"):
+        values = frame[column]
+        empty = np.flatnonzero((values.isna() | (values.astype(str).str.strip() == "")).to_numpy())
+        if len(empty):
+            raise _fail(source, empty, column, "empty")
+    repeated = np.flatnonzero(frame["ror_id"].duplicated(keep=False).to_numpy())
+    if len(repeated):
+        raise _fail(source, repeated, "ror_id", "the same ROR id appears twice")
+    countries = to_iso3(frame["country_code"], "iso2")
+    unknown = np.flatnonzero(countries.isna().to_numpy())
+    if len(unknown):
+        examples = sorted({str(frame["country_code"].iloc[int(r)]) for r in unknown[:_SHOWN]})
+        raise _fail(source, unknown, "country_code", f"unknown iso2 country code(s) {examples}")
+    coordinates = {}
+    for column in ("lat", "lng"):
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        bad = np.flatnonzero((numbers.isna() & frame[column].notna()).to_numpy())
+        if len(bad):
+            example = frame[column].iloc[int(bad[0])]
+            raise _fail(source, bad, column, f"not a number ({example!r})")
+        coordinates[column] = numbers.astype("float64")
+    names = frame["name"].astype(str).str.strip()
+    return pd.DataFrame(
+        {
+            "ror_id": frame["ror_id"].astype(str).str.strip(),
+            "name": names,
+            "country": countries,
+            "types": [[t.lower() for t in _split(value)] for value in frame["types"]],
+            "aliases": [
+                _aliases(name, labels, acronyms)
+                for name, labels, acronyms in zip(
+                    names, frame["aliases_labels"], frame["acronyms"], strict=True
+                )
+            ],
+            "latitude": coordinates["lat"],
+            "longitude": coordinates["lng"],
+        },
+        index=frame.index,
+    )
+
+
+def import_ror_records(store: EvidenceStore, path: str | Path) -> ImportResult:
+    """Import the staged ``ror_records.parquet`` into ``institutions``.
+
+    The whole file is validated first: an empty or repeated ROR id, an empty name or an
+    unknown country code raises :class:`EvidenceError` naming the file, the rows and the
+    column, and the store is left unchanged. A second import of the same file changes
+    nothing.
+    """
+    try:
+        # no text_columns: they would turn a Parquet null into "None"; CSV keeps "NA" as text
+        frame, source = read_table(path)
+    except TableError as error:
+        raise EvidenceError(str(error)) from None
+    if frame.empty:
+        raise EvidenceError(f"{path}: no rows")
+    rows = _validated(frame, source)
+    modified = datetime.fromisoformat(source.modified)
+    return store.import_rows(
+        "institutions",
+        rows,
+        source="ror",
+        name=Path(path).name,
+        vintage=VINTAGE,
+        file_name=str(path),
+        file_sha256=source.sha256,
+        retrieved_at=modified.astimezone(UTC),
+    )
+
+
+STAGED = [("ror_registry_partial/ror_records.parquet", import_ror_records)]
