@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from vinculo.evidence.countries import CodeScheme, to_iso3
+from vinculo.evidence.sources._checks import row_error as _fail
 from vinculo.evidence.store import CANONICAL_TABLES, EvidenceError, EvidenceStore, ImportResult
 from vinculo.evidence.tables import TableError, TableSource, read_header, read_table
 
@@ -97,16 +98,6 @@ PRESETS: dict[str, Preset] = {
 
 _INTEGER = {"year"}
 _NUMBERS = {"value_usd", "count", "works", "families", "value", "latitude", "longitude"}
-
-
-def _where(source: TableSource, rows: np.ndarray) -> str:
-    labels = ", ".join(source.row_label(int(r)) for r in rows[:_SHOWN])
-    more = f" and {len(rows) - _SHOWN} more" if len(rows) > _SHOWN else ""
-    return f"{labels}{more}"
-
-
-def _fail(source: TableSource, rows: np.ndarray, column: str, problem: str) -> EvidenceError:
-    return EvidenceError(f"{source.path}: {_where(source, rows)}, column {column!r}: {problem}")
 
 
 def _map_rows(preset: Preset, frame: pd.DataFrame, source: TableSource) -> pd.DataFrame:

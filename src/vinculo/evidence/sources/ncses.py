@@ -20,14 +20,14 @@ logged at INFO level on this module's logger.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from vinculo.evidence.countries import to_iso3
+from vinculo.evidence.sources._checks import row_error as _fail
 from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
 from vinculo.evidence.tables import TableError, TableSource, read_header, read_table
 
@@ -73,15 +73,6 @@ _SHOWN = 5
 
 
 # ---------------------------------------------------------------------- helpers
-def _where(source: TableSource, rows: Iterable[Any]) -> str:
-    numbers = [int(r) for r in rows]
-    labels = ", ".join(source.row_label(r) for r in numbers[:_SHOWN])
-    more = f" and {len(numbers) - _SHOWN} more" if len(numbers) > _SHOWN else ""
-    return f"{labels}{more}"
-
-
-def _fail(source: TableSource, rows: Iterable[Any], column: str, problem: str) -> EvidenceError:
-    return EvidenceError(f"{source.path}: {_where(source, rows)}, column {column!r}: {problem}")
 
 
 def _read(

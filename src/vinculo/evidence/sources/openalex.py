@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from vinculo.evidence.countries import to_iso3
+from vinculo.evidence.sources._checks import row_error as _fail
 from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
 from vinculo.evidence.tables import TableError, TableSource, read_table
 
@@ -46,16 +47,6 @@ VINTAGE = "bavla-2024-08-27"
 
 _COLUMNS = ("year", "iso2_a", "iso2_b", "works")
 _SHOWN = 5
-
-
-def _where(source: TableSource, rows: np.ndarray) -> str:
-    labels = ", ".join(source.row_label(int(r)) for r in rows[:_SHOWN])
-    more = f" and {len(rows) - _SHOWN} more" if len(rows) > _SHOWN else ""
-    return f"{labels}{more}"
-
-
-def _fail(source: TableSource, rows: np.ndarray, column: str, problem: str) -> EvidenceError:
-    return EvidenceError(f"{source.path}: {_where(source, rows)}, column {column!r}: {problem}")
 
 
 @dataclass(frozen=True)

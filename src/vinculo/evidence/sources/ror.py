@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from vinculo.evidence.countries import to_iso3
+from vinculo.evidence.sources._checks import row_error as _fail
 from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
 from vinculo.evidence.tables import TableError, TableSource, read_table
 
@@ -35,16 +36,6 @@ VINTAGE = "ror-records-2026-06-23"
 
 _COLUMNS = ("ror_id", "name", "types", "country_code", "lat", "lng", "acronyms", "aliases_labels")
 _SHOWN = 5
-
-
-def _where(source: TableSource, rows: np.ndarray) -> str:
-    labels = ", ".join(source.row_label(int(r)) for r in rows[:_SHOWN])
-    more = f" and {len(rows) - _SHOWN} more" if len(rows) > _SHOWN else ""
-    return f"{labels}{more}"
-
-
-def _fail(source: TableSource, rows: np.ndarray, column: str, problem: str) -> EvidenceError:
-    return EvidenceError(f"{source.path}: {_where(source, rows)}, column {column!r}: {problem}")
 
 
 def _split(value: object) -> list[str]:
