@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from vinculo.evidence.countries import CodeScheme, to_iso3
-from vinculo.evidence.sources._checks import row_error as _fail
+from vinculo.evidence.countries import CodeScheme
+from vinculo.evidence.sources._checks import country_codes, numbers, present
 from vinculo.evidence.store import CANONICAL_TABLES, EvidenceError, EvidenceStore, ImportResult
 from vinculo.evidence.tables import TableError, TableSource, read_header, read_table
 
@@ -96,6 +95,7 @@ PRESETS: dict[str, Preset] = {
     )
 }
 
+_OPTIONAL = {"latitude", "longitude", "field"}
 _INTEGER = {"year"}
 _NUMBERS = {"value_usd", "count", "works", "families", "value", "latitude", "longitude"}
 
@@ -105,41 +105,20 @@ def _map_rows(preset: Preset, frame: pd.DataFrame, source: TableSource) -> pd.Da
     out: dict[str, Any] = {}
     for canonical, column in preset.columns.items():
         values = frame[column]
-        missing = np.flatnonzero(values.isna().to_numpy())
-        if len(missing) and canonical not in ("latitude", "longitude", "field"):
-            raise _fail(source, missing, column, "empty")
-        if canonical in _INTEGER or canonical in _NUMBERS:
-            numbers = pd.to_numeric(values, errors="coerce")
-            bad = np.flatnonzero(numbers.isna().to_numpy() & values.notna().to_numpy())
-            if len(bad):
-                example = values.iloc[int(bad[0])]
-                raise _fail(source, bad, column, f"not a number ({example!r})")
-            if canonical in _INTEGER:
-                fractional = np.flatnonzero((numbers % 1 != 0).to_numpy())
-                if len(fractional):
-                    raise _fail(source, fractional, column, "not a whole number")
-                numbers = numbers.astype("int64")
-            elif canonical.startswith(("value", "count", "works", "families")):
-                negative = np.flatnonzero((numbers < 0).to_numpy())
-                if len(negative):
-                    raise _fail(source, negative, column, "negative")
-            out[canonical] = numbers * preset.scale.get(canonical, 1)
+        if canonical not in _OPTIONAL:
+            present(values, source, column)
+        if canonical in _INTEGER:
+            out[canonical] = numbers(values, source, column, whole=True).astype("int64")
+        elif canonical in _NUMBERS:
+            signed = canonical in ("latitude", "longitude")
+            value = numbers(values, source, column, negative=signed)
+            out[canonical] = value * preset.scale.get(canonical, 1)
         elif canonical in preset.countries:
-            codes = to_iso3(values, preset.countries[canonical])
-            unknown = np.flatnonzero(codes.isna().to_numpy())
-            if len(unknown):
-                examples = sorted({str(values.iloc[int(r)]) for r in unknown[:_SHOWN]})
-                raise _fail(
-                    source,
-                    unknown,
-                    column,
-                    f"unknown {preset.countries[canonical]} country code(s) {examples}",
-                )
-            out[canonical] = codes
+            out[canonical] = country_codes(values, source, column, preset.countries[canonical])
         else:
             out[canonical] = values.astype(str)
-    for canonical, value in preset.constants.items():
-        out[canonical] = value
+    for canonical, constant in preset.constants.items():
+        out[canonical] = constant
     return pd.DataFrame(out, index=frame.index)
 
 

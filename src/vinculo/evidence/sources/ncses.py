@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from vinculo.evidence.countries import to_iso3
+from vinculo.evidence.sources._checks import numbers, present
 from vinculo.evidence.sources._checks import row_error as _fail
 from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
 from vinculo.evidence.tables import TableError, TableSource, read_header, read_table
@@ -93,31 +94,14 @@ def _read(
 
 
 def _present(frame: pd.DataFrame, column: str, source: TableSource) -> pd.Series:
-    values = frame[column]
-    missing = values.index[values.isna().to_numpy()]
-    if len(missing):
-        raise _fail(source, missing, column, "empty")
-    return values
+    return present(frame[column], source, column)
 
 
 def _numbers(
     frame: pd.DataFrame, column: str, source: TableSource, *, whole: bool = False
 ) -> pd.Series:
     """A numeric column (missing cells stay NA): not text, not negative, whole if asked."""
-    values = frame[column]
-    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
-    bad = values.index[numbers.isna().to_numpy() & values.notna().to_numpy()]
-    if len(bad):
-        raise _fail(source, bad, column, f"not a number ({values.loc[bad[0]]!r})")
-    if whole:
-        fractional = values.index[(numbers.notna() & (numbers % 1 != 0)).to_numpy()]
-        if len(fractional):
-            raise _fail(source, fractional, column, "not a whole number")
-    else:
-        negative = values.index[(numbers < 0).to_numpy()]
-        if len(negative):
-            raise _fail(source, negative, column, "negative")
-    return numbers
+    return numbers(frame[column], source, column, whole=whole)
 
 
 def _years(frame: pd.DataFrame, column: str, source: TableSource) -> pd.Series:

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vinculo.evidence.countries import to_iso3
+from vinculo.evidence.sources._checks import country_codes, numbers, present
 from vinculo.evidence.sources._checks import row_error as _fail
 from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
 from vinculo.evidence.tables import TableError, TableSource, read_table
@@ -103,31 +103,11 @@ def _validated(frame: pd.DataFrame, source: TableSource) -> pd.DataFrame:
         )
     out: dict[str, pd.Series] = {}
     for column in ("year", "works"):
-        values = frame[column]
-        empty = np.flatnonzero(values.isna().to_numpy())
-        if len(empty):
-            raise _fail(source, empty, column, "empty")
-        numbers = pd.to_numeric(values, errors="coerce")
-        bad = np.flatnonzero(numbers.isna().to_numpy())
-        if len(bad):
-            raise _fail(source, bad, column, f"not a number ({values.iloc[int(bad[0])]!r})")
-        fractional = np.flatnonzero((numbers % 1 != 0).to_numpy())
-        if len(fractional):
-            raise _fail(source, fractional, column, "not a whole number")
-        negative = np.flatnonzero((numbers < 0).to_numpy())
-        if len(negative):
-            raise _fail(source, negative, column, "negative")
-        out[column] = numbers.astype("int64")
+        values = present(frame[column], source, column)
+        out[column] = numbers(values, source, column, whole=True).astype("int64")
     for column, canonical in (("iso2_a", "country_a"), ("iso2_b", "country_b")):
-        values = frame[column]
-        empty = np.flatnonzero(values.isna().to_numpy())
-        if len(empty):
-            raise _fail(source, empty, column, "empty")
-        codes = to_iso3(values, "iso2")
-        unknown = np.flatnonzero(codes.isna().to_numpy())
-        if len(unknown):
-            examples = sorted({str(values.iloc[int(r)]) for r in unknown[:_SHOWN]})
-            raise _fail(source, unknown, column, f"unknown iso2 country code(s) {examples}")
+        values = present(frame[column], source, column)
+        codes = country_codes(values, source, column, "iso2")
         out[canonical] = codes
     rows = pd.DataFrame(out, index=frame.index).loc[:, ["year", "country_a", "country_b", "works"]]
     repeated = np.flatnonzero(

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vinculo.evidence.countries import to_iso3
+from vinculo.evidence.sources._checks import country_codes, numbers
 from vinculo.evidence.sources._checks import row_error as _fail
 from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
 from vinculo.evidence.tables import TableError, TableSource, read_table
@@ -68,19 +68,10 @@ def _validated(frame: pd.DataFrame, source: TableSource) -> pd.DataFrame:
     repeated = np.flatnonzero(frame["ror_id"].duplicated(keep=False).to_numpy())
     if len(repeated):
         raise _fail(source, repeated, "ror_id", "the same ROR id appears twice")
-    countries = to_iso3(frame["country_code"], "iso2")
-    unknown = np.flatnonzero(countries.isna().to_numpy())
-    if len(unknown):
-        examples = sorted({str(frame["country_code"].iloc[int(r)]) for r in unknown[:_SHOWN]})
-        raise _fail(source, unknown, "country_code", f"unknown iso2 country code(s) {examples}")
-    coordinates = {}
-    for column in ("lat", "lng"):
-        numbers = pd.to_numeric(frame[column], errors="coerce")
-        bad = np.flatnonzero((numbers.isna() & frame[column].notna()).to_numpy())
-        if len(bad):
-            example = frame[column].iloc[int(bad[0])]
-            raise _fail(source, bad, column, f"not a number ({example!r})")
-        coordinates[column] = numbers.astype("float64")
+    countries = country_codes(frame["country_code"], source, "country_code", "iso2")
+    coordinates = {
+        column: numbers(frame[column], source, column, negative=True) for column in ("lat", "lng")
+    }
     names = frame["name"].astype(str).str.strip()
     return pd.DataFrame(
         {
