@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import random
 import re
 from pathlib import Path
 
@@ -69,6 +71,10 @@ BAD = [
     ("truncated.parquet", None, "cannot be read as parquet"),
     ("ragged.csv", GOOD + "2020,MEX,0102,hs92,1,extra\n", "cannot be read as csv"),
     ("data.xlsx", b"PK\x03\x04", "unknown file type"),
+    # a large file that is not what it claims: 20 MB of noise after a valid header
+    ("large.csv", GOOD.splitlines()[0].encode() + b"\n" + random.Random(0).randbytes(20 << 20),
+     "cannot be read as csv: .*malformed"),
+    ("gzipped.csv", gzip.compress(GOOD.encode()), "not UTF-8 text"),
 ]  # fmt: skip
 
 
