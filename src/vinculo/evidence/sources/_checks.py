@@ -1,14 +1,17 @@
-"""Errors that name the file, the rows (file lines for CSV) and the column."""
+"""Shared by the source modules: checks whose errors name the file, rows and column, and
+the write of a checked file's rows with their provenance."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from vinculo.evidence.countries import CodeScheme, to_iso3
-from vinculo.evidence.store import EvidenceError
+from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
 from vinculo.evidence.tables import TableSource
 
 _SHOWN = 5
@@ -71,3 +74,29 @@ def country_codes(
         examples = sorted({str(values.loc[r]) for r in unknown[:_SHOWN]})
         raise row_error(source, unknown, column, f"unknown {scheme} country code(s) {examples}")
     return codes
+
+
+def store_rows(
+    store: EvidenceStore,
+    table: str,
+    rows: pd.DataFrame,
+    file: TableSource,
+    *,
+    source: str,
+    vintage: str | None = None,
+    name: str | None = None,
+) -> ImportResult:
+    """Write a checked file's canonical rows with its provenance (checksum, file name,
+    modification time as retrieval time). ``vintage`` defaults to the file's date and
+    checksum; ``name`` to the file name."""
+    modified = datetime.fromisoformat(file.modified)
+    return store.import_rows(
+        table,
+        rows.reset_index(drop=True),
+        source=source,
+        name=name or Path(file.path).name,
+        vintage=vintage or f"{modified:%Y-%m-%d}-{file.sha256[:8]}",
+        file_name=Path(file.path).name,
+        file_sha256=file.sha256,
+        retrieved_at=modified.astimezone(UTC),
+    )

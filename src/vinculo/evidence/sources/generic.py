@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from vinculo.evidence.countries import CodeScheme
-from vinculo.evidence.sources._checks import country_codes, numbers, present
+from vinculo.evidence.sources._checks import country_codes, numbers, present, store_rows
 from vinculo.evidence.store import CANONICAL_TABLES, EvidenceError, EvidenceStore, ImportResult
 from vinculo.evidence.tables import TableError, TableSource, read_header, read_table
 
@@ -159,14 +158,12 @@ def import_file(
     if frame.empty:
         raise EvidenceError(f"{path}: no rows")
     rows = _map_rows(preset, frame, table_source)
-    modified = datetime.fromisoformat(table_source.modified)
-    return store.import_rows(
+    return store_rows(
+        store,
         preset.table,
         rows,
+        table_source,
         source=source or preset.source,
-        name=name or Path(path).name,
-        vintage=vintage or f"{modified:%Y-%m-%d}-{table_source.sha256[:8]}",
-        file_name=str(path),
-        file_sha256=table_source.sha256,
-        retrieved_at=modified.astimezone(UTC),
+        vintage=vintage,
+        name=name,
     )

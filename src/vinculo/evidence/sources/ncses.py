@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from vinculo.evidence.countries import to_iso3
-from vinculo.evidence.sources._checks import numbers, present
+from vinculo.evidence.sources._checks import numbers, present, store_rows
 from vinculo.evidence.sources._checks import row_error as _fail
 from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
 from vinculo.evidence.tables import TableError, TableSource, read_header, read_table
@@ -133,22 +132,6 @@ def _log_skipped(source: TableSource, names: pd.Series, why: str) -> None:
         )
 
 
-def _store(
-    store: EvidenceStore, table: str, rows: pd.DataFrame, source: TableSource, vintage: str
-) -> ImportResult:
-    modified = datetime.fromisoformat(source.modified)
-    return store.import_rows(
-        table,
-        rows.reset_index(drop=True),
-        source=SOURCE,
-        name=Path(source.path).name,
-        vintage=vintage,
-        file_name=Path(source.path).name,
-        file_sha256=source.sha256,
-        retrieved_at=modified.astimezone(UTC),
-    )
-
-
 def _unknown_labels(
     values: pd.Series, known: Mapping[str, str], column: str, source: TableSource
 ) -> None:
@@ -193,7 +176,7 @@ def import_articles(store: EvidenceStore, path: str | Path) -> ImportResult:
     _log_skipped(source, frame.loc[~kept, "entity_name"], "of entities without a code")
     rows = pd.concat([part[kept] for part in parts])  # index: the file row
     _no_duplicates(rows, ["year", "country", "field", "count_type"], source)
-    return _store(store, "publications", rows, source, SEI_2024)
+    return store_rows(store, "publications", rows, source, source=SOURCE, vintage=SEI_2024)
 
 
 def import_coauthorship_pairs(store: EvidenceStore, path: str | Path) -> ImportResult:
@@ -259,7 +242,7 @@ def import_coauthorship_pairs(store: EvidenceStore, path: str | Path) -> ImportR
             "works": once["works"],
         }
     )
-    return _store(store, "coauthorship", rows, source, SEI_2024)
+    return store_rows(store, "coauthorship", rows, source, source=SOURCE, vintage=SEI_2024)
 
 
 def import_coauthorship_attributes(store: EvidenceStore, path: str | Path) -> ImportResult:
@@ -287,7 +270,7 @@ def import_coauthorship_attributes(store: EvidenceStore, path: str | Path) -> Im
     _log_skipped(source, frame.loc[~kept, "entity_name"], "of entities without a code")
     rows = rows[kept]
     _no_duplicates(rows, ["year", "country", "indicator"], source)
-    return _store(store, "country_indicators", rows, source, SEI_2024)
+    return store_rows(store, "country_indicators", rows, source, source=SOURCE, vintage=SEI_2024)
 
 
 def import_patents(store: EvidenceStore, path: str | Path) -> ImportResult:
@@ -315,7 +298,7 @@ def import_patents(store: EvidenceStore, path: str | Path) -> ImportResult:
     _log_skipped(source, frame.loc[~kept, "entity_name"], "of entities without a code")
     rows = rows[kept]
     _no_duplicates(rows, ["year", "country", "tech_field"], source)
-    return _store(store, "patents", rows, source, SEI_2022)
+    return store_rows(store, "patents", rows, source, source=SOURCE, vintage=SEI_2022)
 
 
 def import_gerd(store: EvidenceStore, path: str | Path) -> ImportResult:
@@ -357,7 +340,7 @@ def import_gerd(store: EvidenceStore, path: str | Path) -> ImportResult:
     )
     rows = rows[kept]
     _no_duplicates(rows, ["year", "country", "indicator"], source)
-    return _store(store, "country_indicators", rows, source, SEI_2024)
+    return store_rows(store, "country_indicators", rows, source, source=SOURCE, vintage=SEI_2024)
 
 
 def _no_duplicates(rows: pd.DataFrame, key: list[str], source: TableSource) -> None:

@@ -27,13 +27,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from vinculo.evidence.sources._checks import country_codes, numbers, present
+from vinculo.evidence.sources._checks import country_codes, numbers, present, store_rows
 from vinculo.evidence.sources._checks import row_error as _fail
 from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
 from vinculo.evidence.tables import TableError, TableSource, read_table
@@ -150,17 +149,7 @@ def import_country_coauthorship(store: EvidenceStore, path: str | Path) -> Impor
         field=pd.Series([None] * len(folded.rows), dtype=object),
         works=folded.rows["works"].astype("float64"),
     )
-    modified = datetime.fromisoformat(source.modified)
-    return store.import_rows(
-        "coauthorship",
-        rows,
-        source="openalex",
-        name=Path(path).name,
-        vintage=VINTAGE,
-        file_name=str(path),
-        file_sha256=source.sha256,
-        retrieved_at=modified.astimezone(UTC),
-    )
+    return store_rows(store, "coauthorship", rows, source, source="openalex", vintage=VINTAGE)
 
 
 STAGED = [

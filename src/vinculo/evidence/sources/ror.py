@@ -18,13 +18,12 @@ affiliations still resolve.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from vinculo.evidence.sources._checks import country_codes, numbers
+from vinculo.evidence.sources._checks import country_codes, numbers, store_rows
 from vinculo.evidence.sources._checks import row_error as _fail
 from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
 from vinculo.evidence.tables import TableError, TableSource, read_table
@@ -108,17 +107,7 @@ def import_ror_records(store: EvidenceStore, path: str | Path) -> ImportResult:
     if frame.empty:
         raise EvidenceError(f"{path}: no rows")
     rows = _validated(frame, source)
-    modified = datetime.fromisoformat(source.modified)
-    return store.import_rows(
-        "institutions",
-        rows,
-        source="ror",
-        name=Path(path).name,
-        vintage=VINTAGE,
-        file_name=str(path),
-        file_sha256=source.sha256,
-        retrieved_at=modified.astimezone(UTC),
-    )
+    return store_rows(store, "institutions", rows, source, source="ror", vintage=VINTAGE)
 
 
 STAGED = [("ror_registry_partial/ror_records.parquet", import_ror_records)]
