@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import random
 import re
 from pathlib import Path
@@ -70,7 +71,9 @@ BAD = [
     ("fake.parquet", b"PAR1" + b"\x00" * 64, "cannot be read as parquet"),
     ("truncated.parquet", None, "cannot be read as parquet"),
     ("ragged.csv", GOOD + "2020,MEX,0102,hs92,1,extra\n", "cannot be read as csv"),
-    ("data.xlsx", b"PK\x03\x04", "unknown file type"),
+    ("data.xlsx", b"PK\x03\x04", "cannot be read as excel"),
+    ("renamed.xlsx", GOOD, "cannot be read as excel"),
+    ("data.ods", b"PK\x03\x04", "unknown file type"),
     # a large file that is not what it claims: 20 MB of noise after a valid header
     ("large.csv", GOOD.splitlines()[0].encode() + b"\n" + random.Random(0).randbytes(20 << 20),
      "cannot be read as csv: .*malformed"),
@@ -94,6 +97,49 @@ def test_bad_files_name_file_row_and_column_and_change_nothing(
     assert name in str(error.value)
     pd.testing.assert_frame_equal(store.datasets(), before[0])
     pd.testing.assert_frame_equal(store.rows("exports", include_aggregates=True), before[1])
+
+
+def test_an_excel_workbook_through_the_exports_preset(store, tmp_path):
+    frame = pd.read_csv(io.StringIO(GOOD), dtype={"product": str})
+    path = tmp_path / "mine.xlsx"
+    frame.to_excel(path, index=False)
+    result = import_file(store, "exports", path, vintage="x1")
+    assert (result.created, result.rows) == (True, 4)
+    rows = store.rows("exports").sort_values(["country", "product"])
+    assert rows["product"].tolist() == ["8507", "0101", "8507"]  # leading zero kept
+    assert rows["value_usd"].tolist() == [300.0, 10.0, 250.5]
+    frame = frame.astype({"value_usd": object})
+    frame.loc[2, "value_usd"] = "about 300"  # spreadsheet row 4 (row 1 is the header)
+    frame.to_excel(tmp_path / "bad.xlsx", index=False)
+    with pytest.raises(EvidenceError, match=r"bad.xlsx: row 4, column 'value_usd': not a number"):
+        import_file(store, "exports", tmp_path / "bad.xlsx")
+    assert len(store.datasets()) == 1
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_large_files_are_read_in_batches_and_errors_name_the_right_row(
+    store, tmp_path, monkeypatch, suffix
+):
+    lines = [f"{2000 + i % 20},MEX,{i:04d},hs92,{i}" for i in range(2500)]
+    frame = pd.read_csv(io.StringIO(GOOD.splitlines()[0] + "\n" + "\n".join(lines)),
+                        dtype={"product": str})  # fmt: skip
+    path = tmp_path / f"big.{suffix}"
+    write = frame.to_csv if suffix == "csv" else frame.to_parquet
+    write(path, index=False)
+    monkeypatch.setattr("vinculo.evidence.tables.BATCH_ROWS", 1000)
+    result = import_file(store, "exports", path, vintage="b1")
+    assert result.rows == 2500
+    assert store.execute("SELECT sum(value_usd) AS s FROM exports")["s"].item() == sum(range(2500))
+    assert store.execute("SELECT row_count FROM datasets")["row_count"].item() == 2500
+    frame.loc[2100, "country"] = "XYZ"  # in the third batch
+    bad = tmp_path / f"bad.{suffix}"
+    write = frame.to_csv if suffix == "csv" else frame.to_parquet
+    write(bad, index=False)
+    label = "line 2102" if suffix == "csv" else "row 2101"
+    with pytest.raises(EvidenceError, match=rf"bad.{suffix}: {label}, column 'country'"):
+        import_file(store, "exports", bad)
+    assert len(store.datasets()) == 1
+    assert len(store.rows("exports")) == 2500
 
 
 def test_unknown_preset(store, tmp_path):

@@ -305,7 +305,7 @@ def download(
                 total = _total_size(response, have if partial else 0)
                 done = have if partial else 0
                 with part.open("ab" if partial else "wb") as out:
-                    for chunk in response.iter_bytes(_CHUNK):
+                    for chunk in response.iter_bytes():  # as it arrives: nothing held back
                         out.write(chunk)
                         done += len(chunk)
                         fetched += len(chunk)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -240,7 +240,7 @@ class EvidenceStore:
     def import_rows(
         self,
         table: str,
-        rows: pd.DataFrame,
+        rows: pd.DataFrame | Iterable[pd.DataFrame],
         *,
         source: str,
         name: str,
@@ -251,26 +251,30 @@ class EvidenceStore:
     ) -> ImportResult:
         """Add a row set to a canonical table, with its provenance, in one transaction.
 
-        The same file (same checksum) of the same source and name is imported once: a
-        second import changes nothing and returns the existing dataset. A changed file is a
-        new dataset (a new vintage); the old one stays queryable. If anything fails, the
-        store is left exactly as it was.
+        ``rows`` is a frame, or an iterable of frames (batches of a file larger than
+        memory: each is checked and written as it comes, in the same transaction). The
+        same file (same checksum) of the same source and name is imported once: a second
+        import changes nothing, reads no batch, and returns the existing dataset. A changed
+        file is a new dataset (a new vintage); the old one stays queryable. If anything
+        fails — a bad batch, an interrupted process — the store is left exactly as it was.
         """
-        columns = self._check_rows(table, rows)
-        existing = self._db.execute(
-            "SELECT dataset_id, row_count, vintage FROM datasets WHERE canonical_table = ? "
-            "AND source = ? AND name = ? AND file_sha256 = ?",
-            [table, source, name, file_sha256],
-        ).fetchone()
-        if existing:
-            return ImportResult(int(existing[0]), int(existing[1]), False, str(existing[2]))
-        self._db.register("incoming_rows", rows.loc[:, columns])
+        self._check_table(table)
+        existing = self.find_dataset(table, source=source, name=name, file_sha256=file_sha256)
+        if existing is not None:
+            return existing
+        batches = [rows] if isinstance(rows, pd.DataFrame) else rows
+        columns = list(CANONICAL_TABLES[table])
+        insert = (
+            f"INSERT INTO {table} (dataset_id, {', '.join(columns)}) "
+            f"SELECT ?, {', '.join(columns)} FROM incoming_rows"
+        )
+        total = 0
         try:
             with self._transaction() as db:
-                dataset_id = db.execute(
+                found = db.execute(
                     "INSERT INTO datasets (canonical_table, source, name, vintage, file_name, "
                     "file_sha256, retrieved_at, imported_at, importer_version, row_count) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING dataset_id",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING dataset_id",
                     [
                         table,
                         source,
@@ -281,26 +285,47 @@ class EvidenceStore:
                         retrieved_at or datetime.now(UTC),
                         datetime.now(UTC),
                         __version__,
-                        len(rows),
                     ],
                 ).fetchone()
-                assert dataset_id is not None
+                assert found is not None
+                dataset_id = int(found[0])
+                for batch in batches:
+                    self._check_columns(table, batch)
+                    db.register("incoming_rows", batch.loc[:, columns])  # replaces the last
+                    db.execute(insert, [dataset_id])
+                    total += len(batch)
+                # row_count is in no index, so updating it is allowed under the foreign keys
                 db.execute(
-                    f"INSERT INTO {table} (dataset_id, {', '.join(columns)}) "
-                    f"SELECT ?, {', '.join(columns)} FROM incoming_rows",
-                    [dataset_id[0]],
+                    "UPDATE datasets SET row_count = ? WHERE dataset_id = ?", [total, dataset_id]
                 )
         except duckdb.Error as error:
             raise EvidenceError(f"{file_name}: cannot import into {table}: {error}") from error
         finally:
-            self._db.unregister("incoming_rows")
-        return ImportResult(int(dataset_id[0]), len(rows), True, vintage)
+            with suppress(duckdb.Error):
+                self._db.unregister("incoming_rows")
+        return ImportResult(dataset_id, total, True, vintage)
 
-    def _check_rows(self, table: str, rows: pd.DataFrame) -> list[str]:
+    def find_dataset(
+        self, table: str, *, source: str, name: str, file_sha256: str
+    ) -> ImportResult | None:
+        """The dataset already imported from this file (same checksum), or None."""
+        existing = self._db.execute(
+            "SELECT dataset_id, row_count, vintage FROM datasets WHERE canonical_table = ? "
+            "AND source = ? AND name = ? AND file_sha256 = ?",
+            [table, source, name, file_sha256],
+        ).fetchone()
+        if existing is None:
+            return None
+        return ImportResult(int(existing[0]), int(existing[1]), False, str(existing[2]))
+
+    def _check_table(self, table: str) -> None:
         if table not in CANONICAL_TABLES:
             raise EvidenceError(
                 f"unknown canonical table {table!r}; one of {sorted(CANONICAL_TABLES)}"
             )
+
+    def _check_columns(self, table: str, rows: pd.DataFrame) -> list[str]:
+        self._check_table(table)
         wanted = list(CANONICAL_TABLES[table])
         missing = [c for c in wanted if c not in rows.columns]
         if missing:
@@ -331,7 +356,7 @@ class EvidenceStore:
         Rows about aggregates (World, EU-27, income groups...) are left out unless
         ``include_aggregates``: they are never mixed with countries by accident.
         """
-        self._check_rows(table, pd.DataFrame(columns=list(CANONICAL_TABLES[table])))
+        self._check_table(table)
         conditions, parameters = [], []
         if source is not None:
             conditions.append("d.source = ?")

@@ -1,4 +1,5 @@
-"""Reading user tables (CSV or Parquet) and writing Parquet atomically, with provenance."""
+"""Reading user tables (CSV, Parquet or Excel) whole or in batches, and writing Parquet
+atomically, with provenance."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import hashlib
 import json
 import os
 import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +22,7 @@ import pyarrow.parquet as pq
 __all__ = [
     "TableError",
     "TableSource",
+    "iter_table",
     "read_header",
     "read_parquet_metadata",
     "read_table",
@@ -26,6 +31,8 @@ __all__ = [
 
 _CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt")
 _PARQUET_SUFFIXES = (".parquet", ".pq")
+_EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+BATCH_ROWS = 1_000_000
 
 
 class TableError(Exception):
@@ -44,9 +51,12 @@ class TableSource:
     file_format: str
 
     def row_label(self, row: int) -> str:
-        """Human label of a 0-based frame row: the file line for CSV, the row for Parquet."""
+        """Human label of a 0-based frame row: the file line for CSV, the sheet row for
+        Excel, the row for Parquet."""
         if self.file_format == "csv":
             return f"line {row + 2}"  # line 1 is the header
+        if self.file_format == "excel":
+            return f"row {row + 2}"  # as the spreadsheet numbers it: row 1 is the header
         return f"row {row + 1}"
 
     def as_dict(self) -> dict[str, Any]:
@@ -74,9 +84,11 @@ def _format_of(path: Path) -> str:
         return "parquet"
     if name.endswith(_CSV_SUFFIXES):
         return "csv"
+    if name.endswith(_EXCEL_SUFFIXES):
+        return "excel"
     raise TableError(
-        f"{path}: unknown file type; use a CSV ({', '.join(_CSV_SUFFIXES)}) "
-        f"or Parquet ({', '.join(_PARQUET_SUFFIXES)}) file"
+        f"{path}: unknown file type; use a CSV ({', '.join(_CSV_SUFFIXES)}), "
+        f"Parquet ({', '.join(_PARQUET_SUFFIXES)}) or Excel ({', '.join(_EXCEL_SUFFIXES)}) file"
     )
 
 
@@ -97,16 +109,38 @@ def _separator(file: Path) -> str:
 def read_header(path: str | os.PathLike[str]) -> list[str]:
     """The column names of a CSV or Parquet file, without reading its rows."""
     file, file_format = _checked(path)
-    try:
+    with _reading(file, file_format):
         if file_format == "parquet":
             return list(pq.read_schema(file).names)
+        if file_format == "excel":
+            return [str(c) for c in pd.read_excel(file, nrows=0, engine="openpyxl").columns]
         return list(pd.read_csv(file, sep=_separator(file), nrows=0, encoding="utf-8").columns)
+    raise AssertionError("unreachable")  # pragma: no cover - _reading re-raises
+
+
+# What a malformed file raises while being read: turned into a TableError naming the file.
+_READ_ERRORS = (
+    pd.errors.ParserError,
+    pd.errors.EmptyDataError,
+    pa.ArrowException,
+    OSError,
+    zipfile.BadZipFile,
+    KeyError,  # openpyxl: an .xlsx archive without a workbook in it
+    ValueError,  # openpyxl: not an Excel workbook
+)
+
+
+@contextmanager
+def _reading(file: Path, file_format: str) -> Iterator[None]:
+    """Turn what a malformed file raises while being read into a TableError naming it."""
+    try:
+        yield
     except UnicodeDecodeError as error:
         raise TableError(
             f"{file}: not UTF-8 text (byte {error.start}): is it a binary file or another "
             "encoding? Save it as UTF-8 CSV or Parquet"
         ) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, pa.ArrowException, OSError) as error:
+    except _READ_ERRORS as error:
         raise TableError(f"{file}: cannot be read as {file_format}: {error}") from None
 
 
@@ -119,41 +153,109 @@ def read_table(
     file.
     """
     file, file_format = _checked(path)
-    try:
+    with _reading(file, file_format):
         if file_format == "parquet":
-            frame = pd.read_parquet(file)
-            for column in text_columns:
-                if column in frame.columns and not pd.api.types.is_string_dtype(frame[column]):
-                    values = frame[column]  # as text, but missing stays missing (not "None")
-                    frame[column] = values.astype(object).where(values.isna(), values.astype(str))
-        else:
-            frame = pd.read_csv(
+            frame = _text(pd.read_parquet(file), text_columns)
+        elif file_format == "excel":
+            frame = pd.read_excel(
                 file,
-                sep=_separator(file),
+                engine="openpyxl",
                 dtype=dict.fromkeys(text_columns, str),
-                # only an empty cell is missing: "NA" is Namibia, "n/a" is a bad value
                 keep_default_na=False,
                 na_values=[""],
-                encoding="utf-8",
-                low_memory=False,
             )
-    except UnicodeDecodeError as error:
-        raise TableError(
-            f"{file}: not UTF-8 text (byte {error.start}): is it a binary file or another "
-            "encoding? Save it as UTF-8 CSV or Parquet"
-        ) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, pa.ArrowException, OSError) as error:
-        raise TableError(f"{file}: cannot be read as {file_format}: {error}") from None
+        else:
+            frame = pd.read_csv(file, **_csv_options(file, text_columns))
+    return frame, _describe(file, file_format, len(frame))
+
+
+def _csv_options(file: Path, text_columns: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "sep": _separator(file),
+        "dtype": dict.fromkeys(text_columns, str),
+        # only an empty cell is missing: "NA" is Namibia, "n/a" is a bad value
+        "keep_default_na": False,
+        "na_values": [""],
+        "encoding": "utf-8",
+        "low_memory": False,
+    }
+
+
+def _text(frame: pd.DataFrame, text_columns: tuple[str, ...]) -> pd.DataFrame:
+    """Parquet columns read as text where asked; missing stays missing (not ``"None"``)."""
+    for column in text_columns:
+        if column in frame.columns and not pd.api.types.is_string_dtype(frame[column]):
+            values = frame[column]
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                values = values.astype(object)
+            frame[column] = values.astype(object).where(values.isna(), values.astype(str))
+    return frame
+
+
+def _describe(file: Path, file_format: str, rows: int) -> TableSource:
     stat = file.stat()
-    source = TableSource(
+    return TableSource(
         path=str(file),
         sha256=_sha256(file),
         size_bytes=stat.st_size,
         modified=datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds"),
-        rows=len(frame),
+        rows=rows,
         file_format=file_format,
     )
-    return frame, source
+
+
+def iter_table(
+    path: str | os.PathLike[str],
+    *,
+    text_columns: tuple[str, ...] = (),
+    columns: list[str] | None = None,
+    batch_rows: int | None = None,
+) -> tuple[TableSource, Iterator[pd.DataFrame]]:
+    """A table in batches of at most ``batch_rows`` rows, for files larger than memory.
+
+    Each batch is indexed by its 0-based row in the whole file, so an error about a batch
+    names the file's own line or row. The :class:`TableSource` (checksum, size, date) is
+    computed first; its ``rows`` is the Parquet row count, or -1 for CSV (not known until
+    the file is read). Only ``columns`` are read when given. Excel files (a million rows at
+    most) are read whole and given as one batch. Reading errors raise :class:`TableError`
+    naming the file, while iterating. CSV files are read whole-row (a ragged line is an
+    error) and ``columns`` picked from each batch.
+    """
+    file, file_format = _checked(path)
+    if file_format == "excel":
+        frame, source = read_table(file, text_columns=text_columns)
+        return source, iter([frame.loc[:, columns] if columns else frame])
+    rows = -1
+    if file_format == "parquet":
+        with _reading(file, file_format):
+            rows = pq.ParquetFile(file).metadata.num_rows
+    return _describe(file, file_format, rows), _batches(
+        file, file_format, text_columns, columns, batch_rows or BATCH_ROWS
+    )
+
+
+def _batches(
+    file: Path,
+    file_format: str,
+    text_columns: tuple[str, ...],
+    columns: list[str] | None,
+    batch_rows: int,
+) -> Iterator[pd.DataFrame]:
+    start = 0
+    with _reading(file, file_format):
+        if file_format == "parquet":
+            parquet = pq.ParquetFile(file)
+            for batch in parquet.iter_batches(batch_size=batch_rows, columns=columns):
+                frame = _text(batch.to_pandas(), text_columns)
+                frame.index = pd.RangeIndex(start, start + len(frame))
+                start += len(frame)
+                yield frame
+            return
+        # every column is read, so a ragged line (more fields than the header) is an error
+        options = _csv_options(file, text_columns)
+        with pd.read_csv(file, chunksize=batch_rows, **options) as reader:
+            for frame in reader:  # pandas numbers chunk rows on from the previous chunk
+                yield frame.loc[:, columns] if columns else frame
 
 
 def write_parquet_atomic(

@@ -79,20 +79,20 @@ def country_codes(
 def store_rows(
     store: EvidenceStore,
     table: str,
-    rows: pd.DataFrame,
+    rows: pd.DataFrame | Iterable[pd.DataFrame],
     file: TableSource,
     *,
     source: str,
     vintage: str | None = None,
     name: str | None = None,
 ) -> ImportResult:
-    """Write a checked file's canonical rows with its provenance (checksum, file name,
-    modification time as retrieval time). ``vintage`` defaults to the file's date and
-    checksum; ``name`` to the file name."""
+    """Write a checked file's canonical rows (a frame, or batches checked as they come)
+    with its provenance (checksum, file name, modification time as retrieval time).
+    ``vintage`` defaults to the file's date and checksum; ``name`` to the file name."""
     modified = datetime.fromisoformat(file.modified)
     return store.import_rows(
         table,
-        rows.reset_index(drop=True),
+        rows.reset_index(drop=True) if isinstance(rows, pd.DataFrame) else rows,
         source=source,
         name=name or Path(file.path).name,
         vintage=vintage or f"{modified:%Y-%m-%d}-{file.sha256[:8]}",

@@ -1,7 +1,9 @@
-"""Generic tables: any CSV or Parquet file mapped onto a canonical table by a small preset."""
+"""Generic tables: any CSV, Parquet or Excel file mapped onto a canonical table by a small
+preset, read in batches so a file larger than memory imports in bounded memory."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ import pandas as pd
 from vinculo.evidence.countries import CodeScheme
 from vinculo.evidence.sources._checks import country_codes, numbers, present, store_rows
 from vinculo.evidence.store import CANONICAL_TABLES, EvidenceError, EvidenceStore, ImportResult
-from vinculo.evidence.tables import TableError, TableSource, read_header, read_table
+from vinculo.evidence.tables import TableError, TableSource, iter_table, read_header
 
 __all__ = ["PRESETS", "Preset", "import_file"]
 
@@ -152,18 +154,32 @@ def import_file(
             for canonical, column in preset.columns.items()
             if canonical not in _INTEGER and canonical not in _NUMBERS
         )
-        frame, table_source = read_table(path, text_columns=text)
+        table_source, batches = iter_table(
+            path, text_columns=text, columns=list(dict.fromkeys(preset.columns.values()))
+        )
     except TableError as error:
         raise EvidenceError(str(error)) from None
-    if frame.empty:
-        raise EvidenceError(f"{path}: no rows")
-    rows = _map_rows(preset, frame, table_source)
     return store_rows(
         store,
         preset.table,
-        rows,
+        _mapped_batches(preset, batches, table_source),
         table_source,
         source=source or preset.source,
         vintage=vintage,
         name=name,
     )
+
+
+def _mapped_batches(
+    preset: Preset, batches: Iterator[pd.DataFrame], source: TableSource
+) -> Iterator[pd.DataFrame]:
+    """Each batch checked and mapped; a reading error or an empty file raises EvidenceError."""
+    rows = 0
+    try:
+        for frame in batches:
+            rows += len(frame)
+            yield _map_rows(preset, frame, source)
+    except TableError as error:
+        raise EvidenceError(str(error)) from None
+    if rows == 0:
+        raise EvidenceError(f"{source.path}: no rows")
