@@ -110,7 +110,8 @@ def test_guessing_refuses_when_unsure(tmp_path):
         (CSV.encode() + b"2020,AAA,0101,5\n", "dup.csv", r"line 14\].*duplicate keys"),
         (CSV.encode("utf-16"), "utf16.csv", "not UTF-8 text"),
         (b"year;country;product;value\n2020;A;x;1\n", "semicolons.csv", "cannot tell which column"),
-        (b"x", "data.xlsx", "unknown file type"),
+        (b"x", "data.xlsx", "cannot be read as excel: File is not a zip file"),
+        (b"x", "data.ods", "unknown file type"),
     ],
 )  # fmt: skip
 def test_bad_files_get_a_clear_error_and_write_nothing(tmp_path, content, name, message):

@@ -233,3 +233,64 @@ def test_ror_staged_file(real_store, test_data):
     again = import_ror_records(real_store, path)
     assert not again.created
     assert len(real_store.rows("institutions", source="ror")) == 51_370
+
+
+def _ror_record(ror_id: str, name: str, country: str, status: str = "active") -> dict:
+    return {
+        "id": f"https://ror.org/{ror_id}",
+        "status": status,
+        "types": ["education"],
+        "established": 1910,
+        "names": [
+            {"value": name, "types": ["ror_display", "label"], "lang": "es"},
+            {"value": "UNAM", "types": ["acronym"], "lang": None},
+            {"value": "Universidad de México", "types": ["alias"], "lang": None},
+        ],
+        "links": [{"type": "website", "value": "https://www.unam.mx"}],
+        "locations": [
+            {
+                "geonames_id": 3530597,
+                "geonames_details": {
+                    "country_code": country, "country_name": "Mexico",
+                    "lat": 19.43, "lng": -99.13, "name": "Mexico City",
+                },
+            }
+        ],
+    }  # fmt: skip
+
+
+def test_a_ror_data_dump_zip_is_imported_with_status_and_release(store, tmp_path):
+    import json
+    import zipfile
+
+    records = [
+        _ror_record("01tmp8f25", "Universidad Nacional Autónoma de México", "MX"),
+        _ror_record("0000old00", "Instituto Cerrado", "MX", status="withdrawn"),
+    ]
+    path = tmp_path / "v1.63-2025-04-03-ror-data.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("v1.63-2025-04-03-ror-data_schema_v2.json", json.dumps(records))
+        archive.writestr("v1.63-2025-04-03-ror-data.csv", "not read")
+    result = ror.import_ror_dump(store, path)
+    assert (result.created, result.rows, result.vintage) == (True, 2, "ror-v1.63-2025-04-03")
+    rows = store.rows("institutions").set_index("ror_id")
+    unam = rows.loc["https://ror.org/01tmp8f25"]
+    assert (unam["country"], unam["status"], unam["city"]) == ("MEX", "active", "Mexico City")
+    assert list(unam["aliases"]) == ["Universidad de México", "UNAM"]
+    assert (unam["website"], unam["established"]) == ("https://www.unam.mx", 1910)
+    assert rows.loc["https://ror.org/0000old00", "status"] == "withdrawn"
+    assert not ror.import_ror_dump(store, path).created
+
+
+def test_a_ror_dump_in_schema_v1_or_with_bad_codes_is_refused(store, tmp_path):
+    import json
+
+    old = tmp_path / "v1.20-2023-02-28-ror-data.json"
+    old.write_text(json.dumps([{"id": "https://ror.org/x", "name": "Old", "country": {}}]))
+    with pytest.raises(EvidenceError, match="record 1: not a ROR schema v2 record"):
+        ror.import_ror_dump(store, old)
+    bad = tmp_path / "v1.63-2025-04-03-ror-data.json"
+    bad.write_text(json.dumps([_ror_record("01tmp8f25", "UNAM", "XX")]))
+    with pytest.raises(EvidenceError, match=r"row 1, column 'country_code': unknown iso2"):
+        ror.import_ror_dump(store, bad)
+    assert store.datasets().empty

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from vinculo.evidence.store import MIGRATIONS, EvidenceError, EvidenceStore
+from vinculo.evidence.store import CANONICAL_TABLES, MIGRATIONS, EvidenceError, EvidenceStore
 
 
 def _exports(value: float = 10.0) -> pd.DataFrame:
@@ -40,6 +40,32 @@ def test_a_new_store_is_migrated_and_reopening_applies_nothing(tmp_path):
     with EvidenceStore(path) as store:
         assert store.migrate() == []
         assert store.datasets().empty
+
+
+def test_every_table_has_the_columns_of_the_schema_in_order(tmp_path):
+    with EvidenceStore(tmp_path / "e.duckdb") as store:
+        for table, columns in CANONICAL_TABLES.items():
+            described = store.execute(f"DESCRIBE {table}")
+            assert described["column_name"].tolist() == ["dataset_id", *columns]
+
+
+def test_an_older_store_is_upgraded_and_keeps_its_rows(tmp_path, monkeypatch):
+    path = tmp_path / "evidence.duckdb"
+    monkeypatch.setattr("vinculo.evidence.store.MIGRATIONS", MIGRATIONS[:3])
+    with EvidenceStore(path) as old:
+        assert old.applied_migrations()[-1] == "0003_locations"
+        assert "status" not in old.execute("DESCRIBE institutions")["column_name"].tolist()
+        old._db.execute(
+            "INSERT INTO datasets VALUES (1, 'institutions', 'ror', 'r', 'v1', 'f', 'x', "
+            "now(), now(), '0', 1); INSERT INTO institutions VALUES "
+            "(1, 'https://ror.org/01tmp8f25', 'UNAM', 'MEX', ['education'], [], 19.3, -99.2)"
+        )
+    monkeypatch.setattr("vinculo.evidence.store.MIGRATIONS", MIGRATIONS)
+    with EvidenceStore(path) as store:
+        assert store.applied_migrations()[-1] == MIGRATIONS[-1][0]
+        rows = store.rows("institutions")
+        assert rows["name"].tolist() == ["UNAM"]
+        assert rows["status"].isna().all()
 
 
 def test_importing_the_same_file_twice_changes_nothing(tmp_path):

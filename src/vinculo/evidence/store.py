@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from vinculo import __version__
@@ -73,6 +74,18 @@ CANONICAL_TABLES: dict[str, dict[str, str]] = {
         "longitude": "DOUBLE",
     },
 }
+# The schema as migration 0002 created it; later migrations add to it (never edit a
+# migration that has shipped: stores in the field have applied it).
+_SCHEMA_0002 = {table: dict(columns) for table, columns in CANONICAL_TABLES.items()}
+
+# 0004: ROR's status (active / inactive / withdrawn), city, website and founding year.
+_INSTITUTION_DETAILS = {
+    "status": "VARCHAR",
+    "city": "VARCHAR",
+    "website": "VARCHAR",
+    "established": "INTEGER",
+}
+CANONICAL_TABLES["institutions"].update(_INSTITUTION_DETAILS)
 
 _COUNTRY_COLUMNS: dict[str, tuple[str, ...]] = {
     "exports": ("country",),
@@ -83,12 +96,17 @@ _COUNTRY_COLUMNS: dict[str, tuple[str, ...]] = {
     "institutions": ("country",),
 }
 
-_NULLABLE = {("coauthorship", "field"), ("institutions", "latitude"), ("institutions", "longitude")}
+_NULLABLE = {
+    ("coauthorship", "field"),
+    ("institutions", "latitude"),
+    ("institutions", "longitude"),
+    *(("institutions", column) for column in _INSTITUTION_DETAILS),
+}
 
 
 def _create_canonical_tables() -> str:
     statements = []
-    for table, columns in CANONICAL_TABLES.items():
+    for table, columns in _SCHEMA_0002.items():
         body = ",\n    ".join(
             f"{name} {kind}" + ("" if (table, name) in _NULLABLE else " NOT NULL")
             for name, kind in columns.items()
@@ -142,6 +160,13 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     ),
     ("0002_canonical_tables", _create_canonical_tables()),
     ("0003_locations", _load_locations),
+    (
+        "0004_institution_details",
+        "\n".join(
+            f"ALTER TABLE institutions ADD COLUMN {column} {kind};"
+            for column, kind in _INSTITUTION_DETAILS.items()
+        ),
+    ),
 ]
 
 
@@ -264,10 +289,6 @@ class EvidenceStore:
             return existing
         batches = [rows] if isinstance(rows, pd.DataFrame) else rows
         columns = list(CANONICAL_TABLES[table])
-        insert = (
-            f"INSERT INTO {table} (dataset_id, {', '.join(columns)}) "
-            f"SELECT ?, {', '.join(columns)} FROM incoming_rows"
-        )
         total = 0
         try:
             with self._transaction() as db:
@@ -291,18 +312,19 @@ class EvidenceStore:
                 dataset_id = int(found[0])
                 for batch in batches:
                     self._check_columns(table, batch)
-                    db.register("incoming_rows", batch.loc[:, columns])  # replaces the last
-                    db.execute(insert, [dataset_id])
+                    incoming = batch.loc[:, columns]
+                    incoming.insert(0, "dataset_id", np.int32(dataset_id))
+                    # a relation, not a registered view: a view replaced inside a
+                    # transaction keeps its frame alive until the commit (memory grows)
+                    db.from_df(incoming).insert_into(table)
                     total += len(batch)
+                    del incoming
                 # row_count is in no index, so updating it is allowed under the foreign keys
                 db.execute(
                     "UPDATE datasets SET row_count = ? WHERE dataset_id = ?", [total, dataset_id]
                 )
         except duckdb.Error as error:
             raise EvidenceError(f"{file_name}: cannot import into {table}: {error}") from error
-        finally:
-            with suppress(duckdb.Error):
-                self._db.unregister("incoming_rows")
         return ImportResult(dataset_id, total, True, vintage)
 
     def find_dataset(
