@@ -126,10 +126,17 @@ def _load_locations(db: duckdb.DuckDBPyConnection) -> None:
         "kind VARCHAR NOT NULL CHECK (kind IN ('country', 'historic', 'aggregate')), "
         "iso2 VARCHAR, numeric VARCHAR)"
     )
+    _add_new_locations(db)
+
+
+def _add_new_locations(db: duckdb.DuckDBPyConnection) -> None:
+    """Locations the reference gained since the store was created (e.g. the World Bank's
+    groups, added as aggregates); existing rows are left as they are."""
     db.register("known_locations", locations_table())
     try:
         db.execute(
-            "INSERT INTO locations SELECT code, name, kind, iso2, numeric FROM known_locations"
+            "INSERT INTO locations SELECT code, name, kind, iso2, numeric FROM known_locations "
+            "WHERE code NOT IN (SELECT code FROM locations)"
         )
     finally:
         db.unregister("known_locations")
@@ -167,6 +174,7 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
             for column, kind in _INSTITUTION_DETAILS.items()
         ),
     ),
+    ("0005_world_bank_groups", _add_new_locations),
 ]
 
 
