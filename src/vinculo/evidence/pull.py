@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vinculo.evidence.sources import atlas, ncses, openalex, ots, ror
+from vinculo.evidence.sources import atlas, atlas_rankings, ncses, openalex, ots, ror
 from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
 
 __all__ = ["SOURCES", "PullResult", "pull"]
@@ -16,7 +16,7 @@ Importer = Callable[[EvidenceStore, Path], ImportResult]
 # Source name -> its files, as (path below a mirror folder, importer). The mirror layout is
 # the one of ../shared/data: one folder per dataset.
 SOURCES: dict[str, list[tuple[str, Importer]]] = {
-    "atlas": list(atlas.STAGED),
+    "atlas": [*atlas.STAGED, *atlas_rankings.STAGED],
     "ots": list(ots.STAGED),
     "ncses": list(ncses.STAGED),
     "openalex": list(openalex.STAGED),

@@ -87,6 +87,15 @@ _INSTITUTION_DETAILS = {
 }
 CANONICAL_TABLES["institutions"].update(_INSTITUTION_DETAILS)
 
+# 0006: figures about products (e.g. the Atlas's published PCI), beside those about countries.
+CANONICAL_TABLES["product_indicators"] = {
+    "year": "INTEGER",
+    "product": "VARCHAR",
+    "classification": "VARCHAR",
+    "indicator": "VARCHAR",
+    "value": "DOUBLE",
+}
+
 _COUNTRY_COLUMNS: dict[str, tuple[str, ...]] = {
     "exports": ("country",),
     "publications": ("country",),
@@ -104,9 +113,9 @@ _NULLABLE = {
 }
 
 
-def _create_canonical_tables() -> str:
+def _create_tables(schema: dict[str, dict[str, str]]) -> str:
     statements = []
-    for table, columns in _SCHEMA_0002.items():
+    for table, columns in schema.items():
         body = ",\n    ".join(
             f"{name} {kind}" + ("" if (table, name) in _NULLABLE else " NOT NULL")
             for name, kind in columns.items()
@@ -165,7 +174,7 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
         );
         """,
     ),
-    ("0002_canonical_tables", _create_canonical_tables()),
+    ("0002_canonical_tables", _create_tables(_SCHEMA_0002)),
     ("0003_locations", _load_locations),
     (
         "0004_institution_details",
@@ -175,6 +184,10 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
         ),
     ),
     ("0005_world_bank_groups", _add_new_locations),
+    (
+        "0006_product_indicators",
+        _create_tables({"product_indicators": CANONICAL_TABLES["product_indicators"]}),
+    ),
 ]
 
 
