@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from vinculo.evidence.countries import locations_table  # noqa: E402
 from vinculo.evidence.pull import SOURCES  # noqa: E402
+from vinculo.evidence.sources.baci import import_baci  # noqa: E402
 from vinculo.evidence.sources.generic import import_file  # noqa: E402
 from vinculo.evidence.store import EvidenceStore  # noqa: E402
 
@@ -75,6 +77,40 @@ def _large_table(rows: int, cache: Path) -> Path:
     return path
 
 
+def _baci_year(flows: int, cache: Path) -> Path:
+    """A BACI-shaped year file (t,i,j,k,v,q) of ``flows`` bilateral flows, and its
+    country list, in ``cache/baci-<flows>/``."""
+    folder = cache / f"baci-{flows}"
+    path = folder / "BACI_HS92_Y2022_V202401b.csv"
+    if path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    countries = locations_table().query("kind == 'country'").dropna(subset=["numeric"])[:200]
+    (folder / "country_codes_V202401b.csv").write_text(
+        "country_code,country_name,country_iso2,country_iso3\n"
+        + "".join(
+            f"{int(n)},{name.replace(',', ' ')},{iso2},{code}\n"
+            for n, name, iso2, code in countries[["numeric", "name", "iso2", "code"]].to_numpy()
+        )
+    )
+    rng = np.random.default_rng(0)
+    numeric = countries["numeric"].astype(int).to_numpy()
+    products = np.array([f"{rng.integers(10, 99)}{i:04d}" for i in range(5000)])
+    frame = pd.DataFrame(
+        {
+            "t": 2022,
+            "i": rng.choice(numeric, flows),
+            "j": rng.choice(numeric, flows),
+            "k": rng.choice(products, flows),
+            "v": rng.lognormal(3, 2, flows).round(3),
+            "q": rng.lognormal(1, 2, flows).round(3),
+        }
+    )
+    frame.to_csv(path.with_suffix(".tmp"), index=False)
+    path.with_suffix(".tmp").rename(path)
+    return path
+
+
 def _peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
@@ -85,12 +121,15 @@ def main() -> int:
         "--data", default=os.environ.get("VINCULO_TEST_DATA", ROOT.parent / "shared" / "data")
     )
     parser.add_argument("--rows", type=int, default=50_000_000, help="large table size (0: skip)")
+    parser.add_argument(
+        "--baci-rows", type=int, default=10_000_000, help="flows in a BACI-like year file (0: skip)"
+    )
     args = parser.parse_args()
     data = Path(args.data)
     print(f"{'source':10s} {'file':62s} {'rows':>12s} {'seconds':>8s} {'rows/s':>12s}")
     with tempfile.TemporaryDirectory() as folder, EvidenceStore(Path(folder) / "e.duckdb") as store:
-        for source, files in SOURCES.items():
-            for relative, importer in files:
+        for source, spec in SOURCES.items():
+            for relative, importer in spec.staged:
                 start = time.perf_counter()
                 result = importer(store, data / relative)
                 seconds = time.perf_counter() - start
@@ -98,6 +137,15 @@ def main() -> int:
                     f"{source:10s} {Path(relative).name:62s} {result.rows:>12,} "
                     f"{seconds:>8.2f} {result.rows / seconds:>12,.0f}"
                 )
+        if args.baci_rows:
+            path = _baci_year(args.baci_rows, ROOT / "benchmarks" / ".cache")
+            start = time.perf_counter()
+            result = import_baci(store, path)
+            seconds = time.perf_counter() - start
+            print(
+                f"{'baci-like':10s} {path.name:62s} {args.baci_rows:>12,} {seconds:>8.2f} "
+                f"{args.baci_rows / seconds:>12,.0f}   (flows read; {result.rows:,} rows stored)"
+            )
         if args.rows:
             path = _large_table(args.rows, ROOT / "benchmarks" / ".cache")
             start = time.perf_counter()

@@ -271,33 +271,77 @@ def data_import(
 @data_group.command("pull")
 @click.argument("sources", nargs=-1)
 def data_pull(sources: tuple[str, ...]) -> None:
-    """Load SOURCES (all when none is named) into the store, from VINCULO_MIRROR."""
+    """Load SOURCES (every default source when none is named) into the store.
+
+    Downloads each source's files from its public address into VINCULO_HOME/downloads
+    (resuming partial downloads, checking sizes and checksums) and queries the APIs, or,
+    when VINCULO_MIRROR names a folder, reads the same files from there with no network.
+    Sources: atlas, ots, baci, comtrade, ncses, openalex, ror, wdi (docs/evidence.md).
+    """
     from vinculo.evidence.pull import pull
     from vinculo.evidence.store import EvidenceError
-    from vinculo.settings import SettingsError, mirror_folder
+    from vinculo.settings import SettingsError, mirror_folder, vinculo_home
 
     try:
         mirror = mirror_folder()
+        home = vinculo_home()
     except SettingsError as error:
         _fail(str(error))
         return
+    bar = _DownloadProgress()
     with _open_store() as store:
         try:
-            results = pull(
+            report = pull(
                 store,
                 sources,
                 mirror=mirror,
-                on_file=lambda name, path: click.echo(f"{name}: {path} ...", err=True),
+                home=home,
+                on_file=lambda name, path: bar.announce(f"{name}: {path} ..."),
+                progress=bar.update,
             )
         except EvidenceError as error:
+            bar.end()
             _fail(str(error))
             return
-    for item in results:
+    bar.end()
+    for item in report:
         verb = "imported" if item.result.created else "already loaded"
+        shown = item.path.name if isinstance(item.path, Path) else item.path
         click.echo(
-            f"{item.source:10s} {item.path.name:50s} {verb:15s} {item.result.rows:>12,} rows "
+            f"{item.source:10s} {shown:50s} {verb:15s} {item.result.rows:>12,} rows "
             f"(vintage {item.result.vintage})"
         )
+    for name, why in report.skipped.items():
+        click.echo(f"{name:10s} skipped: {why}")
+
+
+class _DownloadProgress:
+    """Bytes received, on one rewritten line of stderr when it is a terminal."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self.shown = 0.0
+        self.tty = sys.stderr.isatty()
+
+    def update(self, name: str, done: int, total: int | None) -> None:
+        if not self.tty:
+            return
+        now = clock.monotonic()
+        if now - self.shown < 0.2 and done != total:
+            return
+        self.shown, self.active = now, True
+        size = f"{done / 1e6:,.1f}" + (f" / {total / 1e6:,.1f} MB" if total else " MB")
+        percent = f" {100 * done / total:5.1f}%" if total else ""
+        click.echo(f"\r{name}: {size}{percent}", nl=False, err=True)
+
+    def end(self) -> None:
+        if self.active:
+            click.echo(err=True)
+            self.active = False
+
+    def announce(self, message: str) -> None:
+        self.end()
+        click.echo(message, err=True)
 
 
 @data_group.command("status")

@@ -32,7 +32,7 @@ def _sql(store: EvidenceStore, sql: str, *parameters: object) -> float:
 
 def test_every_staged_file_is_one_dataset_with_its_vintage(store):
     datasets = store.datasets()
-    assert len(datasets) == sum(len(files) for files in SOURCES.values())
+    assert len(datasets) == sum(len(source.staged) for source in SOURCES.values())
     assert datasets["vintage"].str.len().min() > 0
     assert (datasets["row_count"] > 0).all()
     assert datasets["file_sha256"].is_unique
