@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 import warnings
 
 import numpy as np
 import pandas as pd
-from hypothesis import HealthCheck, assume, given, settings
+import pytest
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -63,7 +65,22 @@ def test_scaling_everything_leaves_rca_unchanged(x, factor):
     np.testing.assert_allclose(rca(x * factor), rca(x), rtol=1e-12)
 
 
+# found by hypothesis on CI: the second eigenvalue is repeated, so the eigenvector (ECI)
+# depends on the row order; eci_pci now warns and the case counts as not well posed
+REPEATED_SECOND_EIGENVALUE = np.array(
+    [[0, 74, 0, 74, 0], [0, 74, 74, 0, 0], [74, 74, 74, 74, 0], [74, 74, 0, 74, 0],
+     [74, 74, 128, 74, 74], [74, 34, 40, 25, 17], [74, 74, 74, 0, 74], [74, 106, 74, 74, 74],
+     [74, 74, 74, 74, 74]]
+)  # fmt: skip
+
+
+def test_a_repeated_second_eigenvalue_is_reported():
+    with pytest.warns(IndicatorWarning, match="second eigenvalue .* is repeated"):
+        eci_pci(presence(rca(REPEATED_SECOND_EIGENVALUE)))
+
+
 @SETTINGS
+@example(REPEATED_SECOND_EIGENVALUE, random.Random(0))
 @given(export_matrices(), st.randoms(use_true_random=False))
 def test_permuting_rows_and_columns_permutes_outputs(x, random):
     m = presence(rca(x))

@@ -149,14 +149,15 @@ def _blas_one_thread() -> contextlib.AbstractContextManager[Any]:
 
 
 def _top_two(symmetric: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """The two largest eigenvalues (ascending) and their eigenvectors (as columns).
+    """The largest eigenvalues (ascending: the top three, or two for a 2 × 2 matrix) and
+    their eigenvectors (as columns); the third tells whether the second is repeated.
 
     LAPACK runs on one thread here: for these small matrices, a multi-threaded BLAS only
     adds synchronization, which costs up to 50× when another process shares the cores.
     """
     n = symmetric.shape[0]
     with _blas_one_thread():
-        values, vectors = scipy.linalg.eigh(symmetric, subset_by_index=[n - 2, n - 1])
+        values, vectors = scipy.linalg.eigh(symmetric, subset_by_index=[max(n - 3, 0), n - 1])
     return values, vectors
 
 
@@ -201,7 +202,8 @@ def eci_pci(presence: npt.ArrayLike) -> ComplexityVectors:
     IndicatorWarning
         When locations with diversity 0 or items with ubiquity 0 are left out (their
         ECI/PCI is NaN), when :math:`M` is disconnected (the second eigenvalue equals the
-        first, so ECI is not unique), or when ECI is undefined.
+        first) or the second eigenvalue is repeated (equals the third) — ECI is then not
+        unique — or when ECI is undefined.
 
     Examples
     --------
@@ -251,6 +253,13 @@ def _eci_pci(matrix: FloatArray) -> ComplexityVectors:
         warnings.warn(
             "the presence matrix is disconnected (its second eigenvalue equals the first): "
             "ECI and PCI are not unique; compute them per connected block",
+            IndicatorWarning,
+            stacklevel=3,
+        )
+    elif len(values) > 2 and values[-2] - values[-3] <= _DEGENERATE_GAP * values[-1]:
+        warnings.warn(
+            "the second eigenvalue of the presence matrix is repeated: ECI and PCI are not "
+            "unique (any direction of its eigenspace is an answer)",
             IndicatorWarning,
             stacklevel=3,
         )
