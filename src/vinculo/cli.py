@@ -359,5 +359,198 @@ def data_status() -> None:
         )
 
 
+# ---------------------------------------------------------------------- strategy
+_PRIORITIES_HELP = "Priorities file (YAML); default: the shipped Mexico 2026 file."
+
+
+def _strategy(priorities_file: Path | None, country: str | None, *, home: bool) -> Any:
+    """The store (read-only), the priorities and the capability model, or a clear error.
+
+    ``home``: the country must be the priorities file's home country."""
+    from vinculo.evidence.store import EvidenceError, EvidenceStore
+    from vinculo.settings import SettingsError, vinculo_home
+    from vinculo.strategy.capability import CapabilityModel
+    from vinculo.strategy.priorities import (
+        PrioritiesError,
+        default_priorities,
+        load_priorities,
+    )
+
+    try:
+        priorities = load_priorities(priorities_file) if priorities_file else default_priorities()
+        path = vinculo_home() / "evidence.duckdb"
+    except (PrioritiesError, SettingsError) as error:
+        _fail(str(error))
+    country = (country or priorities.home).upper()
+    if home and country != priorities.home:
+        _fail(
+            f"the priorities file is {priorities.home}'s; for {country}, write its own "
+            "priorities file and pass it with --priorities FILE"
+        )
+    if not path.exists():
+        _fail(
+            f"{path}: no evidence store yet; load the evidence first: vinculo data pull "
+            "(or VINCULO_MIRROR=../shared/data vinculo data pull)"
+        )
+    try:
+        store = EvidenceStore(path, read_only=True)
+    except EvidenceError as error:
+        _fail(str(error))
+    return store, priorities, CapabilityModel(store, priorities), country
+
+
+def _emit(frame: Any, output_format: str, columns: list[str] | None = None) -> None:
+    """A table on stdout as an aligned table, JSON records or CSV."""
+    import json
+
+    shown = frame[columns] if columns else frame
+    if output_format == "json":
+        click.echo(json.dumps(shown.to_dict(orient="records"), ensure_ascii=False, default=str))
+    elif output_format == "csv":
+        click.echo(shown.to_csv(index=False), nl=False)
+    else:
+        click.echo(shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
+
+
+_FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+
+
+@main.command("gaps")
+@click.option("--country", help="ISO3 code (default: the priorities file's home country).")
+@click.option("--priority", help="One priority id (default: all).")
+@click.option("--priorities", "priorities_file", type=click.Path(dir_okay=False, path_type=Path),
+              help=_PRIORITIES_HELP)  # fmt: skip
+@_FORMAT
+def gaps_command(
+    country: str | None, priority: str | None, priorities_file: Path | None, output_format: str
+) -> None:
+    """A country's capability gaps per priority: science, technology, trade."""
+    from vinculo.strategy.capability import MissingEvidenceError
+    from vinculo.strategy.priorities import PrioritiesError
+
+    store, _, model, country = _strategy(priorities_file, country, home=False)
+    with store:
+        try:
+            table = model.gaps(country, priority)
+        except (MissingEvidenceError, PrioritiesError) as error:
+            _fail(str(error))
+    if table.empty:
+        _fail(f"no evidence about {country} in the store for these priorities (vinculo data pull)")
+    columns = ["priority", "component", "basis", "year", "metric", "value", "world_share",
+               "percentile", "peer_percentile", "gap", "leader", "leader_value",
+               "vintage"]  # fmt: skip
+    _emit(table, output_format, columns)
+
+
+@main.command("partners")
+@click.option("--country", help="The home country (default: the priorities file's).")
+@click.option("--priority", required=True, help="A priority id of the priorities file.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option("--lang", type=click.Choice(["es", "en"]), default="en", show_default=True)
+@click.option("--priorities", "priorities_file", type=click.Path(dir_okay=False, path_type=Path),
+              help=_PRIORITIES_HELP)  # fmt: skip
+@_FORMAT
+def partners_command(
+    country: str | None,
+    priority: str,
+    top: int,
+    lang: str,
+    priorities_file: Path | None,
+    output_format: str,
+) -> None:
+    """Candidate partners for a priority, best first, with each factor's contribution
+    (they add up to the score), the rank range under ±20 % weights, and the reasons."""
+    from vinculo.strategy.capability import MissingEvidenceError
+    from vinculo.strategy.chain import stage_table
+    from vinculo.strategy.partners import as_frame, recommend
+    from vinculo.strategy.priorities import PrioritiesError
+
+    store, _, model, country = _strategy(priorities_file, country, home=True)
+    with store:
+        try:
+            chain = stage_table(model, priority)
+            recommendations = recommend(model, priority, chain=chain)
+        except (MissingEvidenceError, PrioritiesError) as error:
+            _fail(str(error))
+    if not recommendations:
+        _fail(f"no candidate partner has evidence for {priority!r} (vinculo data pull)")
+    table = as_frame(recommendations[:top], lang)
+    if output_format != "table":
+        _emit(table, output_format)
+        return
+    weights = model.priorities.weights.as_dict()
+    shown = ", ".join(f"{name} {value:.2f}" for name, value in weights.items())
+    click.echo(f"{priority}: {len(recommendations)} candidates; weights {shown}")
+    for row in table.itertuples():
+        ranks = "stable" if row.stable else f"rank {row.rank_best}-{row.rank_worst} under ±20%"
+        parts = " + ".join(
+            f"{factor} {getattr(row, factor):.3f}"
+            for factor in ("strength", "complementarity", "ties", "capacity", "proximity")
+        )
+        click.echo(f"{row.rank:>3}. {row.partner} {row.name}: {row.score:.3f} = {parts} ({ranks})")
+        for reason in str(row.reasons).split("; "):
+            if reason:
+                click.echo(f"       - {reason}")
+
+
+@main.command("chain")
+@click.option("--country", help="ISO3 code (default: the priorities file's home country).")
+@click.option("--priority", required=True, help="A priority id with a value chain.")
+@click.option("--priorities", "priorities_file", type=click.Path(dir_okay=False, path_type=Path),
+              help=_PRIORITIES_HELP)  # fmt: skip
+@_FORMAT
+def chain_command(
+    country: str | None, priority: str, priorities_file: Path | None, output_format: str
+) -> None:
+    """A country's position along a priority's value chain: each stage's RCA, world share,
+    density and leaders, the stage where the gap is, and the closest next step."""
+    import pandas as pd
+
+    from vinculo.strategy.capability import MissingEvidenceError
+    from vinculo.strategy.chain import value_chain
+    from vinculo.strategy.priorities import PrioritiesError
+
+    store, _, model, country = _strategy(priorities_file, country, home=False)
+    with store:
+        try:
+            view = value_chain(model, priority, country)
+        except (MissingEvidenceError, PrioritiesError) as error:
+            _fail(str(error))
+    table = pd.DataFrame(
+        [
+            {
+                "stage": s.stage.id,
+                "classification": s.classification,
+                "year": s.year,
+                "rca": s.rca,
+                "world_share": s.world_share,
+                "density": s.density,
+                "percentile": s.percentile,
+                "leaders": " ".join(s.leaders["country"]),
+                "gap": s.stage.id == view.gap_stage,
+                "vintage": s.vintage,
+            }
+            for s in view.stages
+        ]
+    )
+    if output_format != "table":
+        _emit(table, output_format)
+        return
+    _emit(table, "table")
+    click.echo(f"gap stage: {view.gap_stage}")
+    if view.next_step:
+        step = view.next_step
+        click.echo(
+            f"closest next step: {step['product']} ({step['why']}) at stage {step['stage']}: "
+            f"density {float(str(step['density'])):.3f}, RCA {float(str(step['rca'])):.2f}"
+        )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

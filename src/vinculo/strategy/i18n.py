@@ -1,0 +1,390 @@
+"""Spanish and English for the strategy engine: one catalogue of messages, numbers and
+percentages formatted per locale (CLDR through Babel).
+
+Reasons and brief strings are kept as a key and parameters until they are shown, so the
+same recommendation reads in either language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from babel.numbers import format_decimal, format_percent
+
+__all__ = ["LANGUAGES", "MESSAGES", "Message", "number", "percent", "text"]
+
+LANGUAGES = ("es", "en")
+_LOCALES = {"es": "es_MX", "en": "en_US"}
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "component.science": {"es": "ciencia", "en": "science"},
+    "component.technology": {"es": "tecnología", "en": "technology"},
+    "component.trade": {"es": "comercio", "en": "trade"},
+    "factor.strength": {"es": "fortaleza", "en": "strength"},
+    "factor.complementarity": {"es": "complementariedad", "en": "complementarity"},
+    "factor.ties": {"es": "vínculos", "en": "ties"},
+    "factor.capacity": {"es": "capacidad", "en": "capacity"},
+    "factor.proximity": {"es": "proximidad", "en": "proximity"},
+    "reason.strength": {
+        "es": "fuerte en {component}: percentil {percentile} ({metric} {value})",
+        "en": "strong in {component}: percentile {percentile} ({metric} {value})",
+    },
+    "reason.complements": {
+        "es": "complementa a {home} en {component}: percentil {partner} frente a {mine}",
+        "en": "complements {home} in {component}: percentile {partner} against {mine}",
+    },
+    "reason.complements_stage": {
+        "es": "más fuerte que {home} en la etapa «{stage}» (RCA {partner} frente a {mine})",
+        "en": "stronger than {home} at the stage '{stage}' (RCA {partner} against {mine})",
+    },
+    "reason.ties": {
+        "es": "{works} obras en coautoría con {home} en {year} (fuerza de asociación {strength})",
+        "en": "{works} works co-authored with {home} in {year} (association strength {strength})",
+    },
+    "reason.ties_trend": {
+        "es": "coautoría con {home}: {change} en {years} años",
+        "en": "co-authorship with {home}: {change} over {years} years",
+    },
+    "reason.no_ties": {
+        "es": "sin coautoría registrada con {home}",
+        "en": "no co-authorship with {home} on record",
+    },
+    "reason.rd": {
+        "es": "gasto en I+D de {value} del PIB ({year})",
+        "en": "R&D expenditure {value} of GDP ({year})",
+    },
+    "reason.international": {
+        "es": "{value} de sus artículos con coautoría internacional ({year})",
+        "en": "{value} of its articles internationally co-authored ({year})",
+    },
+    "reason.no_capacity": {
+        "es": "sin datos de I+D ni de colaboración internacional: valor neutro",
+        "en": "no R&D or international-collaboration data: neutral value",
+    },
+    "reason.distance": {
+        "es": "a {km} km de {home}",
+        "en": "{km} km from {home}",
+    },
+    "reason.language": {
+        "es": "comparte idioma oficial con {home} ({languages})",
+        "en": "shares an official language with {home} ({languages})",
+    },
+    "metric.activity_index": {"es": "índice de actividad", "en": "activity index"},
+    "metric.rca": {"es": "VCR", "en": "RCA"},
+    "metric.world_share": {"es": "participación mundial", "en": "world share"},
+    # ---------------------------------------------------------------- the brief for a post
+    "brief.title": {
+        "es": "Nota informativa para la representación en {host}",
+        "en": "Brief for the post in {host}",
+    },
+    "brief.subtitle": {
+        "es": "Cooperación científica y tecnológica {home}–{host}",
+        "en": "Science and technology cooperation {home}–{host}",
+    },
+    "brief.date": {"es": "Fecha: {date}", "en": "Date: {date}"},
+    "brief.prepared": {
+        "es": "Elaborada con Vínculo a partir de datos públicos; cada cifra indica su año "
+        "y su fuente (sección «Fuentes y método»).",
+        "en": "Prepared with Vínculo from public data; every figure states its year and its "
+        "source (section “Sources and method”).",
+    },
+    "brief.contents": {"es": "Contenido", "en": "Contents"},
+    "brief.page": {"es": "Página", "en": "Page"},
+    "brief.page_of": {"es": "de", "en": "of"},
+    "brief.na": {"es": "s. d.", "en": "n/a"},
+    "brief.section.priorities": {
+        "es": "Prioridades y posición del socio",
+        "en": "Priorities and the partner's standing",
+    },
+    "brief.section.capabilities": {"es": "Capacidades comparadas", "en": "Capabilities compared"},
+    "brief.section.coauthorship": {
+        "es": "Colaboración científica",
+        "en": "Scientific collaboration",
+    },
+    "brief.section.value_chains": {
+        "es": "Complementariedad comercial en las cadenas de valor",
+        "en": "Trade complementarity along the value chains",
+    },
+    "brief.section.institutions": {"es": "Instituciones líderes", "en": "Leading institutions"},
+    "brief.section.sources": {"es": "Fuentes y método", "en": "Sources and method"},
+    "brief.priorities.intro": {
+        "es": "Las prioridades de {home} van ordenadas según cuánto puede {host} ayudar a "
+        "cerrar sus brechas: primero la complementariedad de {host} (cuánto más fuerte es "
+        "donde {home} es débil, en ciencia, tecnología, comercio y las etapas de la cadena de "
+        "valor), luego su lugar entre los socios candidatos de cada prioridad.",
+        "en": "The priorities of {home} are ordered by how much {host} can help close its "
+        "gaps: first the complementarity of {host} (how much stronger it is where {home} is "
+        "weak, in science, technology, trade and the stages of the value chain), then its "
+        "rank among the candidate partners of each priority.",
+    },
+    "brief.col.priority": {"es": "Prioridad", "en": "Priority"},
+    "brief.col.rank": {"es": "Lugar", "en": "Rank"},
+    "brief.col.score": {"es": "Puntaje", "en": "Score"},
+    "brief.col.complementarity": {"es": "Complementariedad", "en": "Complementarity"},
+    "brief.col.rank_range": {"es": "Lugar con pesos ±20 %", "en": "Rank with weights ±20%"},
+    "brief.col.factor": {"es": "Factor", "en": "Factor"},
+    "brief.col.value": {"es": "Valor", "en": "Value"},
+    "brief.col.weight": {"es": "Peso", "en": "Weight"},
+    "brief.col.contribution": {"es": "Contribución", "en": "Contribution"},
+    "brief.col.reasons": {"es": "Por qué", "en": "Why"},
+    "brief.col.component": {"es": "Componente", "en": "Component"},
+    "brief.col.basis": {"es": "Clasificación", "en": "Classification"},
+    "brief.col.year": {"es": "Año", "en": "Year"},
+    "brief.col.metric": {"es": "Indicador", "en": "Indicator"},
+    "brief.col.percentile": {"es": "Percentil", "en": "Percentile"},
+    "brief.col.world_share": {"es": "Participación mundial", "en": "World share"},
+    "brief.col.gap": {"es": "Brecha de {home}", "en": "Gap of {home}"},
+    "brief.col.works": {"es": "Obras en coautoría", "en": "Co-authored works"},
+    "brief.col.stage": {"es": "Etapa", "en": "Stage"},
+    "brief.col.leaders": {
+        "es": "Líderes mundiales (participación)",
+        "en": "World leaders (share)",
+    },
+    "brief.col.institution": {"es": "Institución", "en": "Institution"},
+    "brief.col.city": {"es": "Ciudad", "en": "City"},
+    "brief.col.type": {"es": "Tipo", "en": "Type"},
+    "brief.col.matched": {"es": "Palabras clave halladas", "en": "Keywords found"},
+    "brief.col.table": {"es": "Tabla", "en": "Table"},
+    "brief.col.source": {"es": "Fuente", "en": "Source"},
+    "brief.col.dataset": {"es": "Conjunto de datos", "en": "Dataset"},
+    "brief.col.vintage": {"es": "Versión", "en": "Vintage"},
+    "brief.col.rows": {"es": "Filas", "en": "Rows"},
+    "brief.col.retrieved": {"es": "Obtenido", "en": "Retrieved"},
+    "brief.rank_of": {"es": "{rank} de {candidates}", "en": "{rank} of {candidates}"},
+    "brief.stable": {"es": "estable", "en": "stable"},
+    "brief.not_candidate_short": {"es": "no es candidato", "en": "not a candidate"},
+    "brief.standing": {
+        "es": "{host} ocupa el lugar {rank} de {candidates} socios candidatos de {home} en "
+        "esta prioridad (puntaje {score}).",
+        "en": "{host} ranks {rank} of the {candidates} candidate partners of {home} in this "
+        "priority (score {score}).",
+    },
+    "brief.standing_range": {
+        "es": "Si cada peso se mueve ±20 %, su lugar va del {best} al {worst}.",
+        "en": "With each weight moved by ±20%, its rank ranges from {best} to {worst}.",
+    },
+    "brief.standing_stable": {
+        "es": "Su lugar no cambia si cada peso se mueve ±20 %.",
+        "en": "Its rank holds with each weight moved by ±20%.",
+    },
+    "brief.top_partners": {
+        "es": "Primeros candidatos: {partners}.",
+        "en": "Top candidates: {partners}.",
+    },
+    "brief.not_candidate": {
+        "es": "{host} no figura entre los socios candidatos de {home} en esta prioridad: "
+        "{why}. No se le asigna lugar ni puntaje.",
+        "en": "{host} is not among the candidate partners of {home} in this priority: {why}. "
+        "No rank or score is given.",
+    },
+    "brief.not_candidate.components": {
+        "es": "tiene datos en menos de dos de los tres componentes (ciencia, tecnología y "
+        "comercio)",
+        "en": "it has data in fewer than two of the three components (science, technology "
+        "and trade)",
+    },
+    "brief.not_candidate.share": {
+        "es": "no llega al 0.1 % del total mundial en ningún componente",
+        "en": "it does not reach 0.1% of the world total in any component",
+    },
+    "brief.not_candidate.unknown": {
+        "es": "la evidencia disponible no basta para evaluarlo",
+        "en": "the evidence available is not enough to assess it",
+    },
+    "brief.no_evidence": {
+        "es": "El almacén de evidencia no tiene datos para esta prioridad; cárguelos con "
+        "«vinculo data pull».",
+        "en": "The evidence store has no data for this priority; load them with "
+        "“vinculo data pull”.",
+    },
+    "brief.capabilities.intro": {
+        "es": "Percentil de especialización (índice de actividad en ciencia; VCR en "
+        "tecnología y comercio) entre todos los países con datos, en el último año con datos "
+        "de {home}; la brecha de {home} es 100 menos su percentil.",
+        "en": "Specialization percentile (activity index in science; RCA in technology and "
+        "trade) among all countries with data, in the latest year with data for {home}; the "
+        "gap of {home} is 100 minus its percentile.",
+    },
+    "brief.capabilities.none": {
+        "es": "Sin datos de capacidades para esta prioridad.",
+        "en": "No capability data for this priority.",
+    },
+    "brief.chart.capabilities": {
+        "es": "{priority}: percentil de especialización de {home} y {host}",
+        "en": "{priority}: specialization percentile of {home} and {host}",
+    },
+    "brief.coauthorship.intro": {
+        "es": "Obras con autores de {home} y de {host} por año, en todos los campos "
+        "(fuente: {source}, versión {vintage}).",
+        "en": "Works with authors from both {home} and {host} per year, all fields "
+        "(source: {source}, vintage {vintage}).",
+    },
+    "brief.coauthorship.latest": {
+        "es": "En {year}, {home} y {host} publicaron {works} obras en coautoría.",
+        "en": "In {year}, {home} and {host} published {works} co-authored works.",
+    },
+    "brief.coauthorship.change": {
+        "es": "Variación desde {before} ({before_works} obras): {change}.",
+        "en": "Change since {before} ({before_works} works): {change}.",
+    },
+    "brief.coauthorship.none": {
+        "es": "No hay coautoría registrada entre {home} y {host} en el almacén de evidencia.",
+        "en": "The evidence store has no co-authorship on record between {home} and {host}.",
+    },
+    "brief.chart.coauthorship": {
+        "es": "Obras en coautoría {home}–{host} por año",
+        "en": "Works co-authored by {home} and {host} per year",
+    },
+    "brief.chains.intro": {
+        "es": "Ventaja comparativa revelada (VCR) de las exportaciones de {home} y de {host} "
+        "en cada etapa de la cadena, de la materia prima al producto final; una VCR de 1 o "
+        "más indica especialización exportadora. Escala logarítmica.",
+        "en": "Revealed comparative advantage (RCA) of the exports of {home} and {host} at "
+        "each stage of the chain, upstream first; an RCA of 1 or more means export "
+        "specialization. Logarithmic scale.",
+    },
+    "brief.chains.none": {
+        "es": "Ninguna prioridad declara una cadena de valor.",
+        "en": "No priority declares a value chain.",
+    },
+    "brief.chain.missing": {
+        "es": "Sin datos de exportaciones para las etapas de esta cadena.",
+        "en": "No export data for the stages of this chain.",
+    },
+    "brief.chain.host_ahead": {
+        "es": "{host} supera la VCR de {home} en {count} de {total} etapas.",
+        "en": "{host} has a higher RCA than {home} at {count} of {total} stages.",
+    },
+    "brief.chain.gap_stage": {
+        "es": "Etapa con la mayor brecha de {home}: «{stage}».",
+        "en": "Stage where the gap of {home} is widest: “{stage}”.",
+    },
+    "brief.chain.next_step": {
+        "es": "Paso siguiente más cercano para {home}: el producto {product} (SA) de la "
+        "etapa «{stage}», con densidad de relación {density}.",
+        "en": "Closest next step for {home}: product {product} (HS) at the stage “{stage}”, "
+        "with relatedness density {density}.",
+    },
+    "brief.chart.chain": {
+        "es": "{priority}: VCR por etapa de {home} y {host}",
+        "en": "{priority}: RCA by stage of {home} and {host}",
+    },
+    "brief.chart.reference": {"es": "VCR = 1", "en": "RCA = 1"},
+    "brief.institutions.intro": {
+        "es": "Instituciones de investigación de {host} registradas en ROR (Research "
+        "Organization Registry) cuyo nombre o alias contiene palabras clave de la prioridad. "
+        "ROR no registra campos de investigación: es una coincidencia por nombre, no una "
+        "medida de capacidad, y el registro cargado puede ser parcial ({vintage}).",
+        "en": "Research institutions of {host} in ROR (the Research Organization Registry) "
+        "whose name or an alias contains keywords of the priority. ROR records no research "
+        "fields: this is a match by name, not a measure of capability, and the registry "
+        "loaded may be partial ({vintage}).",
+    },
+    "brief.institutions.none": {
+        "es": "Ninguna institución de {host} en ROR coincide con las palabras clave de esta "
+        "prioridad.",
+        "en": "No institution of {host} in ROR matches the keywords of this priority.",
+    },
+    "brief.sources.intro": {
+        "es": "Conjuntos de datos del almacén de evidencia con que se elaboró esta nota.",
+        "en": "Datasets in the evidence store this brief was built from.",
+    },
+    "brief.method.score": {
+        "es": "Puntaje del socio: suma ponderada de cinco factores entre 0 y 1 (fortaleza, "
+        "complementariedad, vínculos, capacidad y proximidad); la contribución de cada "
+        "factor es su valor por su peso, y las contribuciones suman el puntaje.",
+        "en": "Partner score: the weighted sum of five factors between 0 and 1 (strength, "
+        "complementarity, ties, capacity and proximity); each factor's contribution is its "
+        "value times its weight, and the contributions add up to the score.",
+    },
+    "brief.method.candidates": {
+        "es": "Son candidatos los países con datos en al menos dos de los tres componentes y "
+        "con al menos el 0.1 % del total mundial en alguno de ellos.",
+        "en": "Candidates are the countries with data in at least two of the three "
+        "components and at least 0.1% of the world total in one of them.",
+    },
+    "brief.weights": {
+        "es": "Pesos de los factores: {weights}.",
+        "en": "Factor weights: {weights}.",
+    },
+    "brief.method.percentile": {
+        "es": "Percentil: proporción de países con un valor menor (los empates cuentan la "
+        "mitad), de 0 a 100.",
+        "en": "Percentile: the share of countries with a lower value (ties counted half), "
+        "from 0 to 100.",
+    },
+    "table.exports": {"es": "exportaciones", "en": "exports"},
+    "table.publications": {"es": "publicaciones", "en": "publications"},
+    "table.coauthorship": {"es": "coautoría", "en": "co-authorship"},
+    "table.patents": {"es": "patentes", "en": "patents"},
+    "table.country_indicators": {"es": "indicadores por país", "en": "country indicators"},
+    "table.institutions": {"es": "instituciones", "en": "institutions"},
+    "table.product_indicators": {"es": "indicadores por producto", "en": "product indicators"},
+    "ror.type.education": {"es": "educación", "en": "education"},
+    "ror.type.facility": {"es": "instalación de investigación", "en": "facility"},
+    "ror.type.government": {"es": "gobierno", "en": "government"},
+    "ror.type.healthcare": {"es": "salud", "en": "healthcare"},
+    "ror.type.company": {"es": "empresa", "en": "company"},
+    "ror.type.nonprofit": {"es": "organización sin fines de lucro", "en": "nonprofit"},
+    "ror.type.funder": {"es": "financiadora", "en": "funder"},
+    "ror.type.archive": {"es": "archivo", "en": "archive"},
+    "ror.type.other": {"es": "otro", "en": "other"},
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message not yet rendered: a catalogue key and its parameters. Parameters that are
+    themselves Messages (or catalogue keys given as ``Message``) are rendered first."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, language: str) -> str:
+        return text(self.key, language, **self.params)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+def _check(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValueError(f"language {language!r}: one of {LANGUAGES}")
+    return language
+
+
+def text(key: str, language: str, **params: Any) -> str:
+    """The catalogue's message in ``language`` with ``params`` filled in.
+
+    >>> text("reason.distance", "es", km="9,212", home="MEX")
+    'a 9,212 km de MEX'
+    """
+    language = _check(language)
+    rendered = {
+        name: value.render(language) if isinstance(value, Message) else value
+        for name, value in params.items()
+    }
+    return MESSAGES[key][language].format(**rendered)
+
+
+def number(value: float, language: str, digits: int = 2) -> str:
+    """A number as the language writes it (Spanish as in Mexico: 1,234.5).
+
+    >>> number(1234.567, "es"), number(1234.567, "en")
+    ('1,234.57', '1,234.57')
+    >>> number(0.5, "es", 1)
+    '0.5'
+    """
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(value, format=pattern, locale=_LOCALES[_check(language)]))
+
+
+def percent(value: float, language: str, digits: int = 1) -> str:
+    """A fraction as a percentage.
+
+    >>> percent(0.1234, "es"), percent(0.1234, "en")
+    ('12.3%', '12.3%')
+    """
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return str(format_percent(value, format=pattern, locale=_LOCALES[_check(language)]))

@@ -1,0 +1,179 @@
+"""vinculo gaps / partners / chain on the staged evidence: for Mexico and every one of its
+priorities, and for a second home country with its own priorities file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vinculo.cli import main
+from vinculo.evidence.pull import pull
+from vinculo.evidence.store import EvidenceStore
+from vinculo.strategy.priorities import default_priorities
+
+MEXICO = default_priorities()
+
+CHILE = """\
+home: CHL
+title: {es: "Chile (prueba)", en: "Chile (test)"}
+languages: [es]
+peers: [ARG, PER, MEX, AUS]
+weights: {strength: 0.3, complementarity: 0.3, ties: 0.2, capacity: 0.1, proximity: 0.1}
+priorities:
+  - id: copper
+    name: {es: Cobre, en: Copper}
+    description: {es: "La cadena del cobre.", en: "The copper value chain."}
+    products:
+      hs92:
+        - {code: "2603", why: "copper ores and concentrates"}
+        - {code: "7403", why: "refined copper"}
+      hs07:
+        - {code: "2603", why: "copper ores and concentrates"}
+        - {code: "7403", why: "refined copper"}
+    fields:
+      ncses15:
+        - {code: "Geosciences, atmospheric sciences, and ocean sciences", why: "mining geology"}
+        - {code: "Engineering", why: "mining and metallurgical engineering"}
+    tech_fields:
+      wipo35:
+        - {code: "materials, metallurgy", why: "smelting and refining"}
+    keywords: {es: [cobre, minería], en: [copper, mining]}
+    chain:
+      - id: ores
+        name: {es: Minerales, en: Ores}
+        products:
+          hs07:
+            - {code: "2603", why: "copper ores and concentrates"}
+      - id: refined
+        name: {es: Refinado, en: Refined}
+        products:
+          hs07:
+            - {code: "7403", why: "refined copper"}
+      - id: products
+        name: {es: Manufacturas, en: Products}
+        products:
+          hs07:
+            - {code: "7408", why: "copper wire"}
+"""
+
+
+@pytest.fixture(scope="module")
+def home(test_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("home")
+    with EvidenceStore(folder / "evidence.duckdb") as store:
+        pull(store, mirror=test_data)
+    return folder
+
+
+def _run(home: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env={"VINCULO_HOME": str(home)})
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.realdata
+def test_gaps_for_every_priority_of_mexico(home):
+    code, out, err = _run(home, "gaps", "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert {r["priority"] for r in rows} == {p.id for p in MEXICO.priorities}
+    for row in rows:
+        assert row["vintage"]
+        assert row["gap"] == pytest.approx(100 - row["percentile"])
+    code, out, _ = _run(home, "gaps", "--priority", "aerospace", "--format", "csv")
+    assert code == 0
+    assert out.splitlines()[0].startswith("priority,component,basis,year,metric,value")
+    assert all(line.startswith("aerospace,") for line in out.splitlines()[1:])
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("priority", [p.id for p in MEXICO.priorities])
+def test_partners_for_every_priority(home, priority):
+    code, out, err = _run(home, "partners", "--priority", priority, "--top", "5",
+                          "--format", "json")  # fmt: skip
+    assert code == 0, err
+    rows = json.loads(out)
+    assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows)
+    assert len(rows) == 5
+    for row in rows:
+        parts = sum(row[f] for f in ("strength", "complementarity", "ties", "capacity",
+                                     "proximity"))  # fmt: skip
+        assert parts == pytest.approx(row["score"], abs=1e-12)
+        assert row["partner"] != "MEX"
+        assert row["reasons"]
+
+
+@pytest.mark.realdata
+def test_partners_as_a_table_in_spanish(home):
+    code, out, err = _run(home, "partners", "--priority", "batteries", "--top", "3",
+                          "--lang", "es")  # fmt: skip
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("batteries: ")
+    assert lines[1].startswith("  1. ")
+    assert " = strength " in lines[1]
+    assert any("obras en coautoría con MEX" in line for line in lines)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("priority", [p.id for p in MEXICO.priorities if p.chain])
+def test_chain_for_every_priority_with_a_chain(home, priority):
+    code, out, err = _run(home, "chain", "--priority", priority, "--format", "json")
+    assert code == 0, err
+    stages = json.loads(out)
+    assert [s["stage"] for s in stages] == [s.id for s in MEXICO.priority(priority).chain]
+    assert sum(s["gap"] for s in stages) == 1
+    gap = min(stages, key=lambda s: s["percentile"])
+    assert gap["gap"]
+
+
+@pytest.mark.realdata
+def test_chain_as_a_table(home):
+    code, out, err = _run(home, "chain", "--priority", "lithium-value-chain")
+    assert code == 0, err
+    assert "gap stage: " in out
+    assert "closest next step: " in out
+
+
+@pytest.mark.realdata
+def test_a_second_home_country_with_its_own_file(home, tmp_path):
+    path = tmp_path / "chile.yaml"
+    path.write_text(CHILE, encoding="utf-8")
+    code, out, err = _run(home, "gaps", "--priorities", str(path), "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    trade = [r for r in rows if r["component"] == "trade"]
+    assert trade
+    assert all(r["value"] > 10 for r in trade)  # Chile's copper RCA is huge
+    code, out, err = _run(home, "partners", "--priorities", str(path), "--priority", "copper",
+                          "--format", "json")  # fmt: skip
+    assert code == 0, err
+    assert "CHL" not in {r["partner"] for r in json.loads(out)}
+    code, out, err = _run(home, "chain", "--priorities", str(path), "--priority", "copper",
+                          "--format", "json")  # fmt: skip
+    assert code == 0, err
+    stages = {s["stage"]: s for s in json.loads(out)}
+    assert stages["ores"]["rca"] > stages["products"]["rca"]
+
+
+@pytest.mark.realdata
+def test_errors_name_what_is_missing(home, tmp_path):
+    code, _, err = _run(home, "partners", "--country", "CHL", "--priority", "batteries")
+    assert code == 2
+    assert "the priorities file is MEX's" in err
+    code, _, err = _run(home, "partners", "--priority", "batterys")
+    assert code == 2
+    assert "unknown priority 'batterys'" in err
+    code, _, err = _run(home, "chain", "--priority", "aerospace")
+    assert code == 2
+    assert "declares no value chain" in err
+    code, _, err = _run(tmp_path / "nowhere", "gaps")
+    assert code == 2
+    assert "no evidence store yet" in err
+    with EvidenceStore(tmp_path / "empty" / "evidence.duckdb"):
+        pass
+    code, _, err = _run(tmp_path / "empty", "gaps")
+    assert code == 2
+    assert "vinculo data pull" in err
