@@ -552,5 +552,36 @@ def chain_command(
         )
 
 
+@main.command("brief")
+@click.option("--home", help="The home country (default: the priorities file's).")
+@click.option("--host", required=True, help="ISO3 code of the country of the post.")
+@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="brief.html or brief.pdf")  # fmt: skip
+@click.option("--priorities", "priorities_file", type=click.Path(dir_okay=False, path_type=Path),
+              help=_PRIORITIES_HELP)  # fmt: skip
+def brief_command(
+    home: str | None, host: str, lang: str, output: Path, priorities_file: Path | None
+) -> None:
+    """A brief for the embassy or consulate in HOST: where the host can close the home
+    country's gaps and why, capabilities compared, co-authorship over time, value chains,
+    the host's institutions, and the sources with their vintages. HTML (works offline, no
+    external assets) or a paginated PDF."""
+    from vinculo.strategy.brief import build_brief, write_brief
+    from vinculo.strategy.capability import MissingEvidenceError
+
+    if output.suffix.lower() not in (".html", ".pdf"):
+        _fail(f"{output}: the brief is written as .html or .pdf")
+    store, _, model, _home = _strategy(priorities_file, home, home=True)
+    with store:
+        click.echo(f"brief for the post in {host.upper()}: computing every priority ...", err=True)
+        try:
+            brief = build_brief(model, host.upper(), lang)
+        except (MissingEvidenceError, ValueError) as error:
+            _fail(str(error))
+    written = write_brief(brief, output)
+    click.echo(f"wrote {written}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -114,7 +114,7 @@ def test_partners_as_a_table_in_spanish(home):
     assert lines[0].startswith("batteries: ")
     assert lines[1].startswith("  1. ")
     assert " = strength " in lines[1]
-    assert any("obras en coautoría con MEX" in line for line in lines)
+    assert any("obras en coautoría con México" in line for line in lines)
 
 
 @pytest.mark.realdata
@@ -177,3 +177,20 @@ def test_errors_name_what_is_missing(home, tmp_path):
     code, _, err = _run(tmp_path / "empty", "gaps")
     assert code == 2
     assert "vinculo data pull" in err
+
+
+@pytest.mark.realdata
+def test_brief_command_writes_html_and_refuses_other_formats(home, tmp_path):
+    out_file = tmp_path / "brief.html"
+    code, out, err = _run(home, "brief", "--host", "FRA", "--lang", "en", "-o", str(out_file))
+    assert code == 0, err
+    assert f"wrote {out_file}" in out
+    html = out_file.read_text(encoding="utf-8")
+    assert '<html lang="en' in html
+    assert "France" in html
+    code, _, err = _run(home, "brief", "--host", "FRA", "-o", str(tmp_path / "brief.docx"))
+    assert code == 2
+    assert "written as .html or .pdf" in err
+    code, _, err = _run(home, "brief", "--host", "MEX", "-o", str(tmp_path / "self.html"))
+    assert code == 2
+    assert not (tmp_path / "self.html").exists()

@@ -317,6 +317,10 @@ class CapabilityModel:
         """Per (priority, component, country) at the home country's latest year of each
         basis: the component score, the mean of the headline (specialization) and size
         percentiles, with both values and the vintage."""
+        return self._scores.copy()
+
+    @cached_property
+    def _scores(self) -> pd.DataFrame:
         latest = self.latest()
         rows = []
         for (priority, component, basis), group in latest.groupby(

@@ -8,11 +8,28 @@ same recommendation reads in either language.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import Any, Protocol, runtime_checkable
 
+from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
-__all__ = ["LANGUAGES", "MESSAGES", "Message", "number", "percent", "text"]
+from vinculo.evidence.countries import locations_table
+
+__all__ = [
+    "LANGUAGES",
+    "MESSAGES",
+    "Country",
+    "Languages",
+    "Message",
+    "Named",
+    "Num",
+    "Pct",
+    "country_name",
+    "number",
+    "percent",
+    "text",
+]
 
 LANGUAGES = ("es", "en")
 _LOCALES = {"es": "es_MX", "en": "en_US"}
@@ -357,15 +374,115 @@ def _check(language: str) -> str:
 def text(key: str, language: str, **params: Any) -> str:
     """The catalogue's message in ``language`` with ``params`` filled in.
 
-    >>> text("reason.distance", "es", km="9,212", home="MEX")
-    'a 9,212 km de MEX'
+    >>> text("reason.distance", "es", km=Num(9212.4, 0), home=Country("MEX"))
+    'a 9,212 km de México'
     """
     language = _check(language)
     rendered = {
-        name: value.render(language) if isinstance(value, Message) else value
+        name: value.render(language) if isinstance(value, Localizable) else value
         for name, value in params.items()
     }
     return MESSAGES[key][language].format(**rendered)
+
+
+@runtime_checkable
+class Localizable(Protocol):
+    """A value that reads differently per language (a name, a number)."""
+
+    def render(self, language: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country, shown by its name in the language.
+
+    >>> Country("MEX").render("es"), Country("DEU").render("en")
+    ('México', 'Germany')
+    """
+
+    code: str
+
+    def render(self, language: str) -> str:
+        return country_name(self.code, language)
+
+
+@dataclass(frozen=True)
+class Named:
+    """Something named in each language (a value-chain stage, a priority)."""
+
+    names: tuple[tuple[str, str], ...]
+    fallback: str = ""
+
+    @classmethod
+    def of(cls, names: dict[str, str], fallback: str = "") -> Named:
+        return cls(tuple(sorted(names.items())), fallback)
+
+    def render(self, language: str) -> str:
+        return dict(self.names).get(language) or self.fallback
+
+
+@dataclass(frozen=True)
+class Languages:
+    """Language codes (ISO 639-1) shown by their names.
+
+    >>> Languages(("es", "fr")).render("es")
+    'español, francés'
+    """
+
+    codes: tuple[str, ...]
+
+    def render(self, language: str) -> str:
+        locale = Locale.parse(_LOCALES[_check(language)])
+        return ", ".join(str(locale.languages.get(c, c)) for c in self.codes)
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number with ``digits`` decimals, written as the language writes it."""
+
+    value: Any  # anything float() reads: a float, a NumPy or pandas scalar
+    digits: int = 2
+
+    def render(self, language: str) -> str:
+        return number(float(self.value), language, self.digits)
+
+
+@dataclass(frozen=True)
+class Pct:
+    """A fraction as a percentage; ``signed`` adds "+" to growth."""
+
+    value: Any  # anything float() reads
+    digits: int = 0
+    signed: bool = False
+
+    def render(self, language: str) -> str:
+        value = float(self.value)
+        shown = percent(value, language, self.digits)
+        return f"+{shown}" if self.signed and value > 0 else shown
+
+
+@cache
+def _iso2() -> dict[str, str]:
+    frame = locations_table()
+    return {c: i for c, i in zip(frame["code"], frame["iso2"], strict=True) if isinstance(i, str)}
+
+
+@cache
+def _english_names() -> dict[str, str]:
+    frame = locations_table()
+    return dict(zip(frame["code"], frame["name"], strict=True))
+
+
+def country_name(code: str, language: str) -> str:
+    """A country's name in the language (CLDR), from its ISO3 code.
+
+    >>> country_name("MEX", "es"), country_name("FRA", "es"), country_name("FRA", "en")
+    ('México', 'Francia', 'France')
+    """
+    locale = Locale.parse(_LOCALES[_check(language)])
+    iso2 = _iso2().get(code)
+    name = locale.territories.get(iso2) if iso2 else None
+    return str(name or _english_names().get(code, code))
 
 
 def number(value: float, language: str, digits: int = 2) -> str:

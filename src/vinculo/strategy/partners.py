@@ -27,6 +27,7 @@ weights still sum to 1) and records the best and worst rank each partner takes.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -39,7 +40,7 @@ from vinculo.evidence.countries import locations_table
 from vinculo.indicators.bibliometrics import collaboration_strength_frame
 from vinculo.strategy.capability import COMPONENTS, CapabilityModel, MissingEvidenceError
 from vinculo.strategy.capability import percentile as _percentile
-from vinculo.strategy.i18n import Message
+from vinculo.strategy.i18n import Country, Languages, Message, Named, Num, Pct
 from vinculo.strategy.priorities import Weights
 
 __all__ = [
@@ -120,9 +121,9 @@ def _strength(ctx: _Context, candidates: list[str]) -> tuple[pd.Series, dict[str
                 "reason.strength",
                 {
                     "component": Message(f"component.{row.component}"),
-                    "percentile": f"{row.specialization_percentile:.0f}",
+                    "percentile": Num(row.specialization_percentile, 0),
                     "metric": Message(_METRIC[str(row.component)]),
-                    "value": f"{row.specialization:.2f}",
+                    "value": Num(row.specialization),
                 },
             )
             for row in best.itertuples()
@@ -149,15 +150,19 @@ def _complementarity(
                     Message(
                         "reason.complements",
                         {
-                            "home": ctx.home,
+                            "home": Country(ctx.home),
                             "component": Message(f"component.{component}"),
-                            "partner": f"{theirs[country]:.0f}",
-                            "mine": f"{home[component]:.0f}",
+                            "partner": Num(theirs[country], 0),
+                            "mine": Num(home[component], 0),
                         },
                     )
                 )
     component_part = pd.concat(parts, axis=1).mean(axis=1) if parts else None
     stage_part = None
+    stage_names = {
+        stage.id: Named.of(stage.name, stage.id)
+        for stage in ctx.model.priorities.priority(ctx.priority).chain
+    }
     if chain is not None and not chain.empty:
         pct = chain.pivot_table(index="country", columns="stage", values="percentile")
         rca = chain.pivot_table(index="country", columns="stage", values="rca")
@@ -173,10 +178,10 @@ def _complementarity(
                         Message(
                             "reason.complements_stage",
                             {
-                                "home": ctx.home,
-                                "stage": str(best),
-                                "partner": f"{rca[best][country]:.2f}",
-                                "mine": f"{rca[best][ctx.home]:.2f}",
+                                "home": Country(ctx.home),
+                                "stage": stage_names.get(str(best), Named.of({}, str(best))),
+                                "partner": Num(rca[best][country]),
+                                "mine": Num(rca[best][ctx.home]),
                             },
                         )
                     )
@@ -202,7 +207,7 @@ def _ties(ctx: _Context, candidates: list[str]) -> tuple[pd.Series, dict[str, li
     reasons: dict[str, list[Message]] = {c: [] for c in candidates}
     if pairs.empty:
         for country in candidates:
-            reasons[country].append(Message("reason.no_ties", {"home": ctx.home}))
+            reasons[country].append(Message("reason.no_ties", {"home": Country(ctx.home)}))
         return pd.Series(0.0, index=candidates), reasons
     year = int(pairs["year"].max())
     span = pairs[pairs["year"].isin([year, year - _TREND_YEARS])]
@@ -226,16 +231,16 @@ def _ties(ctx: _Context, candidates: list[str]) -> tuple[pd.Series, dict[str, li
     value[works.isna() | (works == 0)] = 0.0
     for country in candidates:
         if pd.isna(works[country]) or works[country] == 0:
-            reasons[country].append(Message("reason.no_ties", {"home": ctx.home}))
+            reasons[country].append(Message("reason.no_ties", {"home": Country(ctx.home)}))
             continue
         reasons[country].append(
             Message(
                 "reason.ties",
                 {
-                    "works": f"{works[country]:,.0f}",
-                    "home": ctx.home,
+                    "works": Num(works[country], 0),
+                    "home": Country(ctx.home),
                     "year": year,
-                    "strength": f"{association[country]:.2f}",
+                    "strength": Num(association[country]),
                 },
             )
         )
@@ -244,8 +249,8 @@ def _ties(ctx: _Context, candidates: list[str]) -> tuple[pd.Series, dict[str, li
                 Message(
                     "reason.ties_trend",
                     {
-                        "home": ctx.home,
-                        "change": f"{growth[country]:+.0%}",
+                        "home": Country(ctx.home),
+                        "change": Pct(growth[country], signed=True),
                         "years": _TREND_YEARS,
                     },
                 )
@@ -284,7 +289,7 @@ def _capacity(ctx: _Context, candidates: list[str]) -> tuple[pd.Series, dict[str
                 Message(
                     "reason.rd",
                     {
-                        "value": f"{rd['value'].astype(float)[country]:.2f}%",
+                        "value": Pct(rd["value"].astype(float)[country] / 100, 2),
                         "year": int(rd["year"].astype(int)[country]),
                     },
                 )
@@ -294,7 +299,7 @@ def _capacity(ctx: _Context, candidates: list[str]) -> tuple[pd.Series, dict[str
                 Message(
                     "reason.international",
                     {
-                        "value": f"{share[country]:.0%}",
+                        "value": Pct(share[country]),
                         "year": int(international["year"].astype(int)[country]),
                     },
                 )
@@ -333,12 +338,15 @@ def _proximity(ctx: _Context, candidates: list[str]) -> tuple[pd.Series, dict[st
             )
             distance_part = max(0.0, 1.0 - km / _HALF_EARTH_KM)
             reasons[country].append(
-                Message("reason.distance", {"km": f"{km:,.0f}", "home": ctx.home})
+                Message("reason.distance", {"km": Num(km, 0), "home": Country(ctx.home)})
             )
         shared = sorted(home_languages & _languages(country))
         if shared:
             reasons[country].append(
-                Message("reason.language", {"home": ctx.home, "languages": ", ".join(shared)})
+                Message(
+                    "reason.language",
+                    {"home": Country(ctx.home), "languages": Languages(tuple(shared))},
+                )
             )
         values[country] = 0.5 * distance_part + 0.5 * (1.0 if shared else 0.0)
     return pd.Series(values, dtype=float), reasons
@@ -472,8 +480,9 @@ _INSTITUTION_TYPES = {"education": 0, "facility": 1, "government": 2, "healthcar
 def leading_institutions(
     model: CapabilityModel, country: str, priority: str, limit: int = 5
 ) -> pd.DataFrame:
-    """The country's research institutions (ROR, active) whose names or aliases match the
-    priority's keywords (Spanish or English), most matches first, then universities,
+    """The country's research institutions (ROR, active) whose names or aliases contain the
+    priority's keywords (Spanish or English) as whole words (a plural "s"/"es" allowed:
+    "litio" does not match "Coalition"), most matches first, then universities,
     facilities, government and health bodies: ``ror_id, name, city, types, matched``.
 
     ROR carries no research fields, so this is a name match, said as such in the brief.
@@ -491,7 +500,8 @@ def leading_institutions(
         + " | "
         + rows["aliases"].map(lambda a: " | ".join(a) if a is not None else "").str.lower()
     )
-    matched = text.map(lambda t: [w for w in words if w in t])
+    patterns = {w: re.compile(rf"(?<!\w){re.escape(w)}(?:e?s)?(?!\w)") for w in words}
+    matched = text.map(lambda t: [w for w, p in patterns.items() if p.search(t)])
     kind = rows["types"].map(
         lambda types: min(
             (_INSTITUTION_TYPES.get(t, 9) for t in (types if types is not None else [])), default=9
