@@ -468,7 +468,7 @@ def partners_command(
     (they add up to the score), the rank range under ±20 % weights, and the reasons."""
     from vinculo.strategy.capability import MissingEvidenceError
     from vinculo.strategy.chain import stage_table
-    from vinculo.strategy.partners import as_frame, recommend
+    from vinculo.strategy.partners import as_frame, leading_institutions, recommend
     from vinculo.strategy.priorities import PrioritiesError
 
     store, _, model, country = _strategy(priorities_file, country, home=True)
@@ -476,6 +476,7 @@ def partners_command(
         try:
             chain = stage_table(model, priority)
             recommendations = recommend(model, priority, chain=chain)
+            _ = model.institutions  # read before the store closes
         except (MissingEvidenceError, PrioritiesError) as error:
             _fail(str(error))
     if not recommendations:
@@ -497,6 +498,10 @@ def partners_command(
         for reason in str(row.reasons).split("; "):
             if reason:
                 click.echo(f"       - {reason}")
+        found = leading_institutions(model, str(row.partner), priority, limit=3)
+        if not found.empty:
+            names = "; ".join(found["name"])
+            click.echo(f"       institutions (ROR, names matching the keywords): {names}")
 
 
 @main.command("chain")

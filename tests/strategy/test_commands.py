@@ -156,6 +156,14 @@ def test_a_second_home_country_with_its_own_file(home, tmp_path):
     assert code == 0, err
     stages = {s["stage"]: s for s in json.loads(out)}
     assert stages["ores"]["rca"] > stages["products"]["rca"]
+    brief = tmp_path / "embajada-arg.html"
+    code, out, err = _run(home, "brief", "--priorities", str(path), "--host", "ARG",
+                          "--lang", "es", "-o", str(brief))  # fmt: skip
+    assert code == 0, err
+    html = brief.read_text(encoding="utf-8")
+    assert "Chile" in html
+    assert "Argentina" in html
+    assert "Cobre" in html
 
 
 @pytest.mark.realdata

@@ -138,6 +138,10 @@ class CapabilityModel:
     def exports(self) -> pd.DataFrame:
         return self.store.rows("exports")
 
+    @cached_property
+    def institutions(self) -> pd.DataFrame:
+        return self.store.rows("institutions")
+
     def trade_data(self, classification: str) -> _Trade | None:
         """Exports in one classification (products cut to 4 digits) with their
         complexity indicators per year; None when the store has none."""

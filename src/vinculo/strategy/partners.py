@@ -489,7 +489,7 @@ def leading_institutions(
     """
     chosen = model.priorities.priority(priority)
     words = sorted({w.lower() for words in chosen.keywords.values() for w in words if w})
-    rows = model.store.rows("institutions")
+    rows = model.institutions
     rows = rows[rows["country"] == country]
     if "status" in rows:
         rows = rows[rows["status"].isna() | (rows["status"] == "active")]
