@@ -232,3 +232,36 @@ def test_an_empty_store_is_a_clear_error(tmp_path):
 
 def test_distance():
     assert haversine_km(0, 0, 0, 180) == pytest.approx(np.pi * 6371.0088)
+
+
+def test_openalex_fields_match_the_ids_the_api_stores(tmp_path):
+    """The priorities file names OpenAlex fields "fields/21"; the API client stores "21"."""
+    rows = pd.DataFrame(
+        {
+            "year": [2023] * 4,
+            "country": ["MEX", "MEX", "FRA", "FRA"],
+            "field": ["21", "27", "21", "27"],
+            "taxonomy": "openalex-field",
+            "count_type": "whole",
+            "count": [100.0, 900.0, 300.0, 700.0],
+        }
+    )
+    priorities = Priorities(
+        home="MEX",
+        title={"es": "x", "en": "x"},
+        priorities=(
+            Priority("energy", {"es": "e", "en": "e"}, {"es": "e", "en": "e"},
+                     fields={"openalex-field": _codes("fields/21")}),
+        ),
+    )  # fmt: skip
+    with EvidenceStore(tmp_path / "e.duckdb") as store:
+        store.import_rows("publications", rows, source="openalex-api", name="q",
+                          vintage="api-2026-11-30", file_name="q",
+                          file_sha256="0" * 64)  # fmt: skip
+        table = CapabilityModel(store, priorities).table().set_index(["country", "metric"])
+    # MEX: 100 of 1,000 works in Energy; the world: 400 of 2,000
+    assert table.loc[("MEX", "activity_index"), "value"] == pytest.approx(
+        (100 / 1000) / (400 / 2000)
+    )
+    assert table.loc[("MEX", "world_share"), "value"] == pytest.approx(0.25)
+    assert table.loc[("MEX", "count"), "vintage"] == "openalex-api api-2026-11-30"
