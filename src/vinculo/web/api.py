@@ -1,0 +1,57 @@
+"""The REST API, ``/api/v1/``: one NinjaAPI object; each app adds its router. Scripts
+authenticate with a token (``Authorization: Bearer <token>``), the browser with its
+session (CSRF-checked on writes). OpenAPI at ``/api/v1/openapi.json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import NinjaAPI, Schema
+from ninja.security import HttpBearer, SessionAuth
+
+from vinculo.web.accounts.models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash(token), user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="Vínculo API",
+    version="1",
+    description="Science-diplomacy intelligence: registry, insights and pipeline.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
+)
+
+
+class MeOut(Schema):
+    username: str
+    role: str
+    language: str
+    posts: list[int]
+
+
+@api.get("/me", response=MeOut, tags=["accounts"], summary="The authenticated user")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user: Any = request.user
+    return {
+        "username": user.username,
+        "role": user.role,
+        "language": user.language,
+        "posts": sorted(user.posts.values_list("id", flat=True)),
+    }

@@ -1,0 +1,17 @@
+"""URLs: pages per app, the API under /api/v1/, Django's admin for administrators."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from vinculo.web.api import api
+
+urlpatterns = [
+    path("", include("vinculo.web.insights.urls")),
+    path("accounts/", include("vinculo.web.accounts.urls")),
+    path("registry/", include("vinculo.web.registry.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
