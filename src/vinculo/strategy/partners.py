@@ -48,6 +48,7 @@ __all__ = [
     "Recommendation",
     "as_frame",
     "co_authorship_series",
+    "co_authorship_with",
     "haversine_km",
     "leading_institutions",
     "recommend",
@@ -462,6 +463,18 @@ def as_frame(recommendations: list[Recommendation], language: str = "en") -> pd.
             for r in recommendations
         ]
     )
+
+
+def co_authorship_with(model: CapabilityModel, home: str) -> pd.DataFrame:
+    """Works co-authored by ``home`` with every partner per year (all fields):
+    ``partner, year, works, source, vintage``, sorted."""
+    pairs = _pairs(model)
+    mine = pairs[(pairs["country_a"] == home) | (pairs["country_b"] == home)]
+    partner = np.where(mine["country_a"] == home, mine["country_b"], mine["country_a"])
+    out: pd.DataFrame = mine.assign(partner=partner)[
+        ["partner", "year", "works", "source", "vintage"]
+    ]
+    return out.sort_values(["partner", "year"]).reset_index(drop=True)
 
 
 def co_authorship_series(model: CapabilityModel, home: str, partner: str) -> pd.DataFrame:

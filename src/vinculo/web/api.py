@@ -55,3 +55,6 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "language": user.language,
         "posts": sorted(user.posts.values_list("id", flat=True)),
     }
+
+
+api.add_router("/registry", "vinculo.web.registry.api.router")

@@ -1,0 +1,318 @@
+"""Forms of the registry pages. They only parse and check input: the writes are the
+services', which the views call with ``form.cleaned_data``. Labels come from the models'
+(translated) verbose names."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.web.accounts.models import Role
+from vinculo.web.registry.models import (
+    Agreement,
+    Country,
+    Institution,
+    IPTerms,
+    Milestone,
+    Outcome,
+    Project,
+)
+from vinculo.web.registry.selectors import (
+    agreements_visible_to,
+    posts_visible_to,
+    priority_choices,
+    user_post_ids,
+)
+from vinculo.web.registry.services import MAX_DOCUMENT_BYTES, STATUS_TRANSITIONS
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _field(model: type[Model], name: str, **kwargs: Any) -> Any:
+    """The model field's form field (its translated label, choices and limits)."""
+    return model._meta.get_field(name).formfield(**kwargs)
+
+
+def country_label(country: Country) -> str:
+    """A country's name in the active language."""
+    return country.name_es if (get_language() or "es").startswith("es") else country.name_en
+
+
+class CountryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return country_label(obj)
+
+
+class PriorityField(forms.MultipleChoiceField):
+    """The national priorities, named in the active language."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=self._choices_now, **kwargs)
+
+    @staticmethod
+    def _choices_now() -> list[tuple[str, str]]:
+        return priority_choices((get_language() or "es")[:2])
+
+
+class InstitutionsField(forms.CharField):
+    """Institutions by ROR id (``https://ror.org/…`` or the short id) or by their number
+    in Vínculo, separated by commas or new lines. Find them on the institutions page."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+    default_error_messages = {  # noqa: RUF012 (Django's own pattern)
+        "unknown": _("Unknown institution(s): %(values)s."),
+        "one": _("Give one institution."),
+    }
+
+    def __init__(self, *, multiple: bool = True, **kwargs: Any) -> None:
+        self.multiple = multiple
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            _("ROR ids (e.g. 01tmp8f25) or Vínculo numbers, separated by commas or lines."),
+        )
+        super().__init__(**kwargs)
+        if not multiple:
+            self.widget = forms.TextInput()
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Institution):
+            value = [value]
+        if isinstance(value, QuerySet | list | tuple):
+            return "\n".join(
+                (i.ror_id or str(i.pk)) if isinstance(i, Institution) else str(i) for i in value
+            )
+        return value
+
+    def clean(self, value: Any) -> Any:
+        text = super().clean(value)
+        tokens = [token for token in re.split(r"[\s,;]+", text or "") if token]
+        found: list[Institution] = []
+        unknown: list[str] = []
+        for token in tokens:
+            short = token.rstrip("/").rsplit("/", 1)[-1]
+            institution = Institution.objects.filter(
+                ror_id__in=[token, f"https://ror.org/{short}"]
+            ).first()
+            if institution is None and token.isdigit():
+                institution = Institution.objects.filter(pk=int(token)).first()
+            if institution is None:
+                unknown.append(token)
+            elif institution not in found:
+                found.append(institution)
+        if unknown:
+            raise ValidationError(
+                self.error_messages["unknown"],
+                code="unknown",
+                params={"values": ", ".join(unknown)},
+            )
+        if self.multiple:
+            return found
+        if len(found) > 1:
+            raise ValidationError(self.error_messages["one"], code="one")
+        return found[0] if found else None
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its fields where the form has them,
+    else at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+# ---------------------------------------------------------------- agreements
+class AgreementForm(forms.Form):
+    title = _field(Agreement, "title")
+    kind = _field(Agreement, "kind")
+    status = _field(Agreement, "status")
+    post = forms.ModelChoiceField(queryset=None, label=_("Post"))  # type: ignore[arg-type]
+    partner_country = CountryChoiceField(queryset=Country.objects.all(), label=_("Partner country"))
+    institutions = InstitutionsField(label=_("Parties"))
+    priorities = PriorityField(label=_("Priorities covered"), required=False)
+    signed_on = _field(Agreement, "signed_on", widget=_DATE)
+    effective_on = _field(Agreement, "effective_on", widget=_DATE)
+    expires_on = _field(Agreement, "expires_on", widget=_DATE)
+    renewal_notice_days = _field(Agreement, "renewal_notice_days")
+    shared = _field(Agreement, "shared")
+    summary = _field(Agreement, "summary")
+
+    def __init__(self, *args: Any, user: Any, agreement: Agreement | None = None, **kwargs: Any):
+        if agreement is not None:
+            kwargs.setdefault("initial", self.initial_from(agreement))
+        super().__init__(*args, **kwargs)
+        posts = posts_visible_to(user)
+        post_field = self.fields["post"]
+        post_field.queryset = posts
+        if user.role == Role.OFFICER:
+            post_field.queryset = posts.filter(pk__in=user_post_ids(user))
+            post_field.required = True
+        else:
+            post_field.required = False
+            post_field.empty_label = _("— none (a central agreement) —")
+        if agreement is not None:
+            del self.fields["status"]  # the status moves through its own workflow
+
+    @staticmethod
+    def initial_from(agreement: Agreement) -> dict[str, Any]:
+        return {
+            "title": agreement.title,
+            "kind": agreement.kind,
+            "post": agreement.post_id,
+            "partner_country": agreement.partner_country_id,
+            "institutions": list(agreement.institutions.all()),
+            "priorities": agreement.priorities,
+            "signed_on": agreement.signed_on,
+            "effective_on": agreement.effective_on,
+            "expires_on": agreement.expires_on,
+            "renewal_notice_days": agreement.renewal_notice_days,
+            "shared": agreement.shared,
+            "summary": agreement.summary,
+        }
+
+
+class AgreementStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = STATUS_TRANSITIONS[agreement.status]
+        self.fields["status"].choices = [
+            (value, label) for value, label in Agreement.Status.choices if value in allowed
+        ]
+
+
+class IPTermsForm(forms.Form):
+    background_ip = _field(IPTerms, "background_ip")
+    foreground_ip = _field(IPTerms, "foreground_ip")
+    licensing = _field(IPTerms, "licensing")
+    royalty_home_percent = _field(IPTerms, "royalty_home_percent", min_value=0, max_value=100)
+    publication_rights = _field(IPTerms, "publication_rights")
+    confidentiality_years = _field(IPTerms, "confidentiality_years")
+    jurisdiction = _field(IPTerms, "jurisdiction")
+
+    @staticmethod
+    def initial_from(terms: IPTerms | None) -> dict[str, Any]:
+        if terms is None:
+            return {}
+        return {name: getattr(terms, name) for name in IPTermsForm.base_fields}
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt,.png,.jpg,.jpeg"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # interpolated here, not at import: in the language of the request
+        self.fields["file"].help_text = _("PDF, DOCX, ODT, PNG or JPEG; at most %(limit)s MB.") % {
+            "limit": MAX_DOCUMENT_BYTES >> 20
+        }
+
+
+class OutcomeForm(forms.Form):
+    kind = _field(Outcome, "kind")
+    description = _field(Outcome, "description")
+    reference = _field(Outcome, "reference")
+    occurred_on = _field(Outcome, "occurred_on", widget=_DATE)
+
+
+class AgreementFilterForm(forms.Form):
+    """The agreement list's filters (all optional)."""
+
+    q = forms.CharField(label=_("Search"), required=False)
+    country = forms.ChoiceField(label=_("Partner country"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *Agreement.Status.choices]
+    )
+    priority = forms.ChoiceField(label=_("Priority"), required=False)
+    post = forms.TypedChoiceField(label=_("Post"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agreements = agreements_visible_to(user)
+        countries = Country.objects.filter(
+            code__in=agreements.values_list("partner_country_id", flat=True)
+        )
+        self.fields["country"].choices = [
+            ("", _("Any")),
+            *sorted(((c.code, country_label(c)) for c in countries), key=lambda c: c[1]),
+        ]
+        self.fields["priority"].choices = [
+            ("", _("Any")),
+            *priority_choices((get_language() or "es")[:2]),
+        ]
+        self.fields["post"].choices = [
+            ("", _("Any")),
+            *((post.pk, post.name) for post in posts_visible_to(user)),
+        ]
+
+
+class InstitutionSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or name variant"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [
+            ("", _("Any")),
+            *sorted(
+                ((c.code, country_label(c)) for c in Country.objects.all()), key=lambda c: c[1]
+            ),
+        ]
+
+
+# ---------------------------------------------------------------- projects
+class ProjectForm(forms.Form):
+    name = _field(Project, "name")
+    description = _field(Project, "description")
+    priorities = PriorityField(label=_("Priorities"), required=False)
+    lead_institution = InstitutionsField(label=_("Lead institution"), multiple=False)
+    partner_institutions = InstitutionsField(label=_("Partner institutions"))
+    budget_usd = _field(Project, "budget_usd", min_value=0)
+    status = _field(Project, "status")
+    agreements = forms.ModelMultipleChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        required=False,
+        label=_("Agreements"),
+    )
+
+    def __init__(self, *args: Any, user: Any, project: Project | None = None, **kwargs: Any):
+        if project is not None:
+            kwargs.setdefault("initial", self.initial_from(project))
+        super().__init__(*args, **kwargs)
+        self.fields["agreements"].queryset = agreements_visible_to(user).order_by("title")
+
+    @staticmethod
+    def initial_from(project: Project) -> dict[str, Any]:
+        return {
+            "name": project.name,
+            "description": project.description,
+            "priorities": project.priorities,
+            "lead_institution": project.lead_institution,
+            "partner_institutions": list(project.partner_institutions.all()),
+            "budget_usd": project.budget_usd,
+            "status": project.status,
+            "agreements": list(project.agreements.all()),
+        }
+
+
+class MilestoneForm(forms.Form):
+    title = _field(Milestone, "title")
+    due_on = _field(Milestone, "due_on", widget=_DATE)
+
+
+class MilestoneDoneForm(forms.Form):
+    done = forms.BooleanField(required=False)

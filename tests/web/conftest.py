@@ -1,0 +1,265 @@
+"""Named personas and a small registry for the web tests.
+
+Personas (one user each): ``viewer``, ``officer_a`` (post A, Paris), ``officer_b`` (post B,
+Berlin), ``legal``, ``planner``, ``admin``; ``anonymous`` is no user at all. The registry
+(``registry``): two posts in two host countries, an agreement of each post, one of post B
+shared with every post, one central agreement (no post), IP terms on the first three, a
+document on post A's and on the shared one, three institutions and a strategic project
+with a milestone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.utils import timezone
+
+from vinculo.web.accounts.models import Role, User
+from vinculo.web.registry.models import (
+    Agreement,
+    AgreementDocument,
+    Country,
+    Institution,
+    IPTerms,
+    Milestone,
+    Outcome,
+    Post,
+    Project,
+)
+
+PERSONAS = ("anonymous", "viewer", "officer_a", "officer_b", "legal", "planner", "admin")
+PASSWORD = "a-long-test-password-1"
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def make_user(username: str, role: str, posts: tuple[Post, ...] = ()) -> User:
+    user = User.objects.create_user(username, password=PASSWORD, role=role, language="en")
+    user.posts.set(posts)
+    return user
+
+
+@dataclass
+class Registry:
+    """The sample registry; attribute names are the matrix's targets."""
+
+    mexico: Country
+    france: Country
+    germany: Country
+    post_a: Post
+    post_b: Post
+    unam: Institution
+    cnrs: Institution
+    fraunhofer: Institution
+    agreement_a: Agreement
+    agreement_b: Agreement
+    agreement_shared: Agreement
+    agreement_central: Agreement
+    document_a: AgreementDocument
+    document_shared: AgreementDocument
+    project: Project
+    milestone: Milestone
+    users: dict[str, User]
+
+
+@pytest.fixture
+def registry(db: Any, settings: Any, tmp_path: Any) -> Registry:
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    mexico = Country.objects.create(code="MEX", name_es="México", name_en="Mexico")
+    france = Country.objects.create(code="FRA", name_es="Francia", name_en="France")
+    germany = Country.objects.create(code="DEU", name_es="Alemania", name_en="Germany")
+    post_a = Post.objects.create(
+        name="Embajada en Francia", kind=Post.Kind.EMBASSY, host_country=france, city="Paris"
+    )
+    post_b = Post.objects.create(
+        name="Embajada en Alemania", kind=Post.Kind.EMBASSY, host_country=germany, city="Berlin"
+    )
+    users = {
+        "viewer": make_user("vera", Role.VIEWER),
+        "officer_a": make_user("olga", Role.OFFICER, (post_a,)),
+        "officer_b": make_user("otto", Role.OFFICER, (post_b,)),
+        "legal": make_user("lena", Role.LEGAL),
+        "planner": make_user("pablo", Role.PLANNER),
+        "admin": make_user("ada", Role.ADMINISTRATOR),
+    }
+    unam = Institution.objects.create(
+        ror_id="https://ror.org/01tmp8f25",
+        name="Universidad Nacional Autónoma de México",
+        country=mexico,
+        city="Mexico City",
+        types=["education"],
+        aliases=["UNAM", "National Autonomous University of Mexico"],
+    )
+    cnrs = Institution.objects.create(
+        ror_id="https://ror.org/02feahw73",
+        name="Centre National de la Recherche Scientifique",
+        country=france,
+        city="Paris",
+        types=["government"],
+        aliases=["CNRS", "French National Centre for Scientific Research"],
+    )
+    fraunhofer = Institution.objects.create(
+        ror_id="https://ror.org/05hkkdn48",
+        name="Fraunhofer Society",
+        country=germany,
+        city="Munich",
+        types=["nonprofit"],
+        aliases=["Fraunhofer-Gesellschaft"],
+    )
+    today = timezone.localdate()
+    planner = users["planner"]
+    agreement_a = Agreement.objects.create(
+        title="Lithium chemistry with CNRS",
+        kind=Agreement.Kind.INSTITUTIONAL,
+        status=Agreement.Status.IN_FORCE,
+        post=post_a,
+        partner_country=france,
+        priorities=["lithium-value-chain", "batteries"],
+        signed_on=dt.date(2024, 3, 1),
+        effective_on=dt.date(2024, 4, 1),
+        expires_on=today + dt.timedelta(days=60),  # within its 90-day notice: due
+        summary="Joint laboratory on lithium extraction.",
+        created_by=planner,
+    )
+    agreement_a.institutions.set([unam, cnrs])
+    agreement_b = Agreement.objects.create(
+        title="Batteries with Fraunhofer",
+        kind=Agreement.Kind.INSTITUTIONAL,
+        status=Agreement.Status.SIGNED,
+        post=post_b,
+        partner_country=germany,
+        priorities=["batteries"],
+        expires_on=today + dt.timedelta(days=400),
+        created_by=planner,
+    )
+    agreement_b.institutions.set([fraunhofer])
+    agreement_shared = Agreement.objects.create(
+        title="Mexico-Germany science and technology agreement",
+        kind=Agreement.Kind.GOVERNMENT,
+        status=Agreement.Status.IN_FORCE,
+        post=post_b,
+        partner_country=germany,
+        priorities=["energy-transition"],
+        shared=True,
+        created_by=planner,
+    )
+    agreement_central = Agreement.objects.create(
+        title="Satellite data exchange (central)",
+        kind=Agreement.Kind.GOVERNMENT,
+        status=Agreement.Status.DRAFT,
+        partner_country=france,
+        priorities=["aerospace"],
+        created_by=planner,
+    )
+    for agreement, licensing in (
+        (agreement_a, IPTerms.Licensing.NON_EXCLUSIVE),
+        (agreement_b, IPTerms.Licensing.EXCLUSIVE),
+        (agreement_shared, IPTerms.Licensing.CASE_BY_CASE),
+    ):
+        IPTerms.objects.create(
+            agreement=agreement,
+            background_ip=IPTerms.Ownership.EACH_PARTY,
+            foreground_ip=IPTerms.Ownership.JOINT,
+            licensing=licensing,
+            royalty_home_percent=Decimal("37.50"),
+            jurisdiction="SECRET-JURISDICTION",
+        )
+    Outcome.objects.create(
+        agreement=agreement_a,
+        kind=Outcome.Kind.PUBLICATION,
+        description="Brine chemistry paper",
+        reference="10.1000/xyz123",
+        occurred_on=dt.date(2025, 5, 1),
+    )
+    document_a, document_shared = (
+        AgreementDocument(
+            agreement=agreement,
+            original_name="signed-agreement.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            uploaded_by=planner,
+        )
+        for agreement in (agreement_a, agreement_shared)
+    )
+    for document in (document_a, document_shared):
+        document.file.save("sample.pdf", ContentFile(PDF), save=False)
+        document.save()
+    project = Project.objects.create(
+        name="National supercomputer",
+        description="Coatlicue",
+        priorities=["supercomputing"],
+        lead_institution=unam,
+        budget_usd=Decimal("1000000.00"),
+        status=Project.Status.ACTIVE,
+    )
+    project.partner_institutions.set([cnrs])
+    project.agreements.set([agreement_a, agreement_b])
+    milestone = Milestone.objects.create(project=project, title="Procurement", due_on=today)
+    return Registry(
+        mexico=mexico,
+        france=france,
+        germany=germany,
+        post_a=post_a,
+        post_b=post_b,
+        unam=unam,
+        cnrs=cnrs,
+        fraunhofer=fraunhofer,
+        agreement_a=agreement_a,
+        agreement_b=agreement_b,
+        agreement_shared=agreement_shared,
+        agreement_central=agreement_central,
+        document_a=document_a,
+        document_shared=document_shared,
+        project=project,
+        milestone=milestone,
+        users=users,
+    )
+
+
+def login(persona: str, registry: Registry, **client_options: Any) -> Client:
+    """A test client signed in as the persona (``anonymous``: not signed in)."""
+    client = Client(**client_options)
+    if persona != "anonymous":
+        client.force_login(registry.users[persona])
+    return client
+
+
+# one fixture per persona, for tests that read better with names than with strings
+@pytest.fixture
+def anonymous(registry: Registry) -> Client:
+    return login("anonymous", registry)
+
+
+@pytest.fixture
+def viewer(registry: Registry) -> Client:
+    return login("viewer", registry)
+
+
+@pytest.fixture
+def officer_a(registry: Registry) -> Client:
+    return login("officer_a", registry)
+
+
+@pytest.fixture
+def officer_b(registry: Registry) -> Client:
+    return login("officer_b", registry)
+
+
+@pytest.fixture
+def legal(registry: Registry) -> Client:
+    return login("legal", registry)
+
+
+@pytest.fixture
+def planner(registry: Registry) -> Client:
+    return login("planner", registry)
+
+
+@pytest.fixture
+def admin(registry: Registry) -> Client:
+    return login("admin", registry)

@@ -1,0 +1,393 @@
+"""The permission matrix: every route of the project and every operation of the API, read
+and written by every persona, against a declared status.
+
+The routes are enumerated, not listed by hand: Django's URL resolver gives the pages, the
+OpenAPI document gives the API's operations. ``test_every_route_is_in_the_matrix`` fails
+when one of them has no row (so a new endpoint cannot be forgotten) or a row names a route
+that no longer exists. Excluded, with the reason:
+
+- ``admin/``: Django's admin site, guarded by its own ``is_staff`` check, not by Vínculo's
+  roles (no persona here is staff).
+- ``i18n/``: Django's ``set_language`` view, open to everyone by design (the signed-in
+  switch, kept on the profile, is ``accounts:language``, which is in the matrix).
+
+Conventions: outside one's scope an object does not exist (404); a role too low gets 403;
+an anonymous visitor is sent to the login page (302) or, in the API, gets 401. A page's
+successful write redirects (302); the API answers 200 or 201. A page route has a GET and a
+POST row (a read-only page answers 405 to POST, an action 405 to GET); an API operation has
+the row of its own method.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.web.conftest import PDF, PERSONAS, Registry, login
+from vinculo.web.api import api
+from vinculo.web.registry.forms import AgreementForm, ProjectForm
+
+pytestmark = pytest.mark.django_db
+
+EXCLUDED_PREFIXES = ("admin/", "i18n/")
+
+# route (namespace:name) or API operation id, method, target; then the expected status for
+# anonymous, viewer, officer_a, officer_b, legal, planner, admin
+MATRIX = """
+# --- accounts
+accounts:login                  GET    -                  200 200 200 200 200 200 200
+accounts:login                  POST   -                  200 200 200 200 200 200 200
+accounts:logout                 GET    -                  405 405 405 405 405 405 405
+accounts:logout                 POST   -                  302 302 302 302 302 302 302
+accounts:language               GET    -                  302 405 405 405 405 405 405
+accounts:language               POST   -                  302 302 302 302 302 302 302
+# --- insights (no snapshot or evidence store in these tests: the empty pages; read-only)
+insights:home                   GET    -                  302 200 200 200 200 200 200
+insights:home                   POST   -                  302 405 405 405 405 405 405
+insights:briefs                 GET    -                  302 200 200 200 200 200 200
+insights:briefs                 POST   -                  302 405 405 405 405 405 405
+insights:priority               GET    aerospace          302 200 200 200 200 200 200
+insights:priority               POST   aerospace          302 405 405 405 405 405 405
+insights:country                GET    FRA                302 200 200 200 200 200 200
+insights:country                POST   FRA                302 405 405 405 405 405 405
+insights:post-brief             GET    post_a.html        302 404 404 404 404 404 404
+insights:post-brief             POST   post_a.html        302 405 405 405 405 405 405
+# --- registry: agreements
+registry:agreement_list         GET    -                  302 200 200 200 200 200 200
+registry:agreement_list         POST   -                  302 405 405 405 405 405 405
+registry:agreement_create       GET    -                  302 403 200 200 200 200 200
+registry:agreement_create       POST   -                  302 403 302 302 302 302 302
+registry:agreement_detail       GET    agreement_a        302 200 200 404 200 200 200
+registry:agreement_detail       GET    agreement_b        302 200 404 200 200 200 200
+registry:agreement_detail       GET    agreement_shared   302 200 200 200 200 200 200
+registry:agreement_detail       GET    agreement_central  302 200 404 404 200 200 200
+registry:agreement_detail       POST   agreement_a        302 405 405 405 405 405 405
+registry:agreement_edit         GET    agreement_a        302 403 200 404 200 200 200
+registry:agreement_edit         POST   agreement_a        302 403 302 404 302 302 302
+registry:agreement_edit         GET    agreement_shared   302 403 403 200 200 200 200
+registry:agreement_edit         POST   agreement_shared   302 403 403 302 302 302 302
+registry:agreement_edit         POST   agreement_central  302 403 404 404 302 302 302
+registry:agreement_status       GET    agreement_a        302 405 405 405 405 405 405
+registry:agreement_status       POST   agreement_a        302 403 302 404 302 302 302
+registry:agreement_status       POST   agreement_shared   302 403 403 302 302 302 302
+registry:ip_terms_edit          GET    agreement_a        302 403 403 404 200 200 200
+registry:ip_terms_edit          POST   agreement_a        302 403 403 404 302 302 302
+registry:ip_terms_edit          POST   agreement_central  302 403 404 404 302 302 302
+registry:document_add           GET    agreement_a        302 405 405 405 405 405 405
+registry:document_add           POST   agreement_a        302 403 302 404 302 302 302
+registry:document_add           POST   agreement_shared   302 403 403 302 302 302 302
+registry:document_download      GET    document_a         302 403 200 404 200 200 200
+registry:document_download      GET    document_shared    302 403 404 200 200 200 200
+registry:document_download      POST   document_a         302 405 405 405 405 405 405
+registry:outcome_add            GET    agreement_a        302 405 405 405 405 405 405
+registry:outcome_add            POST   agreement_a        302 403 302 404 302 302 302
+registry:renewal_list           GET    -                  302 200 200 200 200 200 200
+registry:renewal_list           POST   -                  302 405 405 405 405 405 405
+# --- registry: posts, institutions, reference data
+registry:post_list              GET    -                  302 200 200 200 200 200 200
+registry:post_list              POST   -                  302 405 405 405 405 405 405
+registry:post_detail            GET    post_a             302 200 200 404 200 200 200
+registry:post_detail            GET    post_b             302 200 404 200 200 200 200
+registry:post_detail            POST   post_a             302 405 405 405 405 405 405
+registry:institution_list       GET    -                  302 200 200 200 200 200 200
+registry:institution_list       POST   -                  302 405 405 405 405 405 405
+registry:institution_detail     GET    cnrs               302 200 200 200 200 200 200
+registry:institution_detail     POST   cnrs               302 405 405 405 405 405 405
+registry:reference_sync         GET    -                  302 405 405 405 405 405 405
+registry:reference_sync         POST   -                  302 403 403 403 403 403 302
+# --- registry: strategic projects
+registry:project_list           GET    -                  302 200 200 200 200 200 200
+registry:project_list           POST   -                  302 405 405 405 405 405 405
+registry:project_create         GET    -                  302 403 403 403 403 200 200
+registry:project_create         POST   -                  302 403 403 403 403 302 302
+registry:project_detail         GET    project            302 200 200 200 200 200 200
+registry:project_detail         POST   project            302 405 405 405 405 405 405
+registry:project_edit           GET    project            302 403 403 403 403 200 200
+registry:project_edit           POST   project            302 403 403 403 403 302 302
+registry:milestone_add          GET    project            302 405 405 405 405 405 405
+registry:milestone_add          POST   project            302 403 403 403 403 302 302
+registry:milestone_done         GET    milestone          302 405 405 405 405 405 405
+registry:milestone_done         POST   milestone          302 403 403 403 403 302 302
+# --- the API's own pages (ninja): the OpenAPI document and its viewer are public
+api:openapi-json                GET    -                  200 200 200 200 200 200 200
+api:openapi-json                POST   -                  200 200 200 200 200 200 200
+api:openapi-view                GET    -                  200 200 200 200 200 200 200
+api:openapi-view                POST   -                  200 200 200 200 200 200 200
+api:api-root                    GET    -                  404 404 404 404 404 404 404
+api:api-root                    POST   -                  404 404 404 404 404 404 404
+# --- API operations (operation ids of the OpenAPI document)
+vinculo_web_api_me              GET    -                  401 200 200 200 200 200 200
+registry_agreement_list         GET    -                  401 200 200 200 200 200 200
+registry_agreement_get          GET    agreement_a        401 200 200 404 200 200 200
+registry_agreement_get          GET    agreement_shared   401 200 200 200 200 200 200
+registry_agreement_get          GET    agreement_central  401 200 404 404 200 200 200
+registry_agreement_create       POST   -                  401 403 201 201 201 201 201
+registry_agreement_update       PATCH  agreement_a        401 403 200 404 200 200 200
+registry_agreement_update       PATCH  agreement_shared   401 403 403 200 200 200 200
+registry_agreement_set_status   POST   agreement_a        401 403 200 404 200 200 200
+registry_ip_terms_set           PUT    agreement_a        401 403 403 404 200 200 200
+registry_ip_terms_set           PUT    agreement_b        401 403 404 403 200 200 200
+registry_renewal_list           GET    -                  401 200 200 200 200 200 200
+registry_institution_list       GET    -                  401 200 200 200 200 200 200
+registry_institution_get        GET    cnrs               401 200 200 200 200 200 200
+registry_post_list              GET    -                  401 200 200 200 200 200 200
+registry_post_get               GET    post_a             401 200 200 404 200 200 200
+registry_post_get               GET    post_b             401 200 404 200 200 200 200
+registry_project_list           GET    -                  401 200 200 200 200 200 200
+registry_project_get            GET    project            401 200 200 200 200 200 200
+registry_project_create         POST   -                  401 403 403 403 403 201 201
+registry_project_update         PATCH  project            401 403 403 403 403 200 200
+"""
+
+
+def _parse(table: str) -> list[tuple[str, str, str, dict[str, int]]]:
+    rows = []
+    for line in table.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        route, method, target, *statuses = line.split()
+        assert len(statuses) == len(PERSONAS), f"a status per persona: {line}"
+        rows.append((route, method, target, dict(zip(PERSONAS, map(int, statuses), strict=True))))
+    return rows
+
+
+ROWS = _parse(MATRIX)
+
+# ---------------------------------------------------------------- what a row points at
+TARGETS: dict[str, Callable[[Registry], dict[str, Any]]] = {
+    "-": lambda r: {},
+    "agreement_a": lambda r: {"agreement_id": r.agreement_a.pk},
+    "agreement_b": lambda r: {"agreement_id": r.agreement_b.pk},
+    "agreement_shared": lambda r: {"agreement_id": r.agreement_shared.pk},
+    "agreement_central": lambda r: {"agreement_id": r.agreement_central.pk},
+    "document_a": lambda r: {"agreement_id": r.agreement_a.pk, "document_id": r.document_a.pk},
+    "document_shared": lambda r: {
+        "agreement_id": r.agreement_shared.pk,
+        "document_id": r.document_shared.pk,
+    },
+    "post_a": lambda r: {"post_id": r.post_a.pk},
+    "post_b": lambda r: {"post_id": r.post_b.pk},
+    "post_a.html": lambda r: {"post_id": r.post_a.pk, "file_format": "html"},
+    "cnrs": lambda r: {"institution_id": r.cnrs.pk},
+    "project": lambda r: {"project_id": r.project.pk},
+    "milestone": lambda r: {"milestone_id": r.milestone.pk},
+    "aerospace": lambda r: {"priority_id": "aerospace"},
+    "FRA": lambda r: {"code": "FRA"},
+}
+
+
+def _own_post(registry: Registry, persona: str) -> int:
+    """The post an officer writes for; post A for everyone else."""
+    return (registry.post_b if persona == "officer_b" else registry.post_a).pk
+
+
+def _form_data(initial: dict[str, Any]) -> dict[str, Any]:
+    """A form's initial values as a browser would post them."""
+    data: dict[str, Any] = {}
+    for name, value in initial.items():
+        if value is None or value is False:
+            continue
+        if name in ("institutions", "partner_institutions"):
+            data[name] = "\n".join(i.ror_id for i in value)
+        elif name == "lead_institution":
+            data[name] = value.ror_id
+        elif name == "agreements":
+            data[name] = [a.pk for a in value]
+        else:
+            data[name] = value
+    return data
+
+
+def _agreement_edit(registry: Registry, persona: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    agreement = next(
+        a
+        for a in (registry.agreement_a, registry.agreement_shared, registry.agreement_central)
+        if a.pk == kwargs["agreement_id"]
+    )
+    return _form_data(AgreementForm.initial_from(agreement)) | {"title": "Renamed"}
+
+
+PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]] = {
+    "accounts:login": lambda r, p, k: {"username": "nobody", "password": "wrong"},
+    "accounts:language": lambda r, p, k: {"language": "es", "next": "/"},
+    "registry:agreement_create": lambda r, p, k: {
+        "title": "New agreement",
+        "kind": "mobility",
+        "status": "draft",
+        "post": _own_post(r, p),
+        "partner_country": "FRA",
+        "institutions": "01tmp8f25",
+        "priorities": ["aerospace"],
+        "renewal_notice_days": "90",
+    },
+    "registry:agreement_edit": _agreement_edit,
+    "registry:agreement_status": lambda r, p, k: {
+        "status": "expired"  # in force -> expired is allowed
+    },
+    "registry:ip_terms_edit": lambda r, p, k: {
+        "background_ip": "each_party",
+        "foreground_ip": "joint",
+        "licensing": "open",
+        "royalty_home_percent": "10",
+    },
+    "registry:document_add": lambda r, p, k: {
+        "file": SimpleUploadedFile("memo.pdf", PDF, content_type="application/pdf")
+    },
+    "registry:outcome_add": lambda r, p, k: {"kind": "patent", "description": "A patent"},
+    "registry:project_create": lambda r, p, k: {
+        "name": "Satellites",
+        "status": "planned",
+        "budget_usd": "5",
+    },
+    "registry:project_edit": lambda r, p, k: (
+        _form_data(ProjectForm.initial_from(r.project)) | {"name": "Renamed"}
+    ),
+    "registry:milestone_add": lambda r, p, k: {"title": "Site selection"},
+    "registry:milestone_done": lambda r, p, k: {"done": "on"},
+}
+
+API_BODIES: dict[str, Callable[[Registry, str], dict[str, Any]]] = {
+    "registry_agreement_create": lambda r, p: {
+        "title": "New agreement",
+        "kind": "mobility",
+        "partner_country": "FRA",
+        "post": _own_post(r, p),
+        "institutions": [r.unam.pk],
+    },
+    "registry_agreement_update": lambda r, p: {"title": "Renamed"},
+    "registry_agreement_set_status": lambda r, p: {"status": "expired"},
+    "registry_ip_terms_set": lambda r, p: {
+        "background_ip": "each_party",
+        "foreground_ip": "joint",
+        "licensing": "open",
+    },
+    "registry_project_create": lambda r, p: {"name": "Satellites"},
+    "registry_project_update": lambda r, p: {"name": "Renamed"},
+}
+
+
+# ---------------------------------------------------------------- the routes that exist
+def _django_routes() -> dict[str, str]:
+    """Every named URL pattern outside the exclusions: ``namespace:name`` -> route."""
+    found: dict[str, str] = {}
+
+    def walk(patterns: list[Any], prefix: str, namespace: str | None) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(EXCLUDED_PREFIXES):
+                continue
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                walk(pattern.url_patterns, route, inner or namespace)
+            else:
+                assert isinstance(pattern, URLPattern)
+                name = f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+                assert pattern.name, f"unnamed URL pattern {route}: name it"
+                found[name] = route
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+def _openapi_path(route: str) -> str:
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+def _operations() -> dict[str, tuple[str, str]]:
+    """Every API operation: id -> (method, path)."""
+    document = api.get_openapi_schema()
+    return {
+        operation["operationId"]: (method.upper(), path)
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    }
+
+
+def _pages_and_operations() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    operations = _operations()
+    api_paths = {path for _method, path in operations.values()}
+    pages = {
+        name: route
+        for name, route in _django_routes().items()
+        if _openapi_path(route) not in api_paths  # served by API operations: below
+    }
+    return pages, operations
+
+
+def test_every_route_is_in_the_matrix():
+    pages, operations = _pages_and_operations()
+    in_table: dict[str, set[str]] = {}
+    for route, method, _target, _statuses in ROWS:
+        in_table.setdefault(route, set()).add(method)
+    missing_pages = sorted(
+        name for name in pages if not {"GET", "POST"} <= in_table.get(name, set())
+    )
+    missing_operations = sorted(
+        op for op, (method, _path) in operations.items() if method not in in_table.get(op, set())
+    )
+    stale = sorted(set(in_table) - set(pages) - set(operations))
+    assert not missing_pages, f"pages without a GET and a POST row: {missing_pages}"
+    assert not missing_operations, f"API operations without a row: {missing_operations}"
+    assert not stale, f"rows for routes that no longer exist: {stale}"
+    for op, (method, _path) in operations.items():
+        assert in_table[op] == {method}, f"{op} is a {method} operation"
+
+
+def test_every_api_url_is_an_operation_in_the_document():
+    """An API path hidden from the OpenAPI document would escape the matrix."""
+    operations = _operations()
+    api_paths = {path for _method, path in operations.values()}
+    for name, route in _django_routes().items():
+        if name.startswith("api:") and name not in ("api:openapi-json", "api:openapi-view"):
+            assert name == "api:api-root" or _openapi_path(route) in api_paths, name
+
+
+# ---------------------------------------------------------------- the matrix itself
+def _cases() -> list[Any]:
+    return [
+        pytest.param(
+            route,
+            method,
+            target,
+            persona,
+            statuses[persona],
+            id=f"{route}-{method}-{target}-{persona}",
+        )
+        for route, method, target, statuses in ROWS
+        for persona in PERSONAS
+    ]
+
+
+@pytest.mark.parametrize(("route", "method", "target", "persona", "expected"), _cases())
+def test_matrix(registry, route, method, target, persona, expected):
+    client = login(persona, registry)
+    kwargs = TARGETS[target](registry)
+    if ":" in route:  # a page
+        url = reverse(route, kwargs=kwargs)
+        if method == "GET":
+            response = client.get(url)
+        else:
+            builder = PAGE_WRITES.get(route)
+            response = client.post(url, builder(registry, persona, kwargs) if builder else {})
+        if response.status_code == 302 and persona == "anonymous":
+            assert response["Location"].startswith("/accounts/login/")
+    else:  # an API operation
+        op_method, path = _operations()[route]
+        assert op_method == method
+        url = path.format(**kwargs)
+        body = API_BODIES.get(route, lambda r, p: None)(registry, persona)
+        response = client.generic(
+            method,
+            url,
+            data=b"" if body is None else json.dumps(body),
+            content_type="application/json",
+        )
+        if response.status_code >= 400:
+            assert response["Content-Type"].startswith("application/json"), response.content
+    assert response.status_code == expected, response.content[:500]
