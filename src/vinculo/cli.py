@@ -588,5 +588,108 @@ def brief_command(
     click.echo(f"wrote {written}")
 
 
+# ---------------------------------------------------------------------- the web platform
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _web() -> Any:
+    """``vinculo.web.demo`` with Django set up; imported only by the web commands, so the
+    rest of the command line runs without a web stack."""
+    from vinculo.web import demo
+
+    try:
+        demo.setup_django()
+    except demo.ServeError as error:
+        _fail(str(error))
+    return demo
+
+
+def _staged_data() -> Path | None:
+    """``../shared/data`` beside the project (the staged public datasets), if it is there."""
+    project = Path(__file__).resolve().parents[2]
+    candidates = [Path.cwd().parent / "shared" / "data"]
+    if (project / "pyproject.toml").is_file():
+        candidates.insert(0, project.parent / "shared" / "data")
+    return next((c for c in candidates if c.is_dir()), None)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", type=click.IntRange(min=1),
+              help="gunicorn worker processes [default: 2 × cores + 1, at most 8].")  # fmt: skip
+@click.option("--migrate", "apply_migrations", is_flag=True,
+              help="Apply the database's missing migrations first (else: refuse).")  # fmt: skip
+def serve_command(host: str, port: int, workers: int | None, apply_migrations: bool) -> None:
+    """Serve the web platform: gunicorn with WhiteNoise for the static files.
+
+    Refuses a database with unapplied migrations (unless --migrate), runs Django's system
+    checks (the deployment checks under VINCULO_ENV=production), collects the static files
+    into VINCULO_HOME/static, then serves until Ctrl+C. The database is DATABASE_URL's
+    (default: SQLite in VINCULO_HOME); production needs VINCULO_ENV=production,
+    VINCULO_SECRET_KEY and VINCULO_ALLOWED_HOSTS (README, "Running the platform").
+    """
+    demo = _web()
+    try:
+        demo.serve(
+            host=host, port=port, workers=workers, apply_migrations=apply_migrations, say=_say
+        )
+    except demo.ServeError as error:
+        _fail(str(error))
+
+
+@main.command("demo")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--reset-passwords", is_flag=True,
+              help="Choose new passwords for the demo users (shown once).")  # fmt: skip
+@click.option("--no-serve", is_flag=True, help="Prepare everything, then exit.")
+def demo_command(port: int, reset_passwords: bool, no_serve: bool) -> None:
+    """The platform with real data on http://127.0.0.1:PORT/ in one command.
+
+    Creates or migrates the database (SQLite in VINCULO_HOME unless DATABASE_URL), loads the
+    evidence (from VINCULO_MIRROR, else ../shared/data beside the project, else the
+    network), seeds the countries, Mexico's priorities and real diplomatic posts and the ROR
+    institutions, creates one user per role (viewer, officer, legal, planner,
+    administrator) with a random password printed once, computes the dashboard, and
+    serves. Run again, it reuses all of it and prints no password (see --reset-passwords).
+    """
+    from vinculo.settings import SettingsError, mirror_folder, vinculo_home
+
+    demo = _web()
+    try:
+        home = vinculo_home()
+        mirror = mirror_folder() or _staged_data()
+    except SettingsError as error:
+        _fail(str(error))
+        return
+    url = f"http://127.0.0.1:{port}/"
+    bar = _DownloadProgress()
+    try:
+        if not no_serve:
+            demo.check_port("127.0.0.1", port)
+        demo.migrate(_say)
+        store = demo.load_evidence(
+            home=home,
+            mirror=mirror,
+            say=_say,
+            on_file=lambda name, path: bar.announce(f"evidence: {name}: {path} ..."),
+            progress=bar.update,
+        )
+        bar.end()
+        report = demo.seed(store_path=store, reset_passwords=reset_passwords)
+        for line in report.lines():
+            _say(line)
+        demo.refresh_insights(store, _say)
+        demo.print_accounts(report, click.echo, url)
+        if no_serve:
+            _say(f"ready; serve it with: vinculo demo --port {port}")
+            return
+        demo.serve(host="127.0.0.1", port=port, workers=2, say=_say)
+    except demo.ServeError as error:
+        bar.end()
+        _fail(str(error))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -160,6 +160,7 @@ USE_TZ = True
 TIME_ZONE = "America/Mexico_City"
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the project's own (vinculo/vinculo.css); apps' too
 STATIC_ROOT = vinculo_home() / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # collectstatic fills it; WhiteNoise wants it to exist
 STORAGES = {
