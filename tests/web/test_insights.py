@@ -160,3 +160,38 @@ def test_priority_and_country_pages(client, django_user_model, payload):
     assert [2023, 1609.0] in series
     assert client.get("/countries/MEX/").status_code == 404  # the home country is no partner
     assert client.get("/countries/XXX/").status_code == 404
+
+
+@pytest.mark.realdata
+@pytest.mark.django_db
+def test_the_insights_api_serves_what_the_pages_show(client, django_user_model, payload):
+    from vinculo.web.registry.models import Agreement, Country, Post
+
+    Snapshot.objects.create(home="MEX", fingerprint="x", payload=payload)
+    france = Country.objects.create(code="FRA", name_es="Francia", name_en="France")
+    paris = Post.objects.create(name="Embajada en Francia", kind="embassy", host_country=france,
+                                city="París")  # fmt: skip
+    officer = django_user_model.objects.create_user("olga", password="pw-for-tests-1",
+                                                    role="officer")  # fmt: skip
+    other = django_user_model.objects.create_user("omar", password="pw-for-tests-1",
+                                                  role="officer")  # fmt: skip
+    officer.posts.add(paris)
+    Agreement.objects.create(title="Satélites", kind="government", partner_country=france,
+                             post=paris, priorities=["aerospace"], status="in_force",
+                             created_by=officer)  # fmt: skip
+    client.force_login(officer)
+    priority = client.get("/api/v1/insights/priorities/aerospace?top=3").json()
+    ranked = payload["partners"]["aerospace"]["ranked"]
+    assert priority["candidates"] == len(ranked)
+    assert [p["partner"] for p in priority["partners"]] == [r["partner"] for r in ranked[:3]]
+    assert priority["partners"][0]["reasons"]["es"] == ranked[0]["reasons"]["es"]
+    assert {g["component"] for g in priority["gaps"]} == {"science", "technology", "trade"}
+    country = client.get("/api/v1/insights/countries/FRA").json()
+    assert country["names"] == {"es": "Francia", "en": "France"}
+    assert [2023, 1609.0] in country["coauthorship"]
+    cells = {(c[0], c[1]): c[2] for c in client.get("/api/v1/insights/coverage").json()["cells"]}
+    assert cells[("FRA", "aerospace")] == 1
+    client.force_login(other)  # an officer of no post does not see Paris's agreement
+    cells = {(c[0], c[1]): c[2] for c in client.get("/api/v1/insights/coverage").json()["cells"]}
+    assert cells[("FRA", "aerospace")] == 0
+    assert client.get("/api/v1/insights/priorities/nothing").status_code == 404

@@ -143,6 +143,11 @@ registry_project_list           GET    -                  401 200 200 200 200 20
 registry_project_get            GET    project            401 200 200 200 200 200 200
 registry_project_create         POST   -                  401 403 403 403 403 201 201
 registry_project_update         PATCH  project            401 403 403 403 403 200 200
+# --- API: insights (no snapshot in these tests: 404 once authenticated; see test_insights)
+insights_snapshot               GET    -                  401 404 404 404 404 404 404
+insights_priority               GET    aerospace          401 404 404 404 404 404 404
+insights_country                GET    FRA                401 404 404 404 404 404 404
+insights_coverage               GET    -                  401 404 404 404 404 404 404
 """
 
 

@@ -58,3 +58,4 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 api.add_router("/registry", "vinculo.web.registry.api.router")
+api.add_router("/insights", "vinculo.web.insights.api.router")

@@ -1,0 +1,176 @@
+"""The insights' REST endpoints, ``/api/v1/insights/…``: what the dashboard, the priority
+pages and the country pages show, from the strategy engine's snapshot (read-only; every
+role with a login reads them; agreement coverage counts only the agreements the caller may
+see)."""
+
+# No ``from __future__ import annotations``: Ninja resolves annotations at runtime.
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from vinculo.web.accounts.permissions import READ_ROLES, require_role
+from vinculo.web.insights.models import Snapshot
+from vinculo.web.insights.selectors import coverage, snapshot_for
+from vinculo.web.registry.api.schemas import ERRORS
+
+router = Router(tags=["insights"])
+
+
+class PriorityRef(Schema):
+    id: str
+    names: dict[str, str]
+    chain: bool
+
+
+class SnapshotOut(Schema):
+    home: str
+    computed_at: str
+    seconds: float
+    priorities: list[PriorityRef]
+    datasets: list[dict[str, str]]
+
+
+class GapOut(Schema):
+    priority: str
+    component: str
+    basis: str
+    year: int
+    metric: str
+    value: float
+    world_share: float | None = None
+    percentile: float | None = None
+    peer_percentile: float | None = None
+    gap: float | None = None
+    leader: str
+    leader_value: float
+    countries: int
+    vintage: str
+
+
+class PartnerOut(Schema):
+    partner: str
+    names: dict[str, str]
+    rank: int
+    score: float
+    contributions: dict[str, float]
+    rank_range: list[int]
+    stable: bool
+    reasons: dict[str, list[str]]
+
+
+class PriorityOut(Schema):
+    priority: PriorityRef
+    candidates: int
+    gaps: list[GapOut]
+    partners: list[PartnerOut]
+    chain: dict[str, Any] | None = None
+
+
+class CountryRankOut(Schema):
+    priority: str
+    candidates: int
+    standing: PartnerOut | None = None
+
+
+class CountryOut(Schema):
+    code: str
+    names: dict[str, str]
+    priorities: list[CountryRankOut]
+    coauthorship: list[list[float]]
+
+
+class CoverageOut(Schema):
+    partners: list[str]
+    priorities: list[str]
+    cells: list[list[Any]]
+
+
+def _snapshot(request: HttpRequest) -> Snapshot:
+    require_role(request.user, READ_ROLES)
+    snapshot = snapshot_for()
+    if snapshot is None:
+        raise Http404("No insights yet: run vinculo demo or manage.py refresh_insights")
+    return snapshot
+
+
+@router.get(
+    "/snapshot",
+    response={200: SnapshotOut, **ERRORS},
+    operation_id="insights_snapshot",
+    summary="When the insights were computed, for which priorities, from which data",
+)
+def snapshot_get(request: HttpRequest) -> Any:
+    snapshot = _snapshot(request)
+    payload = snapshot.payload
+    return {
+        "home": snapshot.home,
+        "computed_at": snapshot.computed_at.isoformat(),
+        "seconds": snapshot.seconds,
+        "priorities": payload["priorities"],
+        "datasets": payload["datasets"],
+    }
+
+
+@router.get(
+    "/priorities/{priority_id}",
+    response={200: PriorityOut, **ERRORS},
+    operation_id="insights_priority",
+    summary="A priority: the home country's gaps, ranked partners with reasons, chain",
+)
+def priority_get(request: HttpRequest, priority_id: str, top: int = 20) -> Any:
+    payload = _snapshot(request).payload
+    priority = next((p for p in payload["priorities"] if p["id"] == priority_id), None)
+    if priority is None:
+        raise Http404("No such priority")
+    ranked = payload["partners"][priority_id]["ranked"]
+    return {
+        "priority": priority,
+        "candidates": len(ranked),
+        "gaps": [g for g in payload["gaps"] if g["priority"] == priority_id],
+        "partners": ranked[: max(1, min(top, 200))],
+        "chain": payload["chains"].get(priority_id),
+    }
+
+
+@router.get(
+    "/countries/{code}",
+    response={200: CountryOut, **ERRORS},
+    operation_id="insights_country",
+    summary="A country as a partner: its standing in every priority, co-authorship",
+)
+def country_get(request: HttpRequest, code: str) -> Any:
+    payload = _snapshot(request).payload
+    code = code.upper()
+    if code not in payload["iso_numeric"] or code == payload["home"]:
+        raise Http404("No such partner country")
+    priorities = []
+    names: dict[str, str] = {}
+    for priority in payload["priorities"]:
+        ranked = payload["partners"][priority["id"]]["ranked"]
+        found = next((r for r in ranked if r["partner"] == code), None)
+        if found is not None:
+            names = found["names"]
+        priorities.append(
+            {"priority": priority["id"], "candidates": len(ranked), "standing": found}
+        )
+    if not names:
+        from vinculo.strategy.i18n import country_name
+
+        names = {language: country_name(code, language) for language in ("es", "en")}
+    return {
+        "code": code,
+        "names": names,
+        "priorities": priorities,
+        "coauthorship": payload["coauthorship"].get(code, []),
+    }
+
+
+@router.get(
+    "/coverage",
+    response={200: CoverageOut, **ERRORS},
+    operation_id="insights_coverage",
+    summary="Agreements per recommended partner and priority (the caller's scope)",
+)
+def coverage_get(request: HttpRequest) -> Any:
+    return coverage(request.user, _snapshot(request))
