@@ -1,0 +1,176 @@
+"""The dashboard in a real browser, on the staged evidence: every chart and the world map
+draw something; an agreement with IP terms, entered through the forms, shows in the
+coverage matrix; a post's brief downloads in both languages; the language switch changes
+every string of the page."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_browser import log_in, make_user, said
+from vinculo.evidence.pull import pull
+from vinculo.evidence.store import EvidenceStore
+from vinculo.strategy.capability import CapabilityModel
+from vinculo.strategy.priorities import default_priorities
+from vinculo.web.insights.models import Snapshot
+from vinculo.web.insights.services import _payload
+
+pytestmark = pytest.mark.realdata
+
+MEXICO = default_priorities()
+PRIORITIES = replace(
+    MEXICO,
+    priorities=tuple(p for p in MEXICO.priorities if p.id in ("lithium-value-chain", "aerospace")),
+)
+CHARTS = ("chart-heat", "chart-map", "chart-network", "chart-chain", "chart-coverage")
+LOCALE = Path(__file__).resolve().parents[2] / "src/vinculo/web/locale/es/LC_MESSAGES/django.po"
+
+
+@pytest.fixture(scope="module")
+def evidence(test_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("e2e-home")
+    with EvidenceStore(folder / "evidence.duckdb") as store:
+        pull(store, mirror=test_data)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def payload(evidence: Path) -> dict[str, Any]:
+    with EvidenceStore(evidence / "evidence.duckdb", read_only=True) as store:
+        return _payload(CapabilityModel(store, PRIORITIES), PRIORITIES)
+
+
+def _painted(page: Any, chart: str) -> int:
+    """Non-white pixels of the chart's canvas (0 for a blank chart)."""
+    return int(
+        page.evaluate(
+            """(id) => {
+                const canvas = document.querySelector('#' + id + ' canvas');
+                if (!canvas) { return 0; }
+                const data = canvas.getContext('2d').getImageData(
+                    0, 0, canvas.width, canvas.height).data;
+                let painted = 0;
+                for (let i = 0; i < data.length; i += 4) {
+                    const ink = data[i] < 245 || data[i + 1] < 245 || data[i + 2] < 245;
+                    if (data[i + 3] > 0 && ink) { painted += 1; }
+                }
+                return painted;
+            }""",
+            chart,
+        )
+    )
+
+
+def test_every_chart_and_the_map_render(page: Any, payload: dict[str, Any]) -> None:
+    Snapshot.objects.create(home="MEX", fingerprint="e2e", payload=payload)
+    user = make_user("planner")
+    log_in(page, user.username)
+    page.goto("/?priority=lithium-value-chain")
+    for chart in CHARTS:
+        expect(page.locator(f"#{chart}")).to_have_attribute("data-rendered", "1")
+        assert _painted(page, chart) > 500, chart
+    # the map has countries in it: the partner with the best score has a colour
+    assert page.evaluate("() => Object.keys(JSON.parse("
+                         "document.getElementById('dashboard-data').textContent).scores).length"
+                         ) > 30  # fmt: skip
+
+
+def test_an_agreement_with_ip_terms_shows_in_the_coverage_matrix(
+    page: Any, payload: dict[str, Any]
+) -> None:
+    from vinculo.web.registry.models import Agreement, Country
+    from vinculo.web.registry.services import countries_sync
+
+    countries_sync()
+    Snapshot.objects.create(home="MEX", fingerprint="e2e", payload=payload)
+    france = Country.objects.get(code="FRA")
+    legal = make_user("legal")
+    log_in(page, legal.username)
+
+    def france_aerospace() -> int:
+        page.goto("/?priority=aerospace")
+        data = json.loads(page.locator("#dashboard-data").text_content() or "{}")
+        cells = {(c[0], c[1]): c[2] for c in data["coverage"]["cells"]}
+        return int(cells[("FRA", "aerospace")])
+
+    assert france_aerospace() == 0
+    page.goto("/registry/agreements/new/")
+    page.locator("input[name=title]").fill("Cooperación en satélites de observación")
+    page.locator("select[name=kind]").select_option("government")
+    page.locator("select[name=partner_country]").select_option("FRA")
+    page.locator("input[name=priorities][value=aerospace]").check()
+    page.get_by_role("button", name=said("Save", "es")).click()
+    agreement = Agreement.objects.get(partner_country=france)
+    expect(page).to_have_url(re.compile(rf"/registry/agreements/{agreement.pk}/$"))
+    page.goto(f"/registry/agreements/{agreement.pk}/ip-terms/")
+    page.locator("select[name=background_ip]").select_option("each_party")
+    page.locator("select[name=foreground_ip]").select_option("joint")
+    page.locator("select[name=licensing]").select_option("non_exclusive")
+    page.locator("input[name=royalty_home_percent]").fill("50")
+    page.locator("input[name=jurisdiction]").fill("México")
+    page.get_by_role("button", name=said("Save", "es")).click()
+    agreement.refresh_from_db()
+    assert agreement.ip_terms.licensing == "non_exclusive"
+    assert france_aerospace() == 1
+
+
+def test_a_posts_brief_downloads_in_both_languages(
+    page: Any, evidence: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vinculo.web.registry.models import Country, Post
+
+    monkeypatch.setenv("VINCULO_HOME", str(evidence))
+    france = Country.objects.create(code="FRA", name_es="Francia", name_en="France")
+    paris = Post.objects.create(name="Embajada de México en Francia", kind="embassy",
+                                host_country=france, city="París")  # fmt: skip
+    officer = make_user("officer")
+    officer.posts.add(paris)
+    log_in(page, officer.username)
+    page.goto("/briefs/")
+    expect(page.locator("table")).to_contain_text("Embajada de México en Francia")
+    for language, title in (("es", "Francia"), ("en", "France")):
+        html = page.request.get(f"/posts/{paris.pk}/brief.html?lang={language}", timeout=120_000)
+        assert html.ok
+        assert f'<html lang="{language}' in html.text()
+        assert title in html.text()
+        pdf = page.request.get(f"/posts/{paris.pk}/brief.pdf?lang={language}", timeout=120_000)
+        assert pdf.ok
+        assert pdf.body()[:4] == b"%PDF"
+        assert "attachment" in pdf.headers["content-disposition"]
+
+
+def _catalogue() -> list[tuple[str, str]]:
+    """(English, Spanish) pairs of the catalogue that differ and have two words or more."""
+    text = LOCALE.read_text(encoding="utf-8")
+    pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.+)"$', text, flags=re.MULTILINE)
+    return [
+        (en, es)
+        for en, es in pairs
+        if en != es and " " in en and " " in es and "%" not in en and "{" not in en
+    ]
+
+
+@pytest.mark.parametrize("path", ["/?priority=aerospace", "/registry/agreements/", "/briefs/"])
+def test_the_language_switch_changes_every_string(
+    page: Any, payload: dict[str, Any], path: str
+) -> None:
+    Snapshot.objects.create(home="MEX", fingerprint="e2e", payload=payload)
+    user = make_user("planner")
+    log_in(page, user.username)
+    page.goto(path)
+    spanish = page.locator("body").inner_text()
+    pairs = _catalogue()
+    assert not [en for en, es in pairs if en in spanish and es not in spanish]
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    english = page.locator("body").inner_text()
+    assert english != spanish
+    left = [es for en, es in pairs if es in english and en not in english]
+    assert not left, left
