@@ -18,6 +18,7 @@ from vinculo.web.accounts.permissions import READ_ROLES, require_role
 from vinculo.web.insights.selectors import coverage, snapshot_for
 from vinculo.web.insights.services import brief_file
 from vinculo.web.registry.selectors import (
+    agreements_filter,
     agreements_visible_to,
     post_get_for_user,
     posts_visible_to,
@@ -115,6 +116,9 @@ def post_brief(request: HttpRequest, post_id: int, file_format: str) -> HttpResp
     )  # fmt: skip
 
 
+_LISTED = 50  # agreements listed on a priority's page (the count says how many in all)
+
+
 def _labels() -> dict[str, str]:
     """The names of components and factors in the active language."""
     return {
@@ -155,10 +159,8 @@ def priority_page(request: HttpRequest, priority_id: str) -> HttpResponse:
         raise Http404
     language = (get_language() or "es")[:2]
     ranked = payload["partners"][priority_id]["ranked"]
-    agreements = [
-        a for a in agreements_visible_to(request.user).select_related("partner_country")
-        if priority_id in (a.priorities or [])
-    ]  # fmt: skip
+    covering = agreements_filter(agreements_visible_to(request.user), priority=priority_id)
+    agreements = list(covering.order_by("-updated_at")[:_LISTED])  # fmt: skip
     context = {
         "priority": priority,
         "priority_name": _named(priority, language),
@@ -172,6 +174,7 @@ def priority_page(request: HttpRequest, priority_id: str) -> HttpResponse:
         "candidates": len(ranked),
         "chain": payload["chains"].get(priority_id),
         "agreements": agreements,
+        "agreements_count": covering.count(),
         "factors": [_labels()[f] for f in payload["factors"]],
     }
     return render(request, "insights/priority.html", context)
@@ -206,7 +209,9 @@ def country_page(request: HttpRequest, code: str) -> HttpResponse:
         "rows": rows,
         "series": series,
         "series_vintage": payload.get("coauthorship_vintage", ""),
-        "agreements": agreements_visible_to(request.user).filter(partner_country_id=code),
+        "agreements": agreements_visible_to(request.user)
+        .filter(partner_country_id=code)
+        .order_by("-updated_at")[:_LISTED],
         "posts": posts_visible_to(request.user).filter(host_country_id=code),
     }
     return render(request, "insights/country.html", context)

@@ -170,10 +170,9 @@ def agreements_filter(
     for word in (q or "").split():
         agreements = agreements.filter(Q(title__icontains=word) | Q(summary__icontains=word))
     if priority:
-        # JSON containment is not portable (SQLite has none): filter the ids in Python;
-        # the registry holds hundreds of agreements, not millions
-        ids = [pk for pk, keys in agreements.values_list("pk", "priorities") if priority in keys]
-        agreements = agreements.filter(pk__in=ids)
+        # JSON containment is not portable (SQLite has none), but both databases compare
+        # the list's JSON text: a quoted id matches that id only (ids are kebab-case)
+        agreements = agreements.filter(priorities__icontains=f'"{priority}"')
     return agreements
 
 
