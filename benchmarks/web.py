@@ -245,7 +245,8 @@ def main() -> None:
     run(None, "SQLite", args)
     if args.postgres:
         script = (
-            f"source {ROOT}/scripts/_postgres.sh && trap pg_stop EXIT && pg_start >&2 && "
+            f"source {ROOT}/scripts/_postgres.sh && trap pg_stop EXIT && "
+            f'pg_start "$(pg_find_bin)" >&2 && '
             f'{sys.executable} {Path(__file__)} --database-url "$PG_URL" '
             f"--requests {args.requests} --workers {args.workers} --data {args.data}"
         )
