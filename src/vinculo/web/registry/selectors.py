@@ -83,6 +83,14 @@ IP_TERMS_ROLES = frozenset({Role.ADMINISTRATOR, Role.PLANNER, Role.LEGAL})
 _ACTIVE_STATUSES = (Agreement.Status.SIGNED, Agreement.Status.IN_FORCE)
 
 
+def _pk(value: int) -> int:
+    """An id as the database can hold it; any other number names nothing (404), instead of
+    overflowing the driver."""
+    if not 1 <= value <= 2**63 - 1:
+        raise Http404("No such object")
+    return value
+
+
 def _active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
 
@@ -128,7 +136,7 @@ def agreement_get_for_user(user: Any, agreement_id: int, *, write: bool = False)
     """The agreement, if the user may read it (else 404) and, with ``write``, change it
     (else 403)."""
     try:
-        agreement = agreements_visible_to(user).get(pk=agreement_id)
+        agreement = agreements_visible_to(user).get(pk=_pk(agreement_id))
     except Agreement.DoesNotExist:
         raise Http404("No such agreement") from None
     if write and not can_write_agreement(user, agreement):
@@ -145,7 +153,7 @@ def document_get_for_user(user: Any, agreement_id: int, document_id: int) -> Agr
     if not can_see_ip_terms(user, agreement):
         raise Http404("No such document")
     try:
-        return agreement.documents.get(pk=document_id)
+        return agreement.documents.get(pk=_pk(document_id))
     except AgreementDocument.DoesNotExist:
         raise Http404("No such document") from None
 
@@ -208,7 +216,7 @@ def posts_visible_to(user: Any) -> QuerySet[Post]:
 def post_get_for_user(user: Any, post_id: int, *, write: bool = False) -> Post:
     """The post, if the user may read it (else 404); writing a post is for central roles."""
     try:
-        post = posts_visible_to(user).get(pk=post_id)
+        post = posts_visible_to(user).get(pk=_pk(post_id))
     except Post.DoesNotExist:
         raise Http404("No such post") from None
     if write and user.role not in CENTRAL_ROLES:
@@ -236,7 +244,7 @@ def institutions_search(
 
 def institution_get_for_user(user: Any, institution_id: int) -> Institution:
     try:
-        return institutions_visible_to(user).get(pk=institution_id)
+        return institutions_visible_to(user).get(pk=_pk(institution_id))
     except Institution.DoesNotExist:
         raise Http404("No such institution") from None
 
@@ -256,7 +264,7 @@ def can_see_budget(user: Any) -> bool:
 def project_get_for_user(user: Any, project_id: int, *, write: bool = False) -> Project:
     """The project (else 404); with ``write``, 403 unless the user is central."""
     try:
-        project = projects_visible_to(user).get(pk=project_id)
+        project = projects_visible_to(user).get(pk=_pk(project_id))
     except Project.DoesNotExist:
         raise Http404("No such project") from None
     if write and user.role not in CENTRAL_ROLES:
@@ -267,7 +275,7 @@ def project_get_for_user(user: Any, project_id: int, *, write: bool = False) -> 
 def milestone_get_for_user(user: Any, milestone_id: int, *, write: bool = False) -> Milestone:
     """A milestone, through its project's chokepoint."""
     try:
-        milestone = Milestone.objects.select_related("project").get(pk=milestone_id)
+        milestone = Milestone.objects.select_related("project").get(pk=_pk(milestone_id))
     except Milestone.DoesNotExist:
         raise Http404("No such milestone") from None
     project_get_for_user(user, milestone.project_id, write=write)

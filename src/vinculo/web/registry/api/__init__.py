@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
@@ -80,6 +80,13 @@ router = Router(tags=["registry"])
 PAGE_SIZE = 50
 
 
+class Pages(PageNumberPagination):
+    """Page numbers within reason (a huge page would overflow the database's offset)."""
+
+    class Input(PageNumberPagination.Input):
+        page: int = Field(1, ge=1, le=1_000_000)
+
+
 def _json_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     """PermissionDenied -> 403 and a service's ValidationError -> 422, as JSON (Http404
     is already turned into a JSON 404 by Ninja)."""
@@ -114,7 +121,7 @@ def _json_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     operation_id="registry_agreement_list",
     summary="Agreements the caller may see, filtered",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE)
 def agreement_list(request: HttpRequest, filters: Query[AgreementFilters]) -> Any:
     agreements = agreements_visible_to(request.user).order_by("-updated_at", "-pk")
     return agreements_filter(agreements, **plain_values(filters))
@@ -217,7 +224,7 @@ def renewal_list(request: HttpRequest) -> Any:
     operation_id="registry_institution_list",
     summary="Search institutions by name or name variant",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE)
 def institution_list(request: HttpRequest, filters: Query[InstitutionFilters]) -> Any:
     institutions = institutions_visible_to(request.user).order_by("name", "pk")
     found = institutions_search(institutions, **plain_values(filters))

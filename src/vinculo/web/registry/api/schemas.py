@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import models
 from ninja import Field, Schema
@@ -16,6 +16,12 @@ class ErrorOut(Schema):
 
 
 ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+#: A database id as input: positive and within a 64-bit integer (larger ones are refused
+#: with 422 instead of overflowing the database driver).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+#: A small count (days, years) within the database's positive integer range.
+Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
 def _enum(name: str, choices: type[models.TextChoices]) -> Any:
@@ -85,7 +91,7 @@ class IPTermsIn(Schema):
     licensing: IPLicensing
     royalty_home_percent: Decimal | None = Field(None, ge=0, le=100)
     publication_rights: str = ""
-    confidentiality_years: int | None = Field(None, ge=0)
+    confidentiality_years: Count | None = None
     jurisdiction: str = ""
 
 
@@ -159,21 +165,21 @@ class AgreementFilters(Schema):
     country: str | None = Field(None, description="partner country, ISO 3166 alpha-3")
     status: AgreementStatus | None = None
     priority: str | None = Field(None, description="a national priority's id")
-    post: int | None = None
+    post: Id | None = None
 
 
 class AgreementIn(Schema):
     title: str
     kind: AgreementKind
     partner_country: str = Field(description="ISO 3166 alpha-3 code")
-    post: int | None = None
+    post: Id | None = None
     status: AgreementStatus = AgreementStatus.DRAFT
-    institutions: list[int] = Field(default_factory=list, description="institution ids")
+    institutions: list[Id] = Field(default_factory=list, description="institution ids")
     priorities: list[str] = Field(default_factory=list, description="national priority ids")
     signed_on: date | None = None
     effective_on: date | None = None
     expires_on: date | None = None
-    renewal_notice_days: int = Field(90, ge=0)
+    renewal_notice_days: Count = 90
     shared: bool = False
     summary: str = ""
 
@@ -184,13 +190,13 @@ class AgreementPatch(Schema):
     title: str | None = None
     kind: AgreementKind | None = None
     partner_country: str | None = None
-    post: int | None = None
-    institutions: list[int] | None = None
+    post: Id | None = None
+    institutions: list[Id] | None = None
     priorities: list[str] | None = None
     signed_on: date | None = None
     effective_on: date | None = None
     expires_on: date | None = None
-    renewal_notice_days: int | None = Field(None, ge=0)
+    renewal_notice_days: Count | None = None
     shared: bool | None = None
     summary: str | None = None
 
@@ -224,22 +230,22 @@ class ProjectIn(Schema):
     name: str
     description: str = ""
     priorities: list[str] = Field(default_factory=list)
-    lead_institution: int | None = None
-    partner_institutions: list[int] = Field(default_factory=list)
+    lead_institution: Id | None = None
+    partner_institutions: list[Id] = Field(default_factory=list)
     budget_usd: Decimal | None = Field(None, ge=0)
     status: ProjectStatus = ProjectStatus.PLANNED
-    agreements: list[int] = Field(default_factory=list)
+    agreements: list[Id] = Field(default_factory=list)
 
 
 class ProjectPatch(Schema):
     name: str | None = None
     description: str | None = None
     priorities: list[str] | None = None
-    lead_institution: int | None = None
-    partner_institutions: list[int] | None = None
+    lead_institution: Id | None = None
+    partner_institutions: list[Id] | None = None
     budget_usd: Decimal | None = Field(None, ge=0)
     status: ProjectStatus | None = None
-    agreements: list[int] | None = None
+    agreements: list[Id] | None = None
 
 
 class RenewalOut(Schema):
