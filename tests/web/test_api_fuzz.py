@@ -4,10 +4,14 @@ with generated valid and invalid input, as a planner (writes everything) and as 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
@@ -29,18 +33,34 @@ def _fuzz(registry: Registry, persona: str) -> int:
     """Every operation of the document, FUZZ's examples each, as ``persona``; the number of
     operations run."""
     _, key = ApiToken.issue(user=registry.users[persona], name="fuzz")
-    loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
-    operations = [result.ok() for result in loaded.get_all_operations()]
-    for operation in operations:
+    with _connections_kept():
+        app = get_wsgi_application()
+        loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+        operations = [result.ok() for result in loaded.get_all_operations()]
+        for operation in operations:
 
-        @FUZZ
-        @given(case=operation.as_strategy())
-        def run(case: Any) -> None:
-            response = case.call(headers={"Authorization": f"Bearer {key}"})
-            case.validate_response(response, checks=[not_a_server_error])
+            @FUZZ
+            @given(case=operation.as_strategy())
+            def run(case: Any) -> None:
+                response = case.call(headers={"Authorization": f"Bearer {key}"})
+                case.validate_response(response, checks=[not_a_server_error])
 
-        run()
+            run()
     return len(operations)
+
+
+@contextmanager
+def _connections_kept() -> Iterator[None]:
+    """The WSGI app is called in this process, inside the test's transaction: as Django's
+    test client does, keep requests from closing the database connection (on PostgreSQL
+    that would end the test's transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def test_a_planner_gets_no_server_error(registry: Registry) -> None:
