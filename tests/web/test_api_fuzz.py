@@ -20,6 +20,7 @@ from vinculo.web.accounts.models import ApiToken
 
 FUZZ = settings(
     max_examples=12,
+    derandomize=True,  # the same examples every run: CI stays reproducible
     deadline=None,
     suppress_health_check=[
         HealthCheck.too_slow,
