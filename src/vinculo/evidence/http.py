@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from vinculo import __version__
-from vinculo.evidence.store import EvidenceError
+from vinculo.evidence.store import EvidenceError, file_sha256
 
 __all__ = [
     "USER_AGENT",
@@ -245,14 +245,6 @@ class Download:
         )
 
 
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(_CHUNK), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def download(
     client: httpx.Client,
     url: str,
@@ -274,9 +266,9 @@ def download(
     bytes arrive.
     """
     path = Path(target)
-    if path.is_file() and (sha256 is None or _sha256_of(path) == sha256):
+    if path.is_file() and (sha256 is None or file_sha256(path) == sha256):
         size = path.stat().st_size
-        return Download(path, size, sha256 or _sha256_of(path), 0, False)
+        return Download(path, size, sha256 or file_sha256(path), 0, False)
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(path.name + ".part")
     fetched = 0
@@ -326,7 +318,7 @@ def download(
             ) from None
     else:
         raise HttpError(f"{url}: {last} (still failing after {retries} retries)", url=url)
-    digest = _sha256_of(part)
+    digest = file_sha256(part)
     if sha256 is not None and digest != sha256:
         part.unlink()
         raise HttpError(
