@@ -159,13 +159,6 @@ def insights_refresh(
         )
 
 
-def latest_snapshot(home: str | None = None) -> Snapshot | None:
-    query = Snapshot.objects.all()
-    if home:
-        query = query.filter(home=home)
-    return query.first()
-
-
 def brief_file(*, host: str, language: str, file_format: str, store_path: Path) -> Path:
     """The brief for the post in ``host`` as HTML or PDF, built once per evidence vintage
     (both languages and both formats at once: about 25 s) and kept under
