@@ -588,6 +588,128 @@ def brief_command(
     click.echo(f"wrote {written}")
 
 
+# ---------------------------------------------------------------------- text
+@main.command("classify")
+@click.argument("input_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output JSON-lines file (default: stdout).")  # fmt: skip
+@click.option("--priorities", "priorities_file", type=click.Path(dir_okay=False, path_type=Path),
+              help=_PRIORITIES_HELP)  # fmt: skip
+@click.option("--model", "model_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A model written by classify-train (default: trained now on the "
+                   "priorities file alone).")  # fmt: skip
+@click.option("--threshold", type=click.FloatRange(0, 1),
+              help="One threshold for every priority (default: each priority's own).")  # fmt: skip
+@click.option("--top", type=click.IntRange(min=1), help="At most this many priorities a text.")
+def classify_command(
+    input_file: Path,
+    output: Path | None,
+    priorities_file: Path | None,
+    model_file: Path | None,
+    threshold: float | None,
+    top: int | None,
+) -> None:
+    """Suggest priorities for the texts of FILE (JSON lines with a "text" field).
+
+    Writes each input object with its other fields and a "priorities" list: the id of each
+    suggested priority, its confidence, its threshold, the words of the text that drove it
+    ("terms") and the most similar known items ("similar"); empty when none fits. A bad
+    line stops everything before anything is written.
+    """
+    import json
+
+    from vinculo.strategy.priorities import PrioritiesError, default_priorities, load_priorities
+    from vinculo.text import PriorityClassifier, TextError, read_records, write_records
+
+    try:
+        records = read_records(input_file)
+        if model_file is not None:
+            model = PriorityClassifier.load(model_file)
+            if priorities_file is not None:
+                ids = tuple(p.id for p in load_priorities(priorities_file).priorities)
+                if ids != model.labels_:
+                    _fail(f"{model_file}: trained on other priorities than {priorities_file}")
+        else:
+            priorities = load_priorities(priorities_file) if priorities_file else None
+            model = PriorityClassifier(priorities or default_priorities()).fit()
+        suggestions = model.suggest_many(
+            [record["text"] for _, record in records], threshold=threshold, top=top
+        )
+    except (TextError, PrioritiesError) as error:
+        _fail(str(error))
+        return
+    results = [
+        {**record, "priorities": [s.as_dict() for s in found]}
+        for (_, record), found in zip(records, suggestions, strict=True)
+    ]
+    if output is None:
+        for result in results:
+            click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    try:
+        write_records(results, output)
+    except OSError as error:
+        _fail(f"{output}: cannot write: {error}")
+    suggested = sum(bool(r["priorities"]) for r in results)
+    click.echo(f"{len(results)} texts, {suggested} with a priority → {output}", err=True)
+
+
+@main.command("classify-train")
+@click.argument("labelled", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The model file to write (.npz).")  # fmt: skip
+@click.option("--eu-calls", type=click.Path(path_type=Path),
+              help="Also train on the EU call topics, weakly labelled from their codes "
+                   "(the Parquet file or the shared data folder).")  # fmt: skip
+@click.option("--priorities", "priorities_file", type=click.Path(dir_okay=False, path_type=Path),
+              help=_PRIORITIES_HELP)  # fmt: skip
+def classify_train_command(
+    labelled: tuple[Path, ...], output: Path, eu_calls: Path | None, priorities_file: Path | None
+) -> None:
+    """Train a classifier on the priorities file and LABELLED files, and save it.
+
+    Each LABELLED file has JSON lines with a "text" and a "priorities" list of priority ids
+    ([] for none of them; the output of `vinculo classify`, corrected, will do); an "id"
+    and a "title" name an example when it is shown as similar.
+    """
+    from vinculo.strategy.priorities import PrioritiesError, default_priorities, load_priorities
+    from vinculo.text import (
+        Example,
+        TextError,
+        eu_examples,
+        examples_from_records,
+        load_eu_topics,
+        read_records,
+        train,
+    )
+
+    started = clock.perf_counter()
+    try:
+        priorities = load_priorities(priorities_file) if priorities_file else default_priorities()
+        known = [p.id for p in priorities.priorities]
+        examples: list[Example] = []
+        for file in labelled:
+            examples += examples_from_records(read_records(file), known, source=str(file))
+        if eu_calls is not None:
+            examples += eu_examples(load_eu_topics(eu_calls))
+        model = train(examples, priorities=priorities)
+        model.save(output)
+    except (TextError, PrioritiesError) as error:
+        _fail(str(error))
+        return
+    except OSError as error:
+        _fail(f"{output}: cannot write: {error}")
+        return
+    click.echo(
+        f"trained on the priorities file and {len(examples)} labelled texts in "
+        f"{clock.perf_counter() - started:.1f} s → {output}"
+    )
+    for label, limit, source in zip(
+        model.labels_, model.thresholds_, model.threshold_sources_, strict=True
+    ):
+        click.echo(f"  {label:22s} threshold {limit:.2f} ({source})")
+
+
 # ---------------------------------------------------------------------- the web platform
 def _say(message: str) -> None:
     click.echo(message, err=True)

@@ -1,0 +1,203 @@
+"""The priority classifier: zero-shot Spanish and English, evidence, corrections, files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vinculo.strategy.priorities import default_priorities
+from vinculo.text import (
+    DEFAULT_THRESHOLD,
+    Example,
+    PriorityClassifier,
+    TextError,
+    prior_examples,
+    train,
+)
+
+BATTERIES_ES = "Baterías de ion de litio para vehículos eléctricos"
+SATELLITES_EN = "Satellite earth observation"
+UNRELATED = "Intercambio de estudiantes de música y danza"
+
+
+@pytest.fixture(scope="module")
+def zero_shot() -> PriorityClassifier:
+    """Trained on the priorities file alone."""
+    return PriorityClassifier().fit()
+
+
+@pytest.fixture(scope="module")
+def corrected() -> PriorityClassifier:
+    """Trained on the priorities file and a dozen corrections (enough to cross-validate)."""
+    reefs = "Arrecifes de coral: restauración ante el calentamiento del océano"
+    examples = [
+        Example(reefs, {"climate-change"}, id="c1"),
+        Example("Blanqueamiento de corales por olas de calor marinas", {"climate-change"}),
+        Example("Corales y praderas marinas frente al cambio climático", {"climate-change"}),
+        Example("Inteligencia artificial en las aulas: tutores para estudiantes", set()),
+        Example("Herramientas de inteligencia artificial para maestros de escuela", set()),
+        Example("Festival de cine y coproducciones audiovisuales", set()),
+        Example("Becas de posgrado en ingeniería de baterías de estado sólido", {"batteries"}),
+        Example("Reciclaje de baterías de vehículos eléctricos", {"batteries", "electromobility"}),
+        Example("Celdas de baterías de sodio para almacenamiento", {"batteries"}),
+        Example("Autobuses eléctricos y estaciones de carga", {"electromobility"}),
+        Example("Taxis eléctricos en la ciudad", {"electromobility"}),
+        Example("Motos eléctricas de reparto", {"electromobility"}),
+    ]
+    return train(examples)
+
+
+def ids(suggestions):
+    return [s.priority for s in suggestions]
+
+
+def test_spanish_batteries_and_electric_vehicles_with_no_training(zero_shot):
+    found = zero_shot.suggest(BATTERIES_ES)
+    assert set(ids(found)) == {"batteries", "electromobility"}
+    by_id = {s.priority: s for s in found}
+    assert "baterías" in by_id["batteries"].terms
+    assert {"vehículos", "eléctricos"} & set(by_id["electromobility"].terms)
+    assert by_id["batteries"].similar[0].id.startswith("batteries:")
+    assert all(0 < s.similarity <= 1 for s in by_id["batteries"].similar)
+
+
+def test_english_satellites_with_no_training(zero_shot):
+    found = zero_shot.suggest(SATELLITES_EN)
+    assert ids(found) == ["aerospace"]
+    assert found[0].confidence > 0.9
+    assert {"satellite", "earth observation"} <= set(found[0].terms)
+    assert found[0].similar[0].title == "Earth observation"
+
+
+@pytest.mark.parametrize(
+    ("text", "priority"),
+    [
+        ("Vacunas contra el dengue y vigilancia epidemiológica", "health-security"),
+        ("Exploración y extracción de litio en salmueras", "lithium-value-chain"),
+        ("Green hydrogen production from offshore wind", "energy-transition"),
+        ("Electric buses for public transport", "electromobility"),
+        ("Supercómputo para simulación numérica", "supercomputing"),
+        ("Adaptación al cambio climático y gestión del agua", "climate-change"),
+        ("Véhicules électriques et batteries lithium-ion", "batteries"),  # French
+    ],
+)
+def test_each_priority_from_its_own_words(zero_shot, text, priority):
+    assert ids(zero_shot.suggest(text))[0] == priority
+
+
+def test_a_text_may_fit_no_priority(zero_shot):
+    assert zero_shot.suggest(UNRELATED) == []
+    assert zero_shot.predict([UNRELATED]) == [frozenset()]
+
+
+def test_suggestions_are_ordered_and_limited(zero_shot):
+    found = zero_shot.suggest(BATTERIES_ES)
+    confidences = [s.confidence for s in found]
+    assert confidences == sorted(confidences, reverse=True)
+    assert len(zero_shot.suggest(BATTERIES_ES, top=1)) == 1
+    assert len(zero_shot.suggest(UNRELATED, threshold=0.0)) == 8
+    assert zero_shot.suggest(SATELLITES_EN, threshold=1.0) == []
+    assert zero_shot.suggest(SATELLITES_EN, n_terms=1, n_similar=1)[0].terms == ("satellite",)
+
+
+def test_probabilities_and_predictions_agree(zero_shot):
+    texts = [BATTERIES_ES, SATELLITES_EN, UNRELATED]
+    proba = zero_shot.predict_proba(texts)
+    assert proba.shape == (3, 8)
+    for row, predicted in zip(proba, zero_shot.predict(texts), strict=True):
+        limits = zip(zero_shot.labels_, row, zero_shot.thresholds_, strict=True)
+        expected = {priority for priority, x, t in limits if x >= t}
+        assert predicted == expected
+    assert zero_shot.suggest_many(texts) == [zero_shot.suggest(t) for t in texts]
+
+
+def test_with_no_labelled_data_the_threshold_is_the_default(zero_shot):
+    assert np.all(zero_shot.thresholds_ == DEFAULT_THRESHOLD)
+    assert set(zero_shot.threshold_sources_) == {"default"}
+    assert zero_shot.n_examples_ == 0
+    assert zero_shot.n_priors_ == len(prior_examples(default_priorities()))
+
+
+def test_corrections_change_the_suggestions(zero_shot, corrected):
+    reef = "Monitoreo de arrecifes de coral y blanqueamiento"
+    before = {s.priority: s.confidence for s in zero_shot.suggest(reef, threshold=0.0)}
+    after = corrected.suggest(reef)
+    assert ids(after)[0] == "climate-change"
+    assert after[0].confidence > before["climate-change"] + 0.3
+    assert {"arrecifes", "coral"} <= set(after[0].terms)
+    assert "c1" in [n.id for n in after[0].similar]  # a correction is a known item now
+    # corrections saying "none of them" lower a keyword's pull
+    classroom = "Inteligencia artificial para la educación primaria"
+    [ai] = zero_shot.predict_proba([classroom])[:, [7]].ravel()
+    [ai_after] = corrected.predict_proba([classroom])[:, [7]].ravel()
+    assert ai_after < ai
+
+
+def test_enough_corrections_give_cross_validated_thresholds(corrected):
+    sources = dict(zip(corrected.labels_, corrected.threshold_sources_, strict=True))
+    assert sources["climate-change"] == "cross-validated"
+    assert sources["batteries"] == "cross-validated"
+    assert sources["aerospace"] == "default"  # no labelled positive
+    thresholds = dict(zip(corrected.labels_, corrected.thresholds_, strict=True))
+    cross_validated = [thresholds[p] for p, s in sources.items() if s == "cross-validated"]
+    assert thresholds["aerospace"] == pytest.approx(float(np.median(cross_validated)))
+
+
+def test_an_unknown_label_is_neither_positive_nor_negative():
+    text = "Programa binacional de cooperación en arrecifes coralinos"
+    common = {"texts": [text], "unknown": [{"climate-change"}]}
+    positive = PriorityClassifier().fit(labels=[{"climate-change"}], **common)
+    negative = PriorityClassifier().fit(labels=[set()], **common)
+    assert np.array_equal(positive.coef_, negative.coef_)
+    assert not positive.train_labels_[-1].any()
+
+
+def test_save_and_load_give_identical_predictions(corrected, tmp_path):
+    path = corrected.save(tmp_path / "models" / "classifier.npz")
+    assert [p.name for p in path.parent.iterdir()] == ["classifier.npz"]  # no temporary left
+    loaded = PriorityClassifier.load(path)
+    texts = [BATTERIES_ES, SATELLITES_EN, UNRELATED, "Monitoreo de arrecifes de coral"]
+    assert np.array_equal(loaded.predict_proba(texts), corrected.predict_proba(texts))
+    assert loaded.suggest_many(texts) == corrected.suggest_many(texts)
+    assert np.array_equal(loaded.thresholds_, corrected.thresholds_)
+    assert loaded.get_params() == corrected.get_params()
+    assert loaded.names_["aerospace"]["es"] == "Industria aeroespacial y satélites"
+
+
+def test_load_refuses_other_files(tmp_path):
+    with pytest.raises(TextError, match="no such file"):
+        PriorityClassifier.load(tmp_path / "missing.npz")
+    text_file = tmp_path / "notes.npz"
+    text_file.write_text("not a model", encoding="utf-8")
+    with pytest.raises(TextError, match="not a Vínculo classifier model"):
+        PriorityClassifier.load(text_file)
+    other = tmp_path / "other.npz"
+    np.savez(other, header=np.array('{"format": "something else"}'))
+    with pytest.raises(TextError, match="found 'something else'"):
+        PriorityClassifier.load(other)
+
+
+@pytest.mark.parametrize(
+    ("texts", "labels", "message"),
+    [
+        (["ok", "  "], [set(), set()], r"texts\[1\]: empty text"),
+        (["ok"], [{"batteries", "bananas"}], r"labels\[0\]: unknown priority 'bananas'"),
+        (["ok"], ["batteries"], r"labels\[0\]: a collection of priority ids, not a string"),
+        (["ok", "fine"], [set()], "2 texts but 1 labels"),
+    ],
+)
+def test_fit_refuses_bad_examples(texts, labels, message):
+    with pytest.raises(TextError, match=message):
+        PriorityClassifier().fit(texts, labels)
+
+
+def test_an_untrained_model_says_so():
+    with pytest.raises(TextError, match="not trained"):
+        PriorityClassifier().suggest("texto")
+
+
+def test_suggestion_as_dict(zero_shot):
+    found = zero_shot.suggest(SATELLITES_EN)[0].as_dict()
+    assert set(found) == {"id", "confidence", "threshold", "terms", "similar"}
+    assert found["id"] == "aerospace"
+    assert set(found["similar"][0]) == {"id", "title", "similarity"}
