@@ -4,8 +4,11 @@ Seeds a realistic volume into a fresh database (10,000 agreements, half with IP 
 5,000 institutions, 40 posts, the countries, and the insight snapshot of Mexico's
 priorities computed from the staged evidence), starts ``vinculo serve`` (gunicorn,
 WhiteNoise) on a free loopback port, logs a planner in, and times each URL: per URL and
-concurrency it prints p50 and p95 latency (ms) and throughput (requests/s). It prints
-figures; it asserts nothing.
+concurrency it prints p50 and p95 latency (ms), throughput (requests/s), and the CPU one
+request cost the web server (every gunicorn worker: ``cpu ms``) and, on the PostgreSQL of
+scripts/_postgres.sh, the database server (``db ms``). Those two are read from /proc, so
+they hold when other work shares the machine, where latencies and throughput do not. It
+prints figures; it asserts nothing.
 
 Usage (from the project root)::
 
@@ -19,9 +22,11 @@ The PostgreSQL run uses scripts/_postgres.sh (the server scripts/test starts).
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -29,8 +34,10 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 
@@ -90,7 +97,10 @@ Path({str(path)!r}).write_text(json.dumps(payload))
 """
     CACHE.mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="vinculo-bench-snap-"))
-    subprocess.run([sys.executable, "-c", code], env=_env(home, None), check=True)
+    try:
+        subprocess.run([sys.executable, "-c", code], env=_env(home, None), check=True)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
     payload = json.loads(path.read_text())
     return payload
 
@@ -164,24 +174,85 @@ def _login(base: str) -> httpx.Cookies:
         return client.cookies
 
 
-def _measure(base: str, cookies: httpx.Cookies, url: str, clients: int, n: int) -> list[float]:
-    def one(_: int, client: httpx.Client) -> float:
-        start = time.perf_counter()
-        response = client.get(url)
-        elapsed = time.perf_counter() - start
-        if response.status_code != 200:
-            raise SystemExit(f"{url}: HTTP {response.status_code}")
-        return elapsed
-
-    pool = [httpx.Client(base_url=base, cookies=cookies, timeout=60) for _ in range(clients)]
+def _get(port: int, headers: dict[str, str], url: str) -> float:
+    """One page load as a browser does it: a new connection (gunicorn's sync workers close
+    it after every response), the session cookie, the whole body read; its latency."""
+    start = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        one(0, pool[0])  # warm
-        with ThreadPoolExecutor(clients) as executor:
-            futures = [executor.submit(one, i, pool[i % clients]) for i in range(n)]
-            return [f.result() for f in futures]
+        connection.request("GET", url, headers=headers)
+        response = connection.getresponse()
+        response.read()
     finally:
-        for client in pool:
-            client.close()
+        connection.close()
+    elapsed = time.perf_counter() - start
+    if response.status != 200:
+        raise SystemExit(f"{url}: HTTP {response.status}")
+    return elapsed
+
+
+def _cpu_seconds(root: int | None) -> float | None:
+    """CPU time (user + system, seconds) of process ``root`` and its children: gunicorn's
+    arbiter and workers, or PostgreSQL's postmaster and backends. Read from /proc (Linux);
+    None without it. On a shared machine this is what a page costs, whatever else runs."""
+    proc = Path("/proc")
+    if root is None or not proc.is_dir():
+        return None
+    ticks = 0
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after "pid (command)"
+        except OSError:
+            continue  # gone meanwhile
+        if int(stat.parent.name) == root or int(fields[1]) == root:
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Measure:
+    times: list[float]  # latencies, seconds, sorted
+    wall: float  # seconds for them all
+    server_cpu: float | None  # CPU seconds of the web server (every worker) meanwhile
+    database_cpu: float | None  # CPU seconds of the PostgreSQL server meanwhile
+
+
+def _measure(
+    port: int, cookies: httpx.Cookies, url: str, clients: int, n: int, pids: tuple[int, int | None]
+) -> Measure:
+    """``n`` loads of ``url`` by ``clients`` concurrent clients.
+
+    The clients use the standard library's ``http.client`` (well under 1 ms of CPU a
+    request) rather than httpx (about 3 ms): the load generator shares the cores with the
+    server, so a heavy client slows the server it measures. Before timing, 20 loads at
+    once make every gunicorn worker serve the page a first time (that request fills
+    per-process caches: compiled templates, the parsed snapshot, a page's sections): the
+    figures are those of a running server, not of its first requests.
+    """
+    headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())}
+    with ThreadPoolExecutor(20) as executor:
+        list(executor.map(lambda _: _get(port, headers, url), range(20)))
+    server, database = pids
+    cpu = (_cpu_seconds(server), _cpu_seconds(database))
+    start = time.perf_counter()
+    with ThreadPoolExecutor(clients) as executor:
+        times = sorted(executor.map(lambda _: _get(port, headers, url), range(n)))
+    wall = time.perf_counter() - start
+    after = (_cpu_seconds(server), _cpu_seconds(database))
+    used = [None if a is None or b is None else a - b for a, b in zip(after, cpu, strict=True)]
+    return Measure(times, wall, used[0], used[1])
+
+
+def _postmaster(database_url: str | None) -> int | None:
+    """The PostgreSQL server's process id, when the server is scripts/_postgres.sh's (its
+    socket folder, in the URL, holds data/postmaster.pid)."""
+    if not database_url or "%2F" not in database_url:
+        return None
+    folder = Path(unquote(database_url.split("@", 1)[1].split("/", 1)[0]))
+    try:
+        return int((folder / "data" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def run(database_url: str | None, label: str, args: argparse.Namespace) -> None:
@@ -213,20 +284,26 @@ def run(database_url: str | None, label: str, args: argparse.Namespace) -> None:
             except httpx.TransportError:
                 time.sleep(0.1)
         cookies = _login(base)
-        print(f"{'url':58s} {'clients':>7s} {'p50 ms':>8s} {'p95 ms':>8s} {'req/s':>8s}")
+        pids = (server.pid, _postmaster(database_url))
+        print(f"{'url':58s} {'clients':>7s} {'p50 ms':>8s} {'p95 ms':>8s} {'req/s':>8s} "
+              f"{'cpu ms':>7s} {'db ms':>6s}")  # fmt: skip
         for url in [u.replace("{agreement}", agreement) for u in PAGES] + API:
             for clients in (1, 20):
                 n = args.requests if clients > 1 else max(20, args.requests // 5)
-                wall = time.perf_counter()
-                times = sorted(_measure(base, cookies, url, clients, n))
-                wall = time.perf_counter() - wall
+                measure = _measure(port, cookies, url, clients, n, pids)
+                times = measure.times
                 p50 = statistics.median(times) * 1000
                 p95 = times[int(0.95 * (len(times) - 1))] * 1000
-                print(f"{url[:58]:58s} {clients:>7d} {p50:>8.1f} {p95:>8.1f} {n / wall:>8.1f}",
-                      flush=True)  # fmt: skip
+                cpu, db = (
+                    "" if used is None else f"{used / n * 1000:.1f}"
+                    for used in (measure.server_cpu, measure.database_cpu)
+                )
+                print(f"{url[:58]:58s} {clients:>7d} {p50:>8.1f} {p95:>8.1f} "
+                      f"{n / measure.wall:>8.1f} {cpu:>7s} {db:>6s}", flush=True)  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=30)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def main() -> None:

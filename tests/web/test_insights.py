@@ -195,3 +195,197 @@ def test_the_insights_api_serves_what_the_pages_show(client, django_user_model, 
     cells = {(c[0], c[1]): c[2] for c in client.get("/api/v1/insights/coverage").json()["cells"]}
     assert cells[("FRA", "aerospace")] == 0
     assert client.get("/api/v1/insights/priorities/nothing").status_code == 404
+
+
+# ---------------------------------------------------------------- cost and scope
+def _ranked(partner: str, names: tuple[str, str], rank: int, score: float) -> dict:
+    return {
+        "partner": partner,
+        "names": {"es": names[0], "en": names[1]},
+        "rank": rank,
+        "score": score,
+        "contributions": {"strength": score / 2, "complementarity": score / 2},
+        "rank_range": [rank, rank + 1],
+        "stable": rank == 1,
+        "reasons": {"es": [f"razón {partner}"], "en": [f"reason {partner}"]},
+    }
+
+
+def _small_payload(tag: str = "") -> dict:
+    """A hand-made snapshot of two priorities and two partners (the engine's own payload
+    needs the staged evidence: the real-data tests above)."""
+    france = _ranked("FRA", (f"Francia{tag}", f"France{tag}"), 1, 0.8)
+    germany = _ranked("DEU", (f"Alemania{tag}", f"Germany{tag}"), 2, 0.6)
+    partners = {
+        "scores": {"FRA": 0.8, "DEU": 0.6},
+        "candidates": 2,
+        "ranked": [france, germany],
+        "top": [france, germany],
+    }
+    gap = {
+        "basis": "b",
+        "year": 2022,
+        "value": 0.5,
+        "percentile": 40.0,
+        "gap": 60.0,
+        "leader": "DEU",
+        "vintage": "v1",
+    }
+    stage = {
+        "id": "ores",
+        "names": {"es": "Minerales", "en": "Ores"},
+        "rca": 0.2,
+        "percentile": 30.0,
+        "leaders": ["AUS"],
+        "year": 2017,
+        "vintage": "v2",
+    }
+    return {
+        "home": "MEX",
+        "home_names": {"es": "México", "en": "Mexico"},
+        "title": {"es": "Prioridades", "en": "Priorities"},
+        "priorities": [
+            {"id": "aerospace", "names": {"es": "Aeroespacial", "en": "Aerospace"}, "chain": False},
+            {"id": "lithium-value-chain", "names": {"es": "Litio", "en": "Lithium"}, "chain": True},
+        ],
+        "components": ["science", "technology", "trade"],
+        "factors": ["strength", "complementarity"],
+        "gaps": [
+            {"priority": p, "component": c, **gap}
+            for p in ("aerospace", "lithium-value-chain")
+            for c in ("science", "trade")
+        ],
+        "heat": [
+            {"priority": "aerospace", "component": "science", "percentile": 40.0, "gap": 60.0}
+        ],
+        "partners": {"aerospace": partners, "lithium-value-chain": partners},
+        "chains": {
+            "lithium-value-chain": {"gap_stage": "ores", "next_step": None, "stages": [stage]}
+        },
+        "network": [
+            {
+                "partner": "FRA",
+                "names": {"es": "Francia", "en": "France"},
+                "works": 10.0,
+                "year": 2023,
+                "vintage": "v3",
+            }
+        ],
+        "coauthorship": {"FRA": [[2022, 8.0], [2023, 10.0]]},
+        "coauthorship_vintage": "v3",
+        "iso_numeric": {"MEX": "484", "FRA": "250", "DEU": "276"},
+        "datasets": [],
+    }
+
+
+def _dashboard_data(html: str) -> dict:
+    return json.loads(html.split('id="dashboard-data" type="application/json">')[1].split("<")[0])
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_the_pages_share_the_snapshot_but_each_user_sees_their_scope(registry):
+    """The sections derived from the snapshot are built once and shared; the agreements
+    and the coverage are each user's own (officer A sees post A's agreement with France,
+    officer B does not), in whichever order they come."""
+    from tests.web.conftest import login
+    from vinculo.web.registry.models import Agreement
+
+    Snapshot.objects.create(home="MEX", fingerprint="small", payload=_small_payload())
+    Agreement.objects.filter(pk=registry.agreement_central.pk).update(status="expired")
+    Agreement.objects.create(
+        title="Satélites con Francia",
+        kind="government",
+        status="in_force",
+        post=registry.post_a,
+        partner_country=registry.france,
+        priorities=["aerospace"],
+        created_by=registry.users["planner"],
+    )
+    officer_a, officer_b = login("officer_a", registry), login("officer_b", registry)
+    for client, sees in ((officer_b, False), (officer_a, True), (officer_b, False)):
+        home = client.get("/?priority=aerospace").content.decode()
+        cells = {(c[0], c[1]): c[2] for c in _dashboard_data(home)["coverage"]["cells"]}
+        assert cells[("FRA", "aerospace")] == (1 if sees else 0)
+        assert "reason FRA" in home  # the shared panels
+        priority = client.get("/priorities/aerospace/").content.decode()
+        assert ("Satélites con Francia" in priority) is sees
+        assert f"Agreements covering this priority ({1 if sees else 0})" in priority
+        assert "reason DEU" in priority
+        country = client.get("/countries/FRA/").content.decode()
+        assert ("Satélites con Francia" in country) is sees
+        assert "As a partner of Mexico" in country
+        assert "[[2022, 8.0], [2023, 10.0]]" in country
+
+
+@pytest.mark.django_db
+def test_the_shared_sections_follow_each_users_language(registry):
+    from tests.web.conftest import login
+
+    Snapshot.objects.create(home="MEX", fingerprint="small", payload=_small_payload())
+    english = login("viewer", registry)
+    registry.users["legal"].language = "es"
+    registry.users["legal"].save()
+    spanish = login("legal", registry)
+    expected = {
+        english: ("France", "reason FRA", "Capability gaps"),
+        spanish: ("Francia", "razón FRA", "Brechas de capacidad"),
+    }
+    for _ in range(2):  # built by the first user, read by the second
+        for client, words in expected.items():
+            page = client.get("/priorities/lithium-value-chain/").content.decode()
+            assert all(word in page for word in words), words
+            home = client.get("/").content.decode()
+            assert words[0] in home
+            assert _dashboard_data(home)["language"] == ("en" if client is english else "es")
+
+
+@pytest.mark.django_db
+def test_a_new_snapshot_replaces_what_was_derived_from_the_old_one(registry):
+    from tests.web.conftest import login
+
+    client = login("viewer", registry)
+    Snapshot.objects.create(home="MEX", fingerprint="old", payload=_small_payload(" (old)"))
+    assert "France (old)" in client.get("/priorities/aerospace/").content.decode()
+    assert "France (old)" in client.get("/").content.decode()
+    Snapshot.objects.create(home="MEX", fingerprint="new", payload=_small_payload(" (new)"))
+    for url in ("/priorities/aerospace/", "/"):
+        page = client.get(url).content.decode()
+        assert "France (new)" in page
+        assert "France (old)" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["planner", "officer_a", "viewer"])
+@pytest.mark.parametrize(
+    ("url", "most"),
+    [("/", 4), ("/?priority=lithium-value-chain", 4), ("/priorities/aerospace/", 5),
+     ("/countries/FRA/", 5)],
+)  # fmt: skip
+def test_the_insight_pages_query_a_fixed_number_of_times(registry, persona, url, most):
+    """Session, user, the snapshot's id, then the agreements: counted by the database
+    (coverage: one row per partner country), never one query per agreement."""
+    from tests.web.conftest import login
+    from vinculo.web.registry.models import Agreement
+
+    Snapshot.objects.create(home="MEX", fingerprint="small", payload=_small_payload())
+    client = login(persona, registry)
+    client.get(url)  # the process reads the snapshot's payload once
+    few = _queries(client, url)
+    planner = registry.users["planner"]
+    Agreement.objects.bulk_create(
+        Agreement(title=f"Acuerdo {i}", kind="institutional", status="in_force",
+                  post=[registry.post_a, registry.post_b][i % 2],
+                  partner_country=[registry.france, registry.germany][i % 2],
+                  priorities=["aerospace", "lithium-value-chain"][: 1 + i % 2], created_by=planner)
+        for i in range(80)
+    )  # fmt: skip
+    assert _queries(client, url) == few <= most

@@ -4,16 +4,21 @@ and login throttling."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.web.conftest import PASSWORD, PDF, login
 from vinculo.web.audit.models import AuditEvent
-from vinculo.web.registry.models import Agreement, AgreementDocument
+from vinculo.web.registry.models import Agreement, AgreementDocument, Institution, Outcome
+from vinculo.web.registry.widgets import Select
 
 pytestmark = pytest.mark.django_db
 
@@ -298,3 +303,160 @@ def test_login_is_throttled_after_five_failures(registry):
     assert "_auth_user_id" not in client.session
     other = Client().post(url, {"username": "otto", "password": PASSWORD})
     assert other.status_code == 302  # another account is not locked
+
+
+# ---------------------------------------------------------------- cost
+def _queries(client: Client, url: str, params: dict[str, str] | None = None) -> int:
+    """The number of database queries of one page load (which must answer 200)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params or {}).status_code == 200
+    return len(queries)
+
+
+def _grow(registry, n: int, start: int = 0) -> None:
+    """``n`` more agreements, numbered from ``start`` (over both posts, central and shared
+    ones, every country and status, each with its parties, an outcome and a project) and
+    ``n`` more institutions."""
+    countries = [registry.france, registry.germany, registry.mexico]
+    posts = [registry.post_a, registry.post_b, None]
+    statuses = list(Agreement.Status)
+    planner = registry.users["planner"]
+    institutions = Institution.objects.bulk_create(
+        Institution(name=f"Instituto {i}", country=countries[i % 3], search_text=f"instituto {i}")
+        for i in range(start, start + n)
+    )
+    agreements = Agreement.objects.bulk_create(
+        Agreement(title=f"Acuerdo {i}", kind=Agreement.Kind.INSTITUTIONAL,
+                  status=statuses[i % len(statuses)], post=posts[i % 3],
+                  partner_country=countries[i % 3], shared=i % 5 == 0,
+                  priorities=["batteries", "aerospace"][: 1 + i % 2], created_by=planner)
+        for i in range(start, start + n)
+    )  # fmt: skip
+    for agreement, institution in zip(agreements, institutions, strict=True):
+        agreement.institutions.add(institution, registry.unam)
+        Outcome.objects.create(agreement=agreement, kind=Outcome.Kind.PATENT, description="x")
+    registry.project.agreements.add(*agreements)
+    registry.agreement_a.institutions.add(*institutions[:20])
+    for _ in range(5):
+        Outcome.objects.create(agreement=registry.agreement_a, kind=Outcome.Kind.MOBILITY,
+                               description="A stay", occurred_on=dt.date(2025, 1, 1))  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", ["planner", "officer_a", "viewer"])
+@pytest.mark.parametrize(
+    ("url", "params", "most"),
+    [
+        ("registry:agreement_list", {}, 6),
+        ("registry:agreement_list", {"country": "DEU", "priority": "batteries", "page": "1"}, 6),
+        ("registry:agreement_list", {"status": "draft", "q": "acuerdo"}, 6),
+        ("registry:institution_list", {"q": "i"}, 5),
+        ("registry:institution_list", {"country": "FRA"}, 5),
+    ],
+)
+def test_the_lists_query_a_fixed_number_of_times(registry, persona, url, params, most):
+    """Session, user, the filters' choices, the count and the page: no query per row,
+    whatever the number of rows and the user's scope."""
+    client = login(persona, registry)
+    _grow(registry, 15)  # a few rows in every filter and scope
+    few = _queries(client, reverse(url), params)
+    _grow(registry, 60, start=15)  # more than a page
+    assert _queries(client, reverse(url), params) == few <= most
+
+
+@pytest.mark.parametrize(("persona", "most"), [("planner", 8), ("officer_a", 10), ("viewer", 6)])
+def test_the_agreement_page_queries_a_fixed_number_of_times(registry, persona, most):
+    client = login(persona, registry)
+    few = _queries(client, detail(registry.agreement_a))
+    _grow(registry, 60)
+    assert _queries(client, detail(registry.agreement_a)) == few <= most
+
+
+def test_the_lists_name_every_row(registry, planner):
+    """The rows are built once per page (names in the page's language): every column is
+    there, for every kind of row."""
+    _grow(registry, 60)
+    text = planner.get(reverse("registry:agreement_list"), {"q": "acuerdo 5"}).content.decode()
+
+    def cells(title: str) -> list[str]:
+        row = text.split(f">{title}</a>")[1].split("</tr>")[0]
+        return re.findall(r"<td>([^<]*)</td>", row)
+
+    batteries, aerospace = "High-performance batteries", "Aerospace industry and satellites"
+    # agreement 50: Mexico, no post, signed, shared; 55: Germany, post B, in negotiation
+    assert cells("Acuerdo 50") == ["Mexico", "Signed", "central", batteries, "—"]
+    assert cells("Acuerdo 55") == [
+        "Germany",
+        "In negotiation",
+        registry.post_b.name,
+        f"{batteries}, {aerospace}",
+        "—",
+    ]
+    assert 'Acuerdo 55</a> <span class="tag">shared</span>' in text
+    assert "Acuerdo 52</a></td>" in text  # not shared: no tag
+    institutions = planner.get(reverse("registry:institution_list"), {"q": "cnrs"})
+    row = institutions.content.decode().split("</a></td>")[1].split("</tr>")[0]
+    assert re.findall(r"<td>([^<]*)</td>", row) == ["France", "Paris"]
+
+
+def test_the_quick_select_writes_what_djangos_templates_write():
+    """registry.widgets.Select renders its options in Python: the same markup as Django's
+    select templates, escaping included."""
+    choices = [("", "Any"), ("a&b", "<A & B>"), ("Group <1>", [(1, "one"), (2, 'two "2"')])]
+    attrs = {"id": "id_x", "required": True, "disabled": False, "data-note": '"q" & <r>'}
+    for value in ("", "a&b", 2, None, ["1", "2"]):
+        ours = Select(attrs=attrs, choices=choices).render("x", value)
+        djangos = forms.Select(attrs=attrs, choices=choices).render("x", value)
+        assert ours == djangos
+
+
+def test_kept_forms_write_what_django_writes(registry):
+    """Some forms' HTML is kept per process (registry.forms.KeptHTMLForm): what is kept is
+    what Django writes, per language, choices (the user's scope) and submitted values; a
+    form with errors is always written afresh."""
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from vinculo.web.registry.forms import (
+        AgreementFilterForm,
+        AgreementStatusForm,
+        DocumentForm,
+        InstitutionSearchForm,
+        OutcomeForm,
+    )
+
+    planner, officer = registry.users["planner"], registry.users["officer_a"]
+
+    def same(form: forms.Form) -> str:
+        if form.is_bound:
+            form.is_valid()  # as the views do before rendering
+        kept = form.as_div()
+        assert kept == forms.Form.as_div(form)
+        return kept
+
+    for language in ("es", "en", "es"):
+        with translation.override(language):
+            for agreement in (registry.agreement_a, registry.agreement_central):
+                same(AgreementStatusForm(agreement=agreement))
+            same(DocumentForm())
+            same(OutcomeForm())
+            for user in (planner, officer):
+                for query in ("", "country=DEU", "country=FRA&q=lithium&status=in_force"):
+                    same(AgreementFilterForm(QueryDict(query) or None, user=user))
+            same(InstitutionSearchForm(QueryDict("q=cnrs&country=FRA")))
+    with translation.override("en"):
+        english = OutcomeForm().as_div()
+        drafts = same(AgreementStatusForm(agreement=registry.agreement_central))
+        in_force = same(AgreementStatusForm(agreement=registry.agreement_a))
+        everyone = same(AgreementFilterForm(None, user=planner))
+        post_a = same(AgreementFilterForm(None, user=officer))
+        france = same(AgreementFilterForm(QueryDict("country=FRA"), user=planner))
+    with translation.override("es"):
+        assert OutcomeForm().as_div() != english
+    assert drafts != in_force
+    assert registry.post_b.name in everyone
+    assert registry.post_b.name not in post_a  # the officer's choices are theirs
+    assert '<option value="FRA" selected>' in france
+    assert '<option value="FRA" selected>' not in everyone
+    invalid = AgreementFilterForm(QueryDict("country=XXX"), user=planner)
+    assert not invalid.is_valid()
+    assert "errorlist" in invalid.as_div()

@@ -1,14 +1,25 @@
-"""Reads for the insight pages: the snapshot, and agreement coverage as the user may see it."""
+"""Reads for the insight pages: the snapshot, what derives from it alone (computed once per
+process), and agreement coverage as the user may see it."""
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from django.db.models import Count
 
 from vinculo.web.insights.models import Snapshot
 from vinculo.web.registry.models import Agreement
 
+__all__ = ["coverage", "snapshot_derived", "snapshot_for"]
+
+T = TypeVar("T")
+
 _PARSED: dict[tuple[int, Any], Snapshot] = {}
+#: (snapshot id, computed at, builder, arguments) -> what the builder made of the snapshot
+_DERIVED: dict[tuple[Hashable, ...], Any] = {}
+#: a bound on _DERIVED (languages × priorities or partner countries × sections: far fewer)
+_DERIVED_MAX = 4096
 
 
 def snapshot_for(home: str | None = None) -> Snapshot | None:
@@ -21,41 +32,76 @@ def snapshot_for(home: str | None = None) -> Snapshot | None:
     if latest is None:
         return None
     if latest not in _PARSED:
-        _PARSED.clear()  # keep only the current one
         found = Snapshot.objects.filter(pk=latest[0]).first()
         if found is None:
             return None
+        _PARSED.clear()  # keep only the current one, and what derives from it
+        _DERIVED.clear()
         _PARSED[latest] = found
     return _PARSED[latest]
+
+
+def snapshot_derived(snapshot: Snapshot, build: Callable[..., T], *args: Hashable) -> T:
+    """``build(snapshot, *args)``, computed once per process and snapshot (a snapshot never
+    changes: a new vintage is a new row). Only for what derives from the snapshot and the
+    arguments (a language, a priority, a country) and never from the user: the result is
+    shared by every user."""
+    key = (snapshot.pk, snapshot.computed_at, build, *args)
+    try:
+        return _DERIVED[key]  # type: ignore[no-any-return]
+    except KeyError:
+        pass
+    value = build(snapshot, *args)
+    if len(_DERIVED) >= _DERIVED_MAX:
+        _DERIVED.clear()
+    _DERIVED[key] = value
+    return value
+
+
+def _recommended(snapshot: Snapshot, top: int) -> list[str]:
+    """The partners among each priority's ``top`` recommended, in order of appearance."""
+    payload = snapshot.payload
+    partners: dict[str, None] = {}
+    for priority in payload["priorities"]:
+        for row in payload["partners"][priority["id"]]["top"][:top]:
+            partners.setdefault(row["partner"], None)
+    return list(partners)
 
 
 def coverage(user: Any, snapshot: Snapshot, *, top: int = 10) -> dict[str, Any]:
     """Agreements per (partner country, priority) among the agreements ``user`` may see,
     for each priority's top recommended partners: an empty cell is a gap (a recommended
-    partner with no agreement covering the priority)."""
-    from vinculo.web.registry.selectors import agreements_visible_to
+    partner with no agreement covering the priority). Counted by the database: one row per
+    partner country, one count per priority."""
+    from vinculo.web.registry.selectors import agreements_visible_to, covers_priority
 
-    payload = snapshot.payload
-    counts: Counter[tuple[str, str]] = Counter()
-    partners: list[str] = []
-    for priority in payload["priorities"]:
-        for row in payload["partners"][priority["id"]]["top"][:top]:
-            if row["partner"] not in partners:
-                partners.append(row["partner"])
+    partners = snapshot_derived(snapshot, _recommended, top)
+    priorities = [p["id"] for p in snapshot.payload["priorities"]]
+    columns = {f"priority_{i}": priority for i, priority in enumerate(priorities)}
     rows = (
         agreements_visible_to(user)
         .filter(partner_country_id__in=partners)
         .exclude(status__in=[Agreement.Status.EXPIRED, Agreement.Status.TERMINATED])
+        .order_by()
+        .values("partner_country")
+        .annotate(
+            **{
+                column: Count("pk", filter=covers_priority(priority))
+                for column, priority in columns.items()
+            }
+        )
     )
-    for country, priorities in rows.values_list("partner_country_id", "priorities"):
-        for priority in priorities or []:
-            counts[(country, priority)] += 1
+    counts = {
+        (row["partner_country"], priority): row[column]
+        for row in rows
+        for column, priority in columns.items()
+    }
     return {
-        "partners": partners,
-        "priorities": [p["id"] for p in payload["priorities"]],
+        "partners": list(partners),
+        "priorities": priorities,
         "cells": [
-            [partner, priority["id"], counts.get((partner, priority["id"]), 0)]
+            [partner, priority, counts.get((partner, priority), 0)]
             for partner in partners
-            for priority in payload["priorities"]
+            for priority in priorities
         ],
     }

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -15,14 +22,71 @@ from vinculo.settings import vinculo_home
 from vinculo.strategy.capability import MissingEvidenceError
 from vinculo.strategy.i18n import country_name
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
-from vinculo.web.insights.selectors import coverage, snapshot_for
+from vinculo.web.insights.models import Snapshot
+from vinculo.web.insights.selectors import coverage, snapshot_derived, snapshot_for
 from vinculo.web.insights.services import brief_file
+from vinculo.web.registry.models import Agreement
 from vinculo.web.registry.selectors import (
     agreements_filter,
     agreements_visible_to,
     post_get_for_user,
     posts_visible_to,
 )
+
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _json_text(value: Any) -> str:
+    """``value`` as JSON, escaped as Django's ``json_script`` escapes it (no ``<``, ``>``
+    or ``&``: safe inside a script element)."""
+    return json.dumps(value, cls=DjangoJSONEncoder).translate(_JSON_ESCAPES)
+
+
+def _json_script(element_id: str, members: str, **live: Any) -> SafeString:
+    """What ``json_script`` makes of an object whose ``members`` were serialized once
+    (:func:`_json_text` of a dict, without its braces), with the ``live`` members added
+    now: a large object shared by every user is not serialized again on each request."""
+    parts = [members] if members else []
+    parts += [f"{_json_text(name)}: {_json_text(value)}" for name, value in live.items()]
+    text = mark_safe("{" + ", ".join(parts) + "}")  # escaped above
+    return format_html('<script id="{}" type="application/json">{}</script>', element_id, text)
+
+
+@dataclass(frozen=True)
+class _Dashboard:
+    """The home page for one priority and language, all but the user's coverage."""
+
+    panels: SafeString  # the rendered panels (their charts are drawn from the data below)
+    data: str  # the members of the chart data as escaped JSON text, without the coverage
+
+
+def _dashboard(snapshot: Snapshot, language: str, chosen: str) -> _Dashboard:
+    payload = snapshot.payload
+    data = {
+        "language": language,
+        "priority": chosen,
+        "home": payload["home"],
+        "home_name": payload["home_names"].get(language, payload["home"]),
+        "priorities": payload["priorities"],
+        "heat": payload["heat"],
+        "components": payload["components"],
+        "scores": payload["partners"][chosen]["scores"],
+        "top": payload["partners"][chosen]["top"][:10],
+        "network": payload["network"],
+        "chain": payload["chains"].get(chosen),
+        "iso_numeric": payload["iso_numeric"],
+    }
+    context = {
+        "snapshot": snapshot,
+        "priorities": payload["priorities"],
+        "chosen": chosen,
+        "language": language,
+        "top": data["top"],
+    }
+    return _Dashboard(
+        panels=mark_safe(render_to_string("insights/partials/home_panels.html", context)),
+        data=_json_text(data)[1:-1],
+    )
 
 
 @login_required
@@ -39,21 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if chosen not in ids:
         chosen = next((p["id"] for p in payload["priorities"] if p["chain"]), ids[0])
     language = (get_language() or "es")[:2]
-    data = {
-        "language": language,
-        "priority": chosen,
-        "home": payload["home"],
-        "home_name": payload["home_names"].get(language, payload["home"]),
-        "priorities": payload["priorities"],
-        "heat": payload["heat"],
-        "components": payload["components"],
-        "scores": payload["partners"][chosen]["scores"],
-        "top": payload["partners"][chosen]["top"][:10],
-        "network": payload["network"],
-        "chain": payload["chains"].get(chosen),
-        "iso_numeric": payload["iso_numeric"],
-        "coverage": coverage(request.user, snapshot),
-    }
+    dashboard = snapshot_derived(snapshot, _dashboard, language, chosen)
     labels = {
         "percentile": _("percentile"),
         "score": _("score"),
@@ -68,14 +118,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "no_chain": _("This priority declares no value chain."),
     }
     context = {
+        "panels": dashboard.panels,
+        "dashboard_data": _json_script(
+            "dashboard-data", dashboard.data, coverage=coverage(request.user, snapshot)
+        ),
         "labels": labels,
-        "data": data,
-        "snapshot": snapshot,
-        "priorities": payload["priorities"],
-        "chosen": chosen,
-        "language": language,
-        "top": data["top"],
-        "datasets": payload["datasets"],
     }
     return render(request, "insights/home.html", context)
 
@@ -144,6 +191,38 @@ def _named(entry: dict[str, Any], language: str) -> str:
     return str(entry.get("names", {}).get(language) or entry.get("id") or "")
 
 
+def _agreement_lines(agreements: QuerySet[Agreement]) -> list[tuple[str, str, str]]:
+    """(title, partner country, status in the active language) of each agreement."""
+    statuses = {value: str(label) for value, label in Agreement.Status.choices}
+    return [
+        (title, country, statuses.get(status, status))
+        for title, country, status in agreements.values_list(
+            "title", "partner_country_id", "status"
+        )
+    ]
+
+
+def _priority_sections(snapshot: Snapshot, priority_id: str, language: str) -> SafeString:
+    """A priority's gaps, ranked partners and value chain, rendered (they come from the
+    snapshot alone)."""
+    payload = snapshot.payload
+    ranked = payload["partners"][priority_id]["ranked"]
+    labels = _labels()
+    context = {
+        "language": language,
+        "gaps": [
+            {**g, "component_label": labels[g["component"]]}
+            for g in payload["gaps"]
+            if g["priority"] == priority_id
+        ],
+        "partners": ranked[:20],
+        "candidates": len(ranked),
+        "chain": payload["chains"].get(priority_id),
+        "factors": [labels[f] for f in payload["factors"]],
+    }
+    return mark_safe(render_to_string("insights/partials/priority_sections.html", context))
+
+
 @login_required
 @require_safe
 def priority_page(request: HttpRequest, priority_id: str) -> HttpResponse:
@@ -158,26 +237,34 @@ def priority_page(request: HttpRequest, priority_id: str) -> HttpResponse:
     if priority is None:
         raise Http404
     language = (get_language() or "es")[:2]
-    ranked = payload["partners"][priority_id]["ranked"]
     covering = agreements_filter(agreements_visible_to(request.user), priority=priority_id)
-    agreements = list(covering.order_by("-updated_at")[:_LISTED])  # fmt: skip
     context = {
-        "priority": priority,
         "priority_name": _named(priority, language),
-        "language": language,
-        "gaps": [
-            {**g, "component_label": _labels()[g["component"]]}
-            for g in payload["gaps"]
-            if g["priority"] == priority_id
-        ],
-        "partners": ranked[:20],
-        "candidates": len(ranked),
-        "chain": payload["chains"].get(priority_id),
-        "agreements": agreements,
+        "sections": snapshot_derived(snapshot, _priority_sections, priority_id, language),
+        "agreements": _agreement_lines(covering.order_by("-updated_at")[:_LISTED]),
         "agreements_count": covering.count(),
-        "factors": [_labels()[f] for f in payload["factors"]],
     }
     return render(request, "insights/priority.html", context)
+
+
+def _country_sections(snapshot: Snapshot, code: str, language: str) -> SafeString:
+    """A partner country's standing in every priority and its co-authorship with the home
+    country, rendered (they come from the snapshot alone)."""
+    payload = snapshot.payload
+    rows = []
+    for priority in payload["priorities"]:
+        ranked = payload["partners"][priority["id"]]["ranked"]
+        found = next((r for r in ranked if r["partner"] == code), None)
+        rows.append({"priority": _named(priority, language), "id": priority["id"],
+                     "row": found, "candidates": len(ranked)})  # fmt: skip
+    context = {
+        "home_name": payload["home_names"].get(language, payload["home"]),
+        "language": language,
+        "rows": rows,
+        "series": payload["coauthorship"].get(code, []),
+        "series_vintage": payload.get("coauthorship_vintage", ""),
+    }
+    return mark_safe(render_to_string("insights/partials/country_sections.html", context))
 
 
 @login_required
@@ -194,24 +281,12 @@ def country_page(request: HttpRequest, code: str) -> HttpResponse:
     if code not in payload["iso_numeric"] or code == payload["home"]:
         raise Http404
     language = (get_language() or "es")[:2]
-    rows = []
-    for priority in payload["priorities"]:
-        ranked = payload["partners"][priority["id"]]["ranked"]
-        found = next((r for r in ranked if r["partner"] == code), None)
-        rows.append({"priority": _named(priority, language), "id": priority["id"],
-                     "row": found, "candidates": len(ranked)})  # fmt: skip
-    series = payload["coauthorship"].get(code, [])
+    agreements = agreements_visible_to(request.user).filter(partner_country_id=code)
     context = {
         "code": code,
         "name": country_name(code, language),
-        "home_name": payload["home_names"].get(language, payload["home"]),
-        "language": language,
-        "rows": rows,
-        "series": series,
-        "series_vintage": payload.get("coauthorship_vintage", ""),
-        "agreements": agreements_visible_to(request.user)
-        .filter(partner_country_id=code)
-        .order_by("-updated_at")[:_LISTED],
+        "sections": snapshot_derived(snapshot, _country_sections, code, language),
+        "agreements": _agreement_lines(agreements.order_by("-updated_at")[:_LISTED]),
         "posts": posts_visible_to(request.user).filter(host_country_id=code),
     }
     return render(request, "insights/country.html", context)

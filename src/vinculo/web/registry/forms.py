@@ -5,11 +5,15 @@ services', which the views call with ``form.cleaned_data``. Labels come from the
 from __future__ import annotations
 
 import re
-from typing import Any
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +34,7 @@ from vinculo.web.registry.selectors import (
     user_post_ids,
 )
 from vinculo.web.registry.services import MAX_DOCUMENT_BYTES, STATUS_TRANSITIONS
+from vinculo.web.registry.widgets import Select
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -42,6 +47,13 @@ def _field(model: type[Model], name: str, **kwargs: Any) -> Any:
 def country_label(country: Country) -> str:
     """A country's name in the active language."""
     return country.name_es if (get_language() or "es").startswith("es") else country.name_en
+
+
+def country_choices(countries: QuerySet[Country]) -> list[tuple[str, str]]:
+    """(code, name in the active language) of ``countries``, sorted by name (read as
+    plain values: a choice list needs no model instances)."""
+    name = "name_es" if (get_language() or "es").startswith("es") else "name_en"
+    return sorted(countries.values_list("code", name), key=lambda choice: choice[1])
 
 
 class CountryChoiceField(forms.ModelChoiceField):
@@ -121,6 +133,52 @@ class InstitutionsField(forms.CharField):
         return found[0] if found else None
 
 
+class KeptHTMLForm(forms.Form):
+    """A form whose HTML is kept per process. Django writes a form through a template per
+    field (milliseconds a form, on every page that shows one), yet what ``as_div`` writes
+    depends only on the form's class, prefix and ids, the language, the fields' choices
+    and the submitted values: that is the key. A form with errors or initial values is
+    written afresh. Only for forms whose fields take nothing else from the request (no
+    initial values set per user); choices from the user's scope are fine, being in the
+    key. The most recently used ``_KEPT`` renderings are kept."""
+
+    _KEPT = 128
+    _rendered: ClassVar[OrderedDict[tuple[Hashable, ...], SafeString]] = OrderedDict()
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def as_div(self) -> SafeString:
+        if self.initial or (self.is_bound and self.errors):
+            return super().as_div()
+        key = self._html_key()
+        with self._lock:
+            rendered = self._rendered.get(key)
+            if rendered is not None:
+                self._rendered.move_to_end(key)
+                return rendered
+        rendered = super().as_div()
+        with self._lock:
+            self._rendered[key] = rendered
+            while len(self._rendered) > self._KEPT:
+                self._rendered.popitem(last=False)
+        return rendered
+
+    def _html_key(self) -> tuple[Hashable, ...]:
+        choices = tuple(
+            (name, tuple(field.choices))
+            for name, field in self.fields.items()
+            if isinstance(field, forms.ChoiceField)
+        )
+        values: tuple[Hashable, ...] = ()
+        if self.is_bound:
+            values = tuple(
+                (name, tuple(self.data.getlist(self.add_prefix(name))))
+                if hasattr(self.data, "getlist")
+                else (name, repr(self.data.get(self.add_prefix(name))))
+                for name in self.fields
+            )
+        return (type(self), self.prefix, self.auto_id, get_language(), choices, values)
+
+
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: on its fields where the form has them,
     else at the top."""
@@ -136,8 +194,14 @@ class AgreementForm(forms.Form):
     title = _field(Agreement, "title")
     kind = _field(Agreement, "kind")
     status = _field(Agreement, "status")
-    post = forms.ModelChoiceField(queryset=None, label=_("Post"))  # type: ignore[arg-type]
-    partner_country = CountryChoiceField(queryset=Country.objects.all(), label=_("Partner country"))
+    post = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label=_("Post"),
+        widget=Select,
+    )
+    partner_country = CountryChoiceField(
+        queryset=Country.objects.all(), label=_("Partner country"), widget=Select
+    )
     institutions = InstitutionsField(label=_("Parties"))
     priorities = PriorityField(label=_("Priorities covered"), required=False)
     signed_on = _field(Agreement, "signed_on", widget=_DATE)
@@ -181,8 +245,8 @@ class AgreementForm(forms.Form):
         }
 
 
-class AgreementStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"))
+class AgreementStatusForm(KeptHTMLForm):
+    status = forms.ChoiceField(label=_("New status"), widget=Select)
 
     def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -208,7 +272,7 @@ class IPTermsForm(forms.Form):
         return {name: getattr(terms, name) for name in IPTermsForm.base_fields}
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(KeptHTMLForm):
     file = forms.FileField(
         label=_("File"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt,.png,.jpg,.jpeg"}),
@@ -222,33 +286,35 @@ class DocumentForm(forms.Form):
         }
 
 
-class OutcomeForm(forms.Form):
-    kind = _field(Outcome, "kind")
+class OutcomeForm(KeptHTMLForm):
+    kind = _field(Outcome, "kind", widget=Select)
     description = _field(Outcome, "description")
     reference = _field(Outcome, "reference")
     occurred_on = _field(Outcome, "occurred_on", widget=_DATE)
 
 
-class AgreementFilterForm(forms.Form):
+class AgreementFilterForm(KeptHTMLForm):
     """The agreement list's filters (all optional)."""
 
     q = forms.CharField(label=_("Search"), required=False)
-    country = forms.ChoiceField(label=_("Partner country"), required=False)
+    country = forms.ChoiceField(label=_("Partner country"), required=False, widget=Select)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any")), *Agreement.Status.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any")), *Agreement.Status.choices],
+        widget=Select,
     )
-    priority = forms.ChoiceField(label=_("Priority"), required=False)
-    post = forms.TypedChoiceField(label=_("Post"), required=False, coerce=int, empty_value=None)
+    priority = forms.ChoiceField(label=_("Priority"), required=False, widget=Select)
+    post = forms.TypedChoiceField(
+        label=_("Post"), required=False, coerce=int, empty_value=None, widget=Select
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        agreements = agreements_visible_to(user)
-        countries = Country.objects.filter(
-            code__in=agreements.values_list("partner_country_id", flat=True)
-        )
+        partners = agreements_visible_to(user).values_list("partner_country_id", flat=True)
         self.fields["country"].choices = [
             ("", _("Any")),
-            *sorted(((c.code, country_label(c)) for c in countries), key=lambda c: c[1]),
+            *country_choices(Country.objects.filter(code__in=partners)),
         ]
         self.fields["priority"].choices = [
             ("", _("Any")),
@@ -256,22 +322,17 @@ class AgreementFilterForm(forms.Form):
         ]
         self.fields["post"].choices = [
             ("", _("Any")),
-            *((post.pk, post.name) for post in posts_visible_to(user)),
+            *posts_visible_to(user).values_list("pk", "name"),
         ]
 
 
-class InstitutionSearchForm(forms.Form):
+class InstitutionSearchForm(KeptHTMLForm):
     q = forms.CharField(label=_("Name or name variant"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=Select)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [
-            ("", _("Any")),
-            *sorted(
-                ((c.code, country_label(c)) for c in Country.objects.all()), key=lambda c: c[1]
-            ),
-        ]
+        self.fields["country"].choices = [("", _("Any")), *country_choices(Country.objects.all())]
 
 
 # ---------------------------------------------------------------- projects

@@ -133,6 +133,9 @@ class Agreement(models.Model):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["partner_country", "status"]),
             models.Index(fields=["expires_on"]),
+            # the lists' order (most recently changed first): a page is read off the index
+            # instead of sorting every visible agreement
+            models.Index(fields=["updated_at", "id"]),
         ]
 
     def __str__(self) -> str:

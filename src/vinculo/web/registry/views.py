@@ -3,6 +3,8 @@ services; a failed write re-renders its page with the errors next to the fields.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +14,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -31,8 +36,9 @@ from vinculo.web.registry.forms import (
     OutcomeForm,
     ProjectForm,
     add_service_errors,
+    country_label,
 )
-from vinculo.web.registry.models import Agreement, IPTerms, Project
+from vinculo.web.registry.models import Agreement, Institution, IPTerms, Project
 from vinculo.web.registry.selectors import (
     AGREEMENT_CREATE_ROLES,
     CENTRAL_ROLES,
@@ -50,6 +56,7 @@ from vinculo.web.registry.selectors import (
     milestone_get_for_user,
     post_get_for_user,
     posts_visible_to,
+    priorities_named,
     project_get_for_user,
     projects_visible_to,
     renewals_due,
@@ -78,7 +85,52 @@ def _list_template(request: HttpRequest, page: str, partial: str) -> str:
     return f"registry/partials/{partial}" if request.headers.get("HX-Request") else page
 
 
+def _detail_urls(name: str, argument: str) -> Callable[[int], str]:
+    """``reverse(name, kwargs={argument: pk})`` for the many rows of a list: the route is
+    reversed once, with a marker in place of the id (reversing costs 20 µs a row)."""
+    marker = 987654321  # an id, so the route's converter takes it; appears once below
+    prefix, suffix = reverse(name, kwargs={argument: marker}).split(str(marker))
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
 # ---------------------------------------------------------------- agreements
+@dataclass(frozen=True)
+class AgreementRow:
+    """A line of the agreement list, as shown in the page's language (names, labels and
+    date written once here: template lookups and filters cost more per cell)."""
+
+    url: str
+    title: str
+    shared: bool
+    country: str
+    status: str
+    post: str
+    priorities: str
+    expires: str
+
+
+def agreement_rows(agreements: Iterable[Agreement]) -> list[AgreementRow]:
+    language = (get_language() or "es")[:2]
+    statuses = {value: str(label) for value, label in Agreement.Status.choices}
+    central = _("central")
+    url = _detail_urls("registry:agreement_detail", "agreement_id")
+    return [
+        AgreementRow(
+            url=url(agreement.pk),
+            title=agreement.title,
+            shared=agreement.shared,
+            country=country_label(agreement.partner_country),
+            status=statuses.get(agreement.status, agreement.status),
+            post=agreement.post.name if agreement.post else central,
+            priorities=priorities_named(agreement.priorities, language),
+            expires=date_format(agreement.expires_on, "SHORT_DATE_FORMAT")
+            if agreement.expires_on
+            else "—",
+        )
+        for agreement in agreements
+    ]
+
+
 @login_required
 @require_safe
 def agreement_list(request: HttpRequest) -> HttpResponse:
@@ -93,6 +145,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "rows": agreement_rows(page.object_list),
         "can_create": request.user.role in AGREEMENT_CREATE_ROLES,
     }
     template = _list_template(request, "registry/agreement_list.html", "agreement_table.html")
@@ -284,6 +337,31 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- institutions
+@dataclass(frozen=True)
+class InstitutionRow:
+    """A line of the institution list, its country named in the page's language."""
+
+    url: str
+    name: str
+    country: str
+    city: str
+    ror_id: str | None
+
+
+def institution_rows(institutions: Iterable[Institution]) -> list[InstitutionRow]:
+    url = _detail_urls("registry:institution_detail", "institution_id")
+    return [
+        InstitutionRow(
+            url=url(institution.pk),
+            name=institution.name,
+            country=country_label(institution.country),
+            city=institution.city,
+            ror_id=institution.ror_id,
+        )
+        for institution in institutions
+    ]
+
+
 @login_required
 @require_safe
 def institution_list(request: HttpRequest) -> HttpResponse:
@@ -297,7 +375,12 @@ def institution_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(institutions.order_by("name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"form": form, "page": page, "can_sync": request.user.role in ADMIN_ROLES}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": institution_rows(page.object_list),
+        "can_sync": request.user.role in ADMIN_ROLES,
+    }
     template = _list_template(request, "registry/institution_list.html", "institution_table.html")
     return render(request, template, context)
 

@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 
 from vinculo.web.registry.forms import country_label
 from vinculo.web.registry.models import Country
-from vinculo.web.registry.selectors import priority_choices
+from vinculo.web.registry.selectors import priorities_named
 
 register = template.Library()
 
@@ -21,5 +21,4 @@ def country_name(country: Country | None) -> str:
 @register.filter
 def priority_names(keys: list[str] | None) -> str:
     """``{{ agreement.priorities|priority_names }}``: the priorities' names, comma-separated."""
-    names = dict(priority_choices((get_language() or "es")[:2]))
-    return ", ".join(names.get(key, key) for key in keys or [])
+    return priorities_named(keys, (get_language() or "es")[:2])
