@@ -21,6 +21,7 @@ from django.test import Client
 from django.utils import timezone
 
 from vinculo.web.accounts.models import Role, User
+from vinculo.web.pipeline.models import Attachment, Opportunity
 from vinculo.web.registry.models import (
     Agreement,
     AgreementDocument,
@@ -64,6 +65,9 @@ class Registry:
     document_shared: AgreementDocument
     project: Project
     milestone: Milestone
+    opportunity_a: Opportunity
+    opportunity_b: Opportunity
+    attachment_a: Attachment
     users: dict[str, User]
 
 
@@ -200,6 +204,43 @@ def registry(db: Any, settings: Any, tmp_path: Any) -> Registry:
     project.partner_institutions.set([cnrs])
     project.agreements.set([agreement_a, agreement_b])
     milestone = Milestone.objects.create(project=project, title="Procurement", due_on=today)
+    # two opportunities (written directly: the services' own tests go through them)
+    opportunity_a = Opportunity.objects.create(
+        title="Sodium-ion battery pilot line with a French laboratory",
+        description="A CNRS laboratory offers access to its pilot line for battery cells.",
+        kind=Opportunity.Kind.INFRASTRUCTURE,
+        post=post_a,
+        host_country=france,
+        amount_offered=Decimal("250000.00"),
+        currency="EUR",
+        contact_name="Claire SECRET-CONTACT",
+        contact_email="claire@example.org",
+        suggested_priorities=[{"id": "batteries", "confidence": 0.9, "terms": [], "similar": []}],
+        created_by=users["officer_a"],
+    )
+    opportunity_b = Opportunity.objects.create(
+        title="Hydrogen electrolyser co-investment in Saxony",
+        description="A German consortium seeks a Mexican partner for electrolysers.",
+        kind=Opportunity.Kind.CO_INVESTMENT,
+        post=post_b,
+        host_country=germany,
+        status=Opportunity.Status.NEGOTIATION,
+        amount_requested=Decimal("1000000.00"),
+        currency="EUR",
+        contact_phone="+49 30 5550 1234",
+        priorities=["energy-transition"],
+        priorities_confirmed=True,
+        created_by=users["officer_b"],
+    )
+    attachment_a = Attachment(
+        opportunity=opportunity_a,
+        original_name="offer.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        uploaded_by=users["officer_a"],
+    )
+    attachment_a.file.save("offer.pdf", ContentFile(PDF), save=False)
+    attachment_a.save()
     return Registry(
         mexico=mexico,
         france=france,
@@ -217,6 +258,9 @@ def registry(db: Any, settings: Any, tmp_path: Any) -> Registry:
         document_shared=document_shared,
         project=project,
         milestone=milestone,
+        opportunity_a=opportunity_a,
+        opportunity_b=opportunity_b,
+        attachment_a=attachment_a,
         users=users,
     )
 

@@ -114,6 +114,45 @@ registry:milestone_add          GET    project            302 405 405 405 405 40
 registry:milestone_add          POST   project            302 403 403 403 403 302 302
 registry:milestone_done         GET    milestone          302 405 405 405 405 405 405
 registry:milestone_done         POST   milestone          302 403 403 403 403 302 302
+# --- pipeline pages (opportunity_a: post A, submitted; opportunity_b: post B, negotiation)
+pipeline:list                   GET    -                  302 200 200 200 200 200 200
+pipeline:list                   POST   -                  302 405 405 405 405 405 405
+pipeline:create                 GET    -                  302 403 200 200 403 200 200
+pipeline:create                 POST   -                  302 403 302 302 403 302 302
+pipeline:suggest                GET    -                  302 405 405 405 405 405 405
+pipeline:suggest                POST   -                  302 403 200 200 403 200 200
+pipeline:import                 GET    -                  302 403 200 200 403 200 200
+pipeline:import                 POST   -                  302 403 200 200 403 200 200
+pipeline:summary                GET    -                  302 200 200 200 200 200 200
+pipeline:summary                POST   -                  302 405 405 405 405 405 405
+pipeline:export                 GET    csv                302 200 200 200 200 200 200
+pipeline:export                 GET    xlsx               302 200 200 200 200 200 200
+pipeline:export                 GET    parquet            302 200 200 200 200 200 200
+pipeline:export                 GET    pdf                302 404 404 404 404 404 404
+pipeline:export                 POST   csv                302 405 405 405 405 405 405
+pipeline:detail                 GET    opportunity_a      302 200 200 404 200 200 200
+pipeline:detail                 GET    opportunity_b      302 200 404 200 200 200 200
+pipeline:detail                 POST   opportunity_a      302 405 405 405 405 405 405
+pipeline:edit                   GET    opportunity_a      302 403 200 404 403 200 200
+pipeline:edit                   POST   opportunity_a      302 403 302 404 403 302 302
+pipeline:edit                   GET    opportunity_b      302 403 404 403 403 200 200
+pipeline:status                 GET    opportunity_a      302 405 405 405 405 405 405
+pipeline:status                 POST   opportunity_a      302 403 302 404 403 302 302
+pipeline:status                 POST   opportunity_b      302 403 404 403 302 302 302
+pipeline:score                  GET    opportunity_a      302 405 405 405 405 405 405
+pipeline:score                  POST   opportunity_a      302 403 403 404 403 302 302
+pipeline:owner                  GET    opportunity_a      302 405 405 405 405 405 405
+pipeline:owner                  POST   opportunity_a      302 403 403 404 403 302 302
+pipeline:priorities             GET    opportunity_a      302 405 405 405 405 405 405
+pipeline:priorities             POST   opportunity_a      302 403 302 404 403 302 302
+pipeline:comment                GET    opportunity_a      302 405 405 405 405 405 405
+pipeline:comment                POST   opportunity_a      302 403 302 404 302 302 302
+pipeline:merge                  GET    opportunity_a      302 405 405 405 405 405 405
+pipeline:merge                  POST   opportunity_a      302 403 403 404 403 302 302
+pipeline:attachment_add         GET    opportunity_a      302 405 405 405 405 405 405
+pipeline:attachment_add         POST   opportunity_a      302 403 302 404 403 302 302
+pipeline:attachment_download    GET    attachment_a       302 403 200 404 403 200 200
+pipeline:attachment_download    POST   attachment_a       302 405 405 405 405 405 405
 # --- the API's own pages (ninja): the OpenAPI document and its viewer are public
 api:openapi-json                GET    -                  200 200 200 200 200 200 200
 api:openapi-json                POST   -                  200 200 200 200 200 200 200
@@ -148,6 +187,22 @@ insights_snapshot               GET    -                  401 404 404 404 404 40
 insights_priority               GET    aerospace          401 404 404 404 404 404 404
 insights_country                GET    FRA                401 404 404 404 404 404 404
 insights_coverage               GET    -                  401 404 404 404 404 404 404
+# --- API: pipeline
+pipeline_opportunity_list       GET    -                  401 200 200 200 200 200 200
+pipeline_opportunity_create     POST   -                  401 403 201 201 403 201 201
+pipeline_opportunity_get        GET    opportunity_a      401 200 200 404 200 200 200
+pipeline_opportunity_get        GET    opportunity_b      401 200 404 200 200 200 200
+pipeline_opportunity_update     PATCH  opportunity_a      401 403 200 404 403 200 200
+pipeline_opportunity_transition POST   opportunity_a      401 403 200 404 403 200 200
+pipeline_opportunity_transition POST   opportunity_b      401 403 404 403 200 200 200
+pipeline_opportunity_score      POST   opportunity_a      401 403 403 404 403 200 200
+pipeline_opportunity_assign     POST   opportunity_a      401 403 403 404 403 200 200
+pipeline_opportunity_priorities PUT    opportunity_a      401 403 200 404 403 200 200
+pipeline_comment_list           GET    opportunity_a      401 200 200 404 200 200 200
+pipeline_comment_create         POST   opportunity_a      401 403 201 404 201 201 201
+pipeline_history                GET    opportunity_a      401 200 200 404 200 200 200
+pipeline_classify               POST   -                  401 200 200 200 200 200 200
+pipeline_funnel                 GET    -                  401 200 200 200 200 200 200
 """
 
 
@@ -184,6 +239,16 @@ TARGETS: dict[str, Callable[[Registry], dict[str, Any]]] = {
     "milestone": lambda r: {"milestone_id": r.milestone.pk},
     "aerospace": lambda r: {"priority_id": "aerospace"},
     "FRA": lambda r: {"code": "FRA"},
+    "opportunity_a": lambda r: {"opportunity_id": r.opportunity_a.pk},
+    "opportunity_b": lambda r: {"opportunity_id": r.opportunity_b.pk},
+    "attachment_a": lambda r: {
+        "opportunity_id": r.opportunity_a.pk,
+        "attachment_id": r.attachment_a.pk,
+    },
+    "csv": lambda r: {"file_format": "csv"},
+    "xlsx": lambda r: {"file_format": "xlsx"},
+    "parquet": lambda r: {"file_format": "parquet"},
+    "pdf": lambda r: {"file_format": "pdf"},
 }
 
 
@@ -255,6 +320,54 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
     ),
     "registry:milestone_add": lambda r, p, k: {"title": "Site selection"},
     "registry:milestone_done": lambda r, p, k: {"done": "on"},
+    "pipeline:create": lambda r, p, k: {
+        "title": "Satellite ground station access",
+        "description": "An observatory offers time on its ground station for satellites.",
+        "kind": "infrastructure",
+        "post": _own_post(r, p),
+        "currency": "EUR",
+        "amount_offered": "1000",
+    },
+    "pipeline:suggest": lambda r, p, k: {
+        "title": "Lithium-ion battery recycling",
+        "description": "A recycling plant for electric-vehicle batteries seeks partners.",
+        "post": _own_post(r, p),
+    },
+    "pipeline:import": lambda r, p, k: {
+        "file": SimpleUploadedFile(
+            "offers.csv",
+            f"title,description,kind,post\nGrid storage,Battery storage for the grid,"
+            f"co_investment,{_own_post(r, p)}\n".encode(),
+            content_type="text/csv",
+        )
+    },
+    "pipeline:edit": lambda r, p, k: {
+        "version": "1",
+        "title": "Renamed",
+        "description": "A CNRS laboratory offers access to its pilot line.",
+        "kind": "infrastructure",
+        "currency": "EUR",
+        "amount_offered": "250000",
+    },
+    "pipeline:status": lambda r, p, k: (
+        {"version": "1", "status": "closed"}
+        if k["opportunity_id"] == r.opportunity_a.pk
+        else {"version": "1", "status": "agreed", "agreement": str(r.agreement_b.pk)}
+    ),
+    "pipeline:score": lambda r, p, k: {
+        "version": "1",
+        "relevance": "4",
+        "capacity": "4",
+        "added_value": "3",
+        "feasibility": "3",
+    },
+    "pipeline:owner": lambda r, p, k: {"version": "1", "owner": str(r.users["planner"].pk)},
+    "pipeline:priorities": lambda r, p, k: {"version": "1", "priorities": ["batteries"]},
+    "pipeline:comment": lambda r, p, k: {"text": "Called the laboratory."},
+    "pipeline:merge": lambda r, p, k: {"version": "1", "duplicate": str(r.opportunity_b.pk)},
+    "pipeline:attachment_add": lambda r, p, k: {
+        "file": SimpleUploadedFile("memo.pdf", PDF, content_type="application/pdf")
+    },
 }
 
 API_BODIES: dict[str, Callable[[Registry, str], dict[str, Any]]] = {
@@ -274,6 +387,33 @@ API_BODIES: dict[str, Callable[[Registry, str], dict[str, Any]]] = {
     },
     "registry_project_create": lambda r, p: {"name": "Satellites"},
     "registry_project_update": lambda r, p: {"name": "Renamed"},
+    "pipeline_opportunity_create": lambda r, p: {
+        "title": "Satellite ground station access",
+        "description": "An observatory offers time on its ground station for satellites.",
+        "kind": "infrastructure",
+        "post": _own_post(r, p),
+    },
+    "pipeline_opportunity_update": lambda r, p: {"version": 1, "title": "Renamed"},
+    "pipeline_opportunity_transition opportunity_a": lambda r, p: {
+        "version": 1,
+        "status": "closed",
+    },
+    "pipeline_opportunity_transition opportunity_b": lambda r, p: {
+        "version": 1,
+        "status": "agreed",
+        "agreement": r.agreement_b.pk,
+    },
+    "pipeline_opportunity_score": lambda r, p: {
+        "version": 1,
+        "relevance": 4,
+        "capacity": 4,
+        "added_value": 3,
+        "feasibility": 3,
+    },
+    "pipeline_opportunity_assign": lambda r, p: {"version": 1, "owner": "pablo"},
+    "pipeline_opportunity_priorities": lambda r, p: {"version": 1, "priorities": ["batteries"]},
+    "pipeline_comment_create": lambda r, p: {"text": "Called the laboratory."},
+    "pipeline_classify": lambda r, p: {"text": "Satellite earth observation ground station"},
 }
 
 
@@ -386,7 +526,8 @@ def test_matrix(registry, route, method, target, persona, expected):
         op_method, path = _operations()[route]
         assert op_method == method
         url = path.format(**kwargs)
-        body = API_BODIES.get(route, lambda r, p: None)(registry, persona)
+        builder = API_BODIES.get(f"{route} {target}") or API_BODIES.get(route)
+        body = builder(registry, persona) if builder else None
         response = client.generic(
             method,
             url,

@@ -40,6 +40,8 @@ def test_the_compiled_catalogue_matches_the_source():
         if isinstance(message.id, tuple):
             found = compiled.ngettext(message.id[0], message.id[1], 1)
             expected = message.string[0]
+        elif message.context:  # pgettext: the same words, another meaning (a gender)
+            found, expected = compiled.pgettext(message.context, message.id), message.string
         else:
             found, expected = compiled.gettext(message.id), message.string
         if found != expected:

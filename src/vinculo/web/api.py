@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer, SessionAuth
 
@@ -25,6 +25,9 @@ class TokenAuth(HttpBearer):
             return None
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         request.user = found.user
+        # the language middleware ran before the token was read: answer in the user's
+        translation.activate(found.user.language)
+        request.LANGUAGE_CODE = found.user.language  # type: ignore[attr-defined]
         return found.user
 
 
@@ -59,3 +62,4 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 api.add_router("/registry", "vinculo.web.registry.api.router")
 api.add_router("/insights", "vinculo.web.insights.api.router")
+api.add_router("/pipeline", "vinculo.web.pipeline.api.router")

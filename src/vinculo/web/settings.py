@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "vinculo.web.audit",
     "vinculo.web.registry",
     "vinculo.web.insights",
+    "vinculo.web.pipeline",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("vinculo.web.insights.urls")),
     path("accounts/", include("vinculo.web.accounts.urls")),
     path("registry/", include("vinculo.web.registry.urls")),
+    path("pipeline/", include("vinculo.web.pipeline.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

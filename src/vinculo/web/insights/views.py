@@ -25,6 +25,8 @@ from vinculo.web.accounts.permissions import READ_ROLES, require_role
 from vinculo.web.insights.models import Snapshot
 from vinculo.web.insights.selectors import coverage, snapshot_derived, snapshot_for
 from vinculo.web.insights.services import brief_file
+from vinculo.web.pipeline.selectors import opportunities_visible_to
+from vinculo.web.pipeline.summaries import funnel_bars
 from vinculo.web.registry.models import Agreement
 from vinculo.web.registry.selectors import (
     agreements_filter,
@@ -94,9 +96,10 @@ def _dashboard(snapshot: Snapshot, language: str, chosen: str) -> _Dashboard:
 def home(request: HttpRequest) -> HttpResponse:
     """Capability heat map, partner map, co-authorship network, value chain, coverage."""
     require_role(request.user, READ_ROLES)
+    pipeline = funnel_bars(opportunities_visible_to(request.user))
     snapshot = snapshot_for()
     if snapshot is None:
-        return render(request, "insights/empty.html", status=200)
+        return render(request, "insights/empty.html", {"pipeline": pipeline}, status=200)
     payload = snapshot.payload
     ids = [p["id"] for p in payload["priorities"]]
     chosen = request.GET.get("priority", "")
@@ -123,6 +126,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "dashboard-data", dashboard.data, coverage=coverage(request.user, snapshot)
         ),
         "labels": labels,
+        "pipeline": pipeline,
     }
     return render(request, "insights/home.html", context)
 

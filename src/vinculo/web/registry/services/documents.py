@@ -16,7 +16,13 @@ from vinculo.web.audit.services import audit_record
 from vinculo.web.registry.models import Agreement, AgreementDocument
 from vinculo.web.registry.selectors import can_write_agreement
 
-__all__ = ["DOCUMENT_TYPES", "MAX_DOCUMENT_BYTES", "document_kind", "document_upload"]
+__all__ = [
+    "DOCUMENT_TYPES",
+    "MAX_DOCUMENT_BYTES",
+    "check_document",
+    "document_kind",
+    "document_upload",
+]
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 #: kind -> (content type, file-name extensions)
@@ -67,7 +73,7 @@ def document_kind(handle: IO[bytes]) -> str | None:
     return None
 
 
-def _check_document(upload: UploadedFile) -> tuple[str, str]:
+def check_document(upload: UploadedFile) -> tuple[str, str]:
     """(kind, extension) of an acceptable upload, else ValidationError on ``file``."""
     name = upload.name or ""
     extension = os.path.splitext(name)[1].lower()
@@ -114,7 +120,7 @@ def document_upload(*, actor: Any, agreement: Agreement, upload: UploadedFile) -
     not by name), at most 10 MB. Stored under a random name; the original is kept."""
     if not can_write_agreement(actor, agreement):
         raise PermissionDenied
-    kind, extension = _check_document(upload)
+    kind, extension = check_document(upload)
     original_name = os.path.basename(upload.name or "")[:255]
     document = AgreementDocument(
         agreement=agreement,

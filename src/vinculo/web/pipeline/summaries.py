@@ -1,0 +1,105 @@
+"""Reads that summarise: the funnel and the breakdowns of the dashboard, the sort orders of
+the lists, and an opportunity's history (with the records merged into it), redacted."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from vinculo.web.audit.models import AuditEvent
+from vinculo.web.pipeline.models import Opportunity
+from vinculo.web.pipeline.selectors import CONFIDENTIAL_FIELDS, confidential_check
+from vinculo.web.registry.selectors import priority_ids
+
+__all__ = ["FUNNEL", "ORDERINGS", "HistoryEntry", "funnel", "funnel_bars", "history_events"]
+
+#: The sort orders the lists accept (the first is the default).
+ORDERINGS = ("-updated_at", "updated_at", "deadline", "-fit", "title", "-created_at")
+#: The main line of the workflow, in order (the funnel's bars).
+FUNNEL = (
+    Opportunity.Status.SUBMITTED,
+    Opportunity.Status.SCREENING,
+    Opportunity.Status.ASSESSMENT,
+    Opportunity.Status.NEGOTIATION,
+    Opportunity.Status.AGREED,
+    Opportunity.Status.ACTIVE,
+    Opportunity.Status.CLOSED,
+)
+
+
+def funnel_bars(opportunities: QuerySet[Opportunity]) -> list[tuple[str, str, int]]:
+    """(status, label, count) along the workflow's main line, then on hold, rejected and
+    expired: the dashboard's pipeline panel (one aggregate query)."""
+    counts = {
+        row["status"]: row["n"]
+        for row in opportunities.order_by().values("status").annotate(n=Count("id"))
+    }
+    shown = [*FUNNEL, Opportunity.Status.ON_HOLD, Opportunity.Status.REJECTED,
+             Opportunity.Status.EXPIRED]  # fmt: skip
+    return [(str(s), str(Opportunity.Status(s).label), counts.get(s, 0)) for s in shown]
+
+
+def funnel(opportunities: QuerySet[Opportunity]) -> dict[str, dict[str, int]]:
+    """Counts per status, per priority (confirmed, else suggested) and per host country.
+    Merged records are not counted (their survivor is)."""
+    live = opportunities.exclude(status=Opportunity.Status.MERGED).order_by()
+    statuses = {row["status"]: row["n"] for row in live.values("status").annotate(n=Count("id"))}
+    countries = {
+        row["host_country"]: row["n"]
+        for row in live.values("host_country").annotate(n=Count("id")).order_by("-n")
+    }
+    keys = priority_ids()
+    per_priority = live.aggregate(
+        **{
+            f"p{i}": Count("id", filter=Q(priority_keys__contains=f"|{key}|"))
+            for i, key in enumerate(keys)
+        }
+    )
+    priorities = Counter({key: per_priority[f"p{i}"] for i, key in enumerate(keys)})
+    return {
+        "statuses": {status: statuses.get(status, 0) for status in Opportunity.Status.values},
+        "priorities": {key: n for key, n in priorities.most_common() if n},
+        "countries": countries,
+    }
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor: Any
+    action: str
+    opportunity: int
+    changes: dict[str, Any]
+
+
+def history_events(user: Any, opportunity: Opportunity) -> list[HistoryEntry]:
+    """The audit records of ``opportunity`` and of the records merged into it, oldest
+    first; confidential values (contacts, amounts) blanked where ``user`` may not see
+    them."""
+    records = {opportunity.pk: opportunity}
+    records.update(
+        {merged.pk: merged for merged in Opportunity.objects.filter(merged_into=opportunity)}
+    )
+    visible = confidential_check(user)
+    events = (
+        AuditEvent.objects.filter(
+            object_type=Opportunity._meta.label_lower,
+            object_id__in=[str(pk) for pk in records],
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    entries = []
+    for event in events:
+        record = records[int(event.object_id)]
+        changes = dict(event.changes)
+        if not visible(record):
+            for name in CONFIDENTIAL_FIELDS:
+                if name in changes:
+                    changes[name] = ["…", "…"]
+        entries.append(HistoryEntry(event.at, event.actor, event.action, record.pk, changes))
+    return entries

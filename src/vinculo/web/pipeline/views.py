@@ -1,0 +1,560 @@
+"""Pipeline pages: the list (the planners' inbox, a post's own list), logging an
+opportunity with live suggestions and duplicate warnings, the detail page with its
+workflow, scores, comments and history, bulk import, exports and the funnel. Thin: scope
+and role come from the selectors, writes from the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from vinculo.web.accounts.permissions import READ_ROLES, require_role
+from vinculo.web.pipeline import classify
+from vinculo.web.pipeline.exports import FORMATS, export_bytes
+from vinculo.web.pipeline.forms import (
+    CommentForm,
+    FilterForm,
+    ImportForm,
+    MergeForm,
+    OpportunityForm,
+    OwnerForm,
+    PrioritiesForm,
+    ScoreForm,
+    TransitionForm,
+)
+from vinculo.web.pipeline.imports import ImportFailedError, import_file
+from vinculo.web.pipeline.models import Opportunity
+from vinculo.web.pipeline.presenters import opportunity_rows, scores_of
+from vinculo.web.pipeline.scoring import rubric_decision
+from vinculo.web.pipeline.selectors import (
+    COMMENT_ROLES,
+    SUBMIT_ROLES,
+    attachment_get_for_user,
+    can_edit,
+    can_see_confidential,
+    confidential_check,
+    opportunities_filter,
+    opportunities_visible_to,
+    opportunity_get_for_user,
+    transitions_for,
+)
+from vinculo.web.pipeline.services import (
+    ConflictError,
+    attachment_add,
+    comment_add,
+    duplicates_for,
+    opportunity_assign,
+    opportunity_merge,
+    opportunity_score,
+    opportunity_submit,
+    opportunity_transition,
+    opportunity_update,
+    priorities_confirm,
+)
+from vinculo.web.pipeline.summaries import FUNNEL, funnel, history_events
+from vinculo.web.registry.forms import DocumentForm, add_service_errors
+from vinculo.web.registry.models import Country
+from vinculo.web.registry.selectors import (
+    CENTRAL_ROLES,
+    agreements_visible_to,
+    posts_visible_to,
+    priority_choices,
+)
+
+PAGE_SIZE = 50
+#: The largest export a page will produce at once (narrow the filters for more).
+EXPORT_LIMIT = 200_000
+
+
+def _filtered(request: HttpRequest) -> tuple[FilterForm, Any]:
+    form = FilterForm(request.GET or None, user=request.user)
+    found = opportunities_visible_to(request.user)
+    order = "-updated_at"
+    if form.is_bound:
+        if form.is_valid():
+            found = opportunities_filter(found, **form.values())
+            order = form.ordering()
+        else:
+            found = found.none()
+    return form, found.order_by(order, "-pk")
+
+
+@login_required
+@require_safe
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    """The planners' inbox (every post) and an officer's list (their posts): one page, the
+    scope decides."""
+    form, found = _filtered(request)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    visible = confidential_check(request.user)
+    names = dict(priority_choices(request.LANGUAGE_CODE[:2]))
+    rows = [
+        (o, visible(o), [names.get(s["id"], s["id"]) for s in o.suggested_priorities])
+        for o in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "can_submit": request.user.role in SUBMIT_ROLES,
+        "is_central": request.user.role in CENTRAL_ROLES,
+        "formats": list(FORMATS),
+    }
+    template = (
+        "pipeline/partials/table.html"
+        if request.headers.get("HX-Request")
+        else "pipeline/opportunity_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_safe
+def opportunity_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The list as filtered, as CSV, Excel or Parquet — redacted like the pages."""
+    require_role(request.user, READ_ROLES)
+    if file_format not in FORMATS:
+        raise Http404("No such format")
+    _form, found = _filtered(request)
+    found = found.select_related("owner")[:EXPORT_LIMIT]
+    content = export_bytes(opportunity_rows(request.user, found.iterator(2000)), file_format)
+    content_type, extension = FORMATS[file_format]
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="opportunities-{stamp}.{extension}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_create(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, SUBMIT_ROLES)
+    form = OpportunityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = opportunity_submit(
+                actor=request.user, language=request.LANGUAGE_CODE[:2], **form.values()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Opportunity logged."))
+            if opportunity.duplicate_flags.exists():
+                messages.warning(
+                    request, _("It looks like opportunities already logged: see below.")
+                )
+            return redirect("pipeline:detail", opportunity_id=opportunity.pk)
+    return render(request, "pipeline/opportunity_form.html", {"form": form, "opportunity": None})
+
+
+@login_required
+@require_POST
+def suggest(request: HttpRequest) -> HttpResponse:
+    """The live panel of the form (HTMX): suggested priorities with their evidence, and
+    similar opportunities already logged (those outside the user's scope are said to
+    exist, without showing them)."""
+    require_role(request.user, SUBMIT_ROLES)
+    title = request.POST.get("title", "")[:300]
+    description = request.POST.get("description", "")[:20_000]
+    text = f"{title}\n{description}".strip()
+    suggestions = classify.suggest(text) if len(text) >= 20 else []
+    names = dict(priority_choices(request.LANGUAGE_CODE[:2]))
+    country = _country_of(request)
+    duplicates: list[dict[str, Any]] = []
+    if country and len(text) >= 20:
+        found = duplicates_for(title=title, description=description, host_country=country)
+        visible = {
+            o.pk: o
+            for o in opportunities_visible_to(request.user).filter(
+                pk__in=[pk for pk, _score in found]
+            )
+        }
+        duplicates = [{"opportunity": visible.get(pk), "similarity": score} for pk, score in found]
+    return render(
+        request,
+        "pipeline/partials/suggestions.html",
+        {
+            "suggestions": [{**s, "name": names.get(s["id"], s["id"])} for s in suggestions],
+            "duplicates": duplicates,
+        },
+    )
+
+
+def _country_of(request: HttpRequest) -> str | None:
+    """The host country the form names, else its post's."""
+    code = request.POST.get("host_country", "").strip().upper()
+    if code and Country.objects.filter(pk=code).exists():
+        return code
+    post = request.POST.get("post", "")
+    if post.isdigit() and len(post) < 19:
+        found = posts_visible_to(request.user).filter(pk=int(post)).first()
+        if found is not None:
+            return found.host_country_id
+    return None
+
+
+def _detail_context(request: HttpRequest, opportunity: Opportunity, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    language = request.LANGUAGE_CODE[:2]
+    names = dict(priority_choices(language))
+    flags = list(opportunity.duplicate_flags.select_related("other", "other__post"))
+    visible_ids = set(
+        opportunities_visible_to(user)
+        .filter(pk__in=[f.other_id for f in flags])
+        .values_list("pk", flat=True)
+    )
+    context: dict[str, Any] = {
+        "opportunity": opportunity,
+        "confidential": can_see_confidential(user, opportunity),
+        "can_edit": can_edit(user, opportunity),
+        "is_central": user.role in CENTRAL_ROLES,
+        "institutions": opportunity.institutions.select_related("country"),
+        "suggestions": [
+            {**s, "name": names.get(s["id"], s["id"])} for s in opportunity.suggested_priorities
+        ],
+        "priorities": [names.get(p, p) for p in opportunity.priorities],
+        "scores": scores_of(opportunity),
+        "decision": rubric_decision(scores_of(opportunity)),
+        "fit_reasons": opportunity.fit_reasons.get(language, []),
+        "fit_vintage": opportunity.fit_reasons.get("vintage", ""),
+        "duplicates": [(flag, flag.other_id in visible_ids) for flag in flags],
+        "merged": opportunity.merged.all(),
+        "comments": opportunity.comments.select_related("author"),
+        "history": history_events(user, opportunity),
+        "attachments": opportunity.attachments.all()
+        if can_see_confidential(user, opportunity)
+        else [],
+        "agreement_visible": bool(
+            opportunity.agreement_id
+            and agreements_visible_to(user).filter(pk=opportunity.agreement_id).exists()
+        ),
+    }
+    if transitions_for(user, opportunity):
+        context["transition_form"] = forms.get("transition_form") or TransitionForm(
+            user=user, opportunity=opportunity
+        )
+    if user.role in CENTRAL_ROLES and opportunity.status != Opportunity.Status.MERGED:
+        context["score_form"] = forms.get("score_form") or ScoreForm(opportunity=opportunity)
+        context["owner_form"] = forms.get("owner_form") or OwnerForm(opportunity=opportunity)
+    if user.role in CENTRAL_ROLES or (
+        context["confidential"] and opportunity.status != Opportunity.Status.MERGED
+    ):
+        context["priorities_form"] = forms.get("priorities_form") or PrioritiesForm(
+            opportunity=opportunity
+        )
+    if user.role in COMMENT_ROLES:
+        context["comment_form"] = forms.get("comment_form") or CommentForm()
+    if context["can_edit"]:
+        context["attachment_form"] = forms.get("attachment_form") or DocumentForm()
+    return context
+
+
+def _detail(request: HttpRequest, opportunity: Opportunity, status: int = 200, **forms: Any):
+    context = _detail_context(request, opportunity, **forms)
+    return render(request, "pipeline/opportunity_detail.html", context, status=status)
+
+
+@login_required
+@require_safe
+def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    return _detail(request, opportunity_get_for_user(request.user, opportunity_id))
+
+
+def _conflict(request: HttpRequest, opportunity_id: int, error: ConflictError, **forms: Any):
+    messages.error(
+        request,
+        _(
+            "Someone else changed this opportunity while you were looking at it; nothing "
+            "was saved. Here it is as it is now: check and try again."
+        ),
+    )
+    fresh = opportunity_get_for_user(request.user, opportunity_id)
+    return _detail(request, fresh, status=409)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_edit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    opportunity = opportunity_get_for_user(request.user, opportunity_id)
+    if not can_edit(request.user, opportunity):
+        raise PermissionDenied
+    form = OpportunityForm(request.POST or None, user=request.user, opportunity=opportunity)
+    version = opportunity.version
+    if request.method == "POST":
+        posted = request.POST.get("version", "")
+        version = int(posted) if posted.isdigit() and len(posted) < 10 else 0
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity_update(
+                actor=request.user, opportunity=opportunity, version=version, **form.values()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ConflictError:
+            messages.error(
+                request,
+                _(
+                    "Someone else changed this opportunity since you opened it; your changes "
+                    "were not saved. They are still in the form: compare and save again."
+                ),
+            )
+            opportunity.refresh_from_db()
+            version = opportunity.version
+            response = render(
+                request,
+                "pipeline/opportunity_form.html",
+                {"form": form, "opportunity": opportunity, "version": version},
+                status=409,
+            )
+            return response
+        else:
+            messages.success(request, _("Opportunity saved."))
+            return redirect("pipeline:detail", opportunity_id=opportunity.pk)
+    context = {"form": form, "opportunity": opportunity, "version": version}
+    return render(request, "pipeline/opportunity_form.html", context)
+
+
+@login_required
+@require_POST
+def opportunity_status(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    opportunity = opportunity_get_for_user(request.user, opportunity_id)
+    form = TransitionForm(request.POST, user=request.user, opportunity=opportunity)
+    if not transitions_for(request.user, opportunity):
+        raise PermissionDenied
+    if form.is_valid():
+        agreement = None
+        if form.cleaned_data["agreement"]:
+            agreement = (
+                agreements_visible_to(request.user)
+                .filter(pk=form.cleaned_data["agreement"])
+                .first()
+            )
+            if agreement is None:
+                form.add_error("agreement", _("No such agreement."))
+        if not form.errors:
+            try:
+                opportunity_transition(
+                    actor=request.user,
+                    opportunity=opportunity,
+                    version=form.cleaned_data["version"],
+                    status=form.cleaned_data["status"],
+                    agreement=agreement,
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except ConflictError as error:
+                return _conflict(request, opportunity_id, error)
+            else:
+                messages.success(request, _("Status changed."))
+                return redirect("pipeline:detail", opportunity_id=opportunity.pk)
+    return _detail(request, opportunity, status=400, transition_form=form)
+
+
+@login_required
+@require_POST
+def opportunity_score_view(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    opportunity = opportunity_get_for_user(request.user, opportunity_id)
+    require_role(request.user, CENTRAL_ROLES)
+    form = ScoreForm(request.POST, opportunity=opportunity)
+    if form.is_valid():
+        try:
+            decision = opportunity_score(
+                actor=request.user,
+                opportunity=opportunity,
+                version=form.cleaned_data["version"],
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ConflictError as error:
+            return _conflict(request, opportunity_id, error)
+        else:
+            messages.success(
+                request,
+                _("Scores saved: %(total)s of 20.") % {"total": decision.total},
+            )
+            return redirect("pipeline:detail", opportunity_id=opportunity.pk)
+    return _detail(request, opportunity, status=400, score_form=form)
+
+
+@login_required
+@require_POST
+def opportunity_owner(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    opportunity = opportunity_get_for_user(request.user, opportunity_id)
+    require_role(request.user, CENTRAL_ROLES)
+    form = OwnerForm(request.POST, opportunity=opportunity)
+    if form.is_valid():
+        try:
+            opportunity_assign(
+                actor=request.user,
+                opportunity=opportunity,
+                version=form.cleaned_data["version"],
+                owner=form.cleaned_data["owner"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ConflictError as error:
+            return _conflict(request, opportunity_id, error)
+        else:
+            messages.success(request, _("Owner saved."))
+            return redirect("pipeline:detail", opportunity_id=opportunity.pk)
+    return _detail(request, opportunity, status=400, owner_form=form)
+
+
+@login_required
+@require_POST
+def opportunity_priorities(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    opportunity = opportunity_get_for_user(request.user, opportunity_id)
+    form = PrioritiesForm(request.POST, opportunity=opportunity)
+    if form.is_valid():
+        try:
+            priorities_confirm(
+                actor=request.user,
+                opportunity=opportunity,
+                version=form.cleaned_data["version"],
+                priorities=form.cleaned_data["priorities"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ConflictError as error:
+            return _conflict(request, opportunity_id, error)
+        else:
+            messages.success(request, _("Priorities confirmed."))
+            return redirect("pipeline:detail", opportunity_id=opportunity.pk)
+    return _detail(request, opportunity, status=400, priorities_form=form)
+
+
+@login_required
+@require_POST
+def opportunity_comment(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    opportunity = opportunity_get_for_user(request.user, opportunity_id)
+    require_role(request.user, COMMENT_ROLES)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment_add(actor=request.user, opportunity=opportunity, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("pipeline:detail", opportunity_id=opportunity.pk)
+    return _detail(request, opportunity, status=400, comment_form=form)
+
+
+@login_required
+@require_POST
+def opportunity_merge_view(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    opportunity = opportunity_get_for_user(request.user, opportunity_id)
+    require_role(request.user, CENTRAL_ROLES)
+    form = MergeForm(request.POST)
+    if form.is_valid():
+        duplicate = opportunity_get_for_user(request.user, form.cleaned_data["duplicate"])
+        try:
+            opportunity_merge(
+                actor=request.user,
+                keep=opportunity,
+                duplicate=duplicate,
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except ConflictError as error:
+            return _conflict(request, opportunity_id, error)
+        else:
+            messages.success(request, _("Merged: both histories are kept here."))
+    return redirect("pipeline:detail", opportunity_id=opportunity.pk)
+
+
+@login_required
+@require_POST
+def attachment_create(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    opportunity = opportunity_get_for_user(request.user, opportunity_id)
+    if not can_edit(request.user, opportunity):
+        raise PermissionDenied
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment_add(
+                actor=request.user, opportunity=opportunity, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("File attached."))
+            return redirect("pipeline:detail", opportunity_id=opportunity.pk)
+    return _detail(request, opportunity, status=400, attachment_form=form)
+
+
+@login_required
+@require_safe
+def attachment_download(
+    request: HttpRequest, opportunity_id: int, attachment_id: int
+) -> HttpResponse:
+    attachment = attachment_get_for_user(request.user, opportunity_id, attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_import(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, SUBMIT_ROLES)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = import_file(actor=request.user, handle=upload, name=upload.name or "")
+        except ImportFailedError as failure:
+            report = failure.report
+            status = 400
+        else:
+            messages.success(
+                request,
+                _("%(count)s opportunities imported.") % {"count": len(report.created)},
+            )
+    elif request.method == "POST":
+        status = 400
+    return render(request, "pipeline/import.html", {"form": form, "report": report}, status=status)
+
+
+@login_required
+@require_safe
+def pipeline_summary(request: HttpRequest) -> HttpResponse:
+    """The funnel and the breakdowns by priority and host country (the user's scope)."""
+    counts = funnel(opportunities_visible_to(request.user))
+    names = dict(priority_choices(request.LANGUAGE_CODE[:2]))
+    labels = dict(Opportunity.Status.choices)
+    chart = {
+        "funnel": [[str(labels[s]), counts["statuses"][s]] for s in FUNNEL],
+        "priorities": [[names.get(k, k), n] for k, n in counts["priorities"].items()],
+        "countries": list(counts["countries"].items())[:20],
+    }
+    side = [
+        (str(labels[s]), counts["statuses"][s])
+        for s in Opportunity.Status.values
+        if s not in FUNNEL
+    ]
+    return render(
+        request,
+        "pipeline/summary.html",
+        {"chart": chart, "side": side, "total": sum(counts["statuses"].values())},
+    )

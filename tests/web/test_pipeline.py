@@ -1,0 +1,617 @@
+"""The opportunity pipeline: submission (classified, duplicates flagged), idempotent API
+submissions, the workflow per role, version conflicts, scores, confirmed priorities kept as
+labels, merges with both histories, expiry and reminders, bulk import all-or-nothing, and
+confidentiality in pages, API, history and exports."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+import openpyxl
+import pyarrow.parquet as pq
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.web.conftest import login
+from vinculo.web.audit.models import AuditEvent
+from vinculo.web.pipeline import classify
+from vinculo.web.pipeline.imports import ImportFailedError, import_file
+from vinculo.web.pipeline.models import DuplicateFlag, LabelledText, Opportunity, Submission
+from vinculo.web.pipeline.services import (
+    ConflictError,
+    expire_stale,
+    opportunity_merge,
+    opportunity_score,
+    opportunity_submit,
+    opportunity_transition,
+    opportunity_update,
+    priorities_confirm,
+    reminders_due,
+    send_reminders,
+)
+
+pytestmark = pytest.mark.django_db
+
+BATTERY_OFFER = (
+    "Laboratorio francés de baterías de ion de litio busca socio mexicano",
+    "El laboratorio ofrece acceso a su línea piloto de celdas de baterías de ion de litio y "
+    "cofinanciamiento para investigación conjunta sobre cátodos y reciclaje de baterías de "
+    "vehículos eléctricos. Plazo para manifestar interés: marzo.",
+)
+
+
+def _submit(registry, persona="officer_a", post=None, title=None, description=None, **extra):
+    user = registry.users[persona]
+    return opportunity_submit(
+        actor=user,
+        title=title or BATTERY_OFFER[0],
+        description=description or BATTERY_OFFER[1],
+        kind=Opportunity.Kind.JOINT_RESEARCH,
+        post=post or (registry.post_b if persona == "officer_b" else registry.post_a),
+        **extra,
+    )
+
+
+# ---------------------------------------------------------------- submission
+def test_submit_classifies_folds_and_audits(registry):
+    opportunity = _submit(registry, amount_offered=Decimal("50000"), currency="eur")
+    suggested = [s["id"] for s in opportunity.suggested_priorities]
+    assert "batteries" in suggested
+    battery = next(s for s in opportunity.suggested_priorities if s["id"] == "batteries")
+    assert 0 < battery["confidence"] <= 1
+    assert battery["terms"]
+    assert opportunity.currency == "EUR"
+    assert "baterias de ion de litio" in opportunity.search_text  # accents folded
+    assert opportunity.host_country_id == "FRA"  # the post's country
+    assert not opportunity.priorities_confirmed
+    event = AuditEvent.objects.get(action="opportunity.submit", object_id=str(opportunity.pk))
+    assert event.changes["title"] == [None, BATTERY_OFFER[0]]
+    assert "batteries" in event.changes["suggested_priorities"][1]
+
+
+def test_an_officer_logs_only_for_their_posts_and_viewers_not_at_all(registry):
+    with pytest.raises(ValidationError) as error:
+        _submit(registry, post=registry.post_b)  # officer_a, post B
+    assert "post" in error.value.message_dict
+    with pytest.raises(PermissionDenied):
+        _submit(registry, persona="viewer")
+    with pytest.raises(PermissionDenied):
+        _submit(registry, persona="legal")
+
+
+def test_amounts_need_a_currency_and_cannot_be_negative(registry):
+    with pytest.raises(ValidationError) as error:
+        _submit(registry, amount_offered=Decimal("10"))
+    assert "currency" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        _submit(registry, amount_requested=Decimal("-1"), currency="USD")
+    assert "amount_requested" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        _submit(registry, priorities=["batteries", "teleportation"])
+    assert "teleportation" in str(error.value.message_dict["priorities"])
+
+
+def test_the_same_offer_from_two_posts_is_flagged_with_its_similarity(registry):
+    first = _submit(registry, host_country=registry.germany)
+    # the consulate logs the same offer, lightly edited, for the same host country
+    second = _submit(
+        registry,
+        persona="officer_b",
+        title=BATTERY_OFFER[0].replace("busca", "buscando"),
+        description=BATTERY_OFFER[1] + " Contacto por la embajada.",
+    )
+    flag = DuplicateFlag.objects.get(opportunity=second)
+    assert flag.other_id == first.pk
+    assert 0.6 <= flag.similarity < 1.0
+    unrelated = _submit(
+        registry,
+        persona="officer_b",
+        title="Beca de movilidad para astrónomos",
+        description="Estancias de seis meses en observatorios alemanes para doctorandos.",
+    )
+    assert not DuplicateFlag.objects.filter(opportunity=unrelated).exists()
+
+
+def test_the_suggest_panel_warns_of_duplicates_without_revealing_another_posts_record(
+    registry,
+):
+    _submit(registry, persona="officer_b")  # post B's record, Germany
+    client = login("officer_a", registry)
+    response = client.post(
+        reverse("pipeline:suggest"),
+        {
+            "title": BATTERY_OFFER[0],
+            "description": BATTERY_OFFER[1],
+            "host_country": "DEU",
+            "post": registry.post_a.pk,
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-priority="batteries"' in html
+    assert "An opportunity logged by another post" in html
+    assert BATTERY_OFFER[0] not in html  # post B's title stays hidden from post A
+
+
+# ---------------------------------------------------------------- workflow
+def test_transitions_follow_the_workflow_and_the_roles(registry):
+    opportunity = _submit(registry)
+    users = registry.users
+    with pytest.raises(PermissionDenied):  # officers do not screen
+        opportunity_transition(
+            actor=users["officer_a"], opportunity=opportunity, version=1, status="screening"
+        )
+    with pytest.raises(PermissionDenied):
+        opportunity_transition(
+            actor=users["viewer"], opportunity=opportunity, version=1, status="screening"
+        )
+    with pytest.raises(ValidationError):  # not a step of the workflow
+        opportunity_transition(
+            actor=users["planner"], opportunity=opportunity, version=1, status="active"
+        )
+    moved = opportunity_transition(
+        actor=users["planner"], opportunity=opportunity, version=1, status="screening"
+    )
+    assert (moved.status, moved.version, moved.owner) == ("screening", 2, users["planner"])
+    for version, status in ((2, "assessment"), (3, "negotiation")):
+        moved = opportunity_transition(
+            actor=users["planner"], opportunity=moved, version=version, status=status
+        )
+    with pytest.raises(ValidationError) as error:  # agreed needs its agreement
+        opportunity_transition(actor=users["legal"], opportunity=moved, version=4, status="agreed")
+    assert "agreement" in error.value.message_dict
+    moved = opportunity_transition(
+        actor=users["legal"],
+        opportunity=moved,
+        version=4,
+        status="agreed",
+        agreement=registry.agreement_a,
+        note="Signed in Paris.",
+    )
+    assert moved.agreement == registry.agreement_a
+    assert moved.comments.get().text == "Signed in Paris."
+    statuses = [
+        e.changes["status"]
+        for e in AuditEvent.objects.filter(action="opportunity.status").order_by("id")
+    ]
+    assert statuses == [
+        ["submitted", "screening"],
+        ["screening", "assessment"],
+        ["assessment", "negotiation"],
+        ["negotiation", "agreed"],
+    ]
+
+
+def test_an_officer_withdraws_a_submitted_opportunity(registry):
+    opportunity = _submit(registry)
+    closed = opportunity_transition(
+        actor=registry.users["officer_a"], opportunity=opportunity, version=1, status="closed"
+    )
+    assert closed.status == "closed"
+
+
+def test_a_change_made_on_a_stale_version_is_refused_and_nothing_is_lost(registry):
+    opportunity = _submit(registry)
+    planner, admin = registry.users["planner"], registry.users["admin"]
+    opportunity_update(actor=planner, opportunity=opportunity, version=1, deadline=None,
+                       contact_name="First editor")  # fmt: skip
+    with pytest.raises(ConflictError) as error:
+        opportunity_update(actor=admin, opportunity=opportunity, version=1,
+                           contact_name="Second editor")  # fmt: skip
+    assert error.value.opportunity.version == 2
+    opportunity.refresh_from_db()
+    assert (opportunity.contact_name, opportunity.version) == ("First editor", 2)
+    with pytest.raises(ConflictError):
+        opportunity_transition(actor=admin, opportunity=opportunity, version=1, status="screening")
+
+
+def test_a_stale_form_answers_409_and_keeps_what_the_user_typed(registry):
+    opportunity = registry.opportunity_a
+    opportunity_update(
+        actor=registry.users["planner"], opportunity=opportunity, version=1, title="Planner's"
+    )
+    client = login("officer_a", registry)
+    response = client.post(
+        reverse("pipeline:edit", kwargs={"opportunity_id": opportunity.pk}),
+        {
+            "version": "1",
+            "title": "Officer's own words",
+            "description": "Kept in the form.",
+            "kind": "infrastructure",
+        },
+    )
+    assert response.status_code == 409
+    assert "Officer&#x27;s own words" in response.content.decode()
+    opportunity.refresh_from_db()
+    assert opportunity.title == "Planner's"
+
+
+def test_the_rubric_scores_and_its_outcome(registry):
+    opportunity = _submit(registry)
+    planner = registry.users["planner"]
+    decision = opportunity_score(
+        actor=planner,
+        opportunity=opportunity,
+        version=1,
+        scores={"relevance": 5, "capacity": 4, "added_value": 3, "feasibility": 2},
+    )
+    assert (decision.total, decision.outcome) == (14, "publish")
+    decision = opportunity_score(
+        actor=planner,
+        opportunity=opportunity,
+        version=2,
+        scores={"relevance": 5, "capacity": 5, "added_value": 5, "feasibility": 0},
+    )
+    assert (decision.outcome, decision.blocking) == ("blocked", ("feasibility",))
+    with pytest.raises(PermissionDenied):
+        opportunity_score(
+            actor=registry.users["officer_a"],
+            opportunity=opportunity,
+            version=3,
+            scores={"relevance": 1, "capacity": 1, "added_value": 1, "feasibility": 1},
+        )
+    event = AuditEvent.objects.filter(action="opportunity.score").order_by("-id").first()
+    assert event.changes["outcome"] == [None, "blocked"]
+
+
+def test_confirmed_priorities_become_labelled_data_for_the_classifier(registry):
+    opportunity = _submit(registry)
+    priorities_confirm(
+        actor=registry.users["officer_a"],
+        opportunity=opportunity,
+        version=1,
+        priorities=["batteries", "electromobility"],
+    )
+    label = LabelledText.objects.get(opportunity=opportunity)
+    assert label.priorities == ["batteries", "electromobility"]
+    assert "batteries" in label.suggested
+    examples = classify.labelled_examples()
+    assert [sorted(e.labels) for e in examples] == [["batteries", "electromobility"]]
+    opportunity.refresh_from_db()
+    assert opportunity.priorities_confirmed
+    assert opportunity.version == 2
+
+
+def test_merging_keeps_both_histories(registry):
+    keep = _submit(registry, host_country=registry.germany)
+    duplicate = _submit(registry, persona="officer_b")
+    duplicate.institutions.set([registry.fraunhofer])
+    merged = opportunity_merge(
+        actor=registry.users["planner"], keep=keep, duplicate=duplicate, version=1
+    )
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.merged_into_id) == ("merged", keep.pk)
+    assert list(merged.institutions.all()) == [registry.fraunhofer]
+    assert DuplicateFlag.objects.get(opportunity=duplicate).resolved
+    client = login("planner", registry)
+    history = client.get(f"/api/v1/pipeline/opportunities/{keep.pk}/history").json()
+    seen = {(row["opportunity"], row["action"]) for row in history}
+    assert (duplicate.pk, "opportunity.submit") in seen  # the merged record's history
+    assert (keep.pk, "opportunity.merge") in seen
+    with pytest.raises(ValidationError):
+        opportunity_merge(
+            actor=registry.users["planner"], keep=keep, duplicate=duplicate, version=2
+        )
+
+
+def test_idle_opportunities_expire_and_reminders_are_mailed(registry):
+    registry.users["officer_a"].email = "olga@example.org"
+    registry.users["officer_a"].save()
+    soon = _submit(registry, deadline=timezone.localdate() + timedelta(days=5))
+    idle = registry.opportunity_a
+    long_ago = timezone.now() - timedelta(days=40)
+    Opportunity.objects.filter(pk=idle.pk).update(updated_at=long_ago)
+    due = reminders_due(deadline_days=14, idle_days=30)
+    assert {(r.opportunity.pk, r.reason) for r in due} == {(soon.pk, "deadline"), (idle.pk, "idle")}
+    assert send_reminders(due) == 2
+    assert {tuple(m.to) for m in mail.outbox} == {("olga@example.org",)}
+    assert any(soon.title[:40] in m.subject for m in mail.outbox)
+    expired = expire_stale(days=30)
+    assert expired == [idle.pk]
+    idle.refresh_from_db()
+    assert idle.status == "expired"
+    assert AuditEvent.objects.get(action="opportunity.expire").actor is None
+
+
+# ---------------------------------------------------------------- the API
+def test_a_retried_api_submission_creates_one_opportunity(registry):
+    client = login("officer_a", registry)
+    body = {
+        "title": "Satellite ground station access",
+        "description": "An observatory offers time on its ground station for satellites.",
+        "kind": "infrastructure",
+        "post": registry.post_a.pk,
+    }
+    before = Opportunity.objects.count()
+    first = client.post("/api/v1/pipeline/opportunities", json.dumps(body),
+                        content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")  # fmt: skip
+    retry = client.post("/api/v1/pipeline/opportunities", json.dumps(body),
+                        content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")  # fmt: skip
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert first.json()["id"] == retry.json()["id"]
+    assert Opportunity.objects.count() == before + 1
+    assert Submission.objects.count() == 1
+    other = client.post("/api/v1/pipeline/opportunities", json.dumps({**body, "title": "Else"}),
+                        content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")  # fmt: skip
+    assert other.status_code == 422
+    assert Opportunity.objects.count() == before + 1
+
+
+def test_the_api_answers_409_on_a_stale_version(registry):
+    client = login("planner", registry)
+    url = f"/api/v1/pipeline/opportunities/{registry.opportunity_a.pk}/status"
+    ok = client.post(url, {"version": 1, "status": "screening"}, content_type="application/json")
+    stale = client.post(url, {"version": 1, "status": "rejected"}, content_type="application/json")
+    assert ok.status_code == 200
+    assert ok.json()["version"] == 2
+    assert stale.status_code == 409
+    assert "version 2" in stale.json()["detail"]
+
+
+def test_the_api_lists_filters_searches_and_sorts(registry):
+    client = login("planner", registry)
+    found = client.get("/api/v1/pipeline/opportunities?q=electrolyser").json()
+    assert [row["id"] for row in found["items"]] == [registry.opportunity_b.pk]
+    found = client.get("/api/v1/pipeline/opportunities?priority=batteries").json()
+    assert [row["id"] for row in found["items"]] == [registry.opportunity_a.pk]
+    found = client.get("/api/v1/pipeline/opportunities?sort=title").json()
+    assert [row["title"][:5] for row in found["items"]] == ["Hydro", "Sodiu"]
+    assert client.get("/api/v1/pipeline/opportunities?sort=nonsense").status_code == 422
+    funnel = client.get("/api/v1/pipeline/funnel").json()
+    assert funnel["statuses"]["negotiation"] == 1
+    assert funnel["statuses"]["submitted"] == 1
+    assert funnel["countries"] == {"FRA": 1, "DEU": 1}
+
+
+def test_classify_endpoint_suggests_with_evidence(registry):
+    client = login("viewer", registry)
+    response = client.post(
+        "/api/v1/pipeline/classify",
+        {"text": "Earth observation satellites and a ground station for space data"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    ids = [s["id"] for s in response.json()]
+    assert ids
+    assert ids[0] == "aerospace"
+    assert response.json()[0]["terms"]
+
+
+# ---------------------------------------------------------------- confidentiality
+SECRETS = ("SECRET-CONTACT", "claire@example.org", "250000", "250,000")
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [("viewer", False), ("legal", False), ("officer_a", True), ("planner", True), ("admin", True)],
+)
+def test_contacts_and_amounts_are_redacted_in_pages_api_and_history(registry, persona, sees):
+    client = login(persona, registry)
+    opportunity = registry.opportunity_a
+    page = client.get(reverse("pipeline:detail", kwargs={"opportunity_id": opportunity.pk}))
+    listing = client.get(reverse("pipeline:list"))
+    api = client.get(f"/api/v1/pipeline/opportunities/{opportunity.pk}").json()
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert ("SECRET-CONTACT" in html) is sees
+    assert ("offer.pdf" in html) is sees  # attachments are confidential too
+    assert ("250,000" in listing.content.decode() or "250.000" in listing.content.decode()) is sees
+    assert (api["contact_name"] == "Claire SECRET-CONTACT") is sees
+    assert (api["amount_offered"] is not None) is sees
+    assert api["redacted"] is not sees
+    # the history holds the values as first written: redacted the same way
+    opportunity_update(
+        actor=registry.users["planner"], opportunity=opportunity, version=1,
+        contact_email="new-SECRET-CONTACT@example.org",
+    )  # fmt: skip
+    history = client.get(f"/api/v1/pipeline/opportunities/{opportunity.pk}/history").json()
+    text = json.dumps(history)
+    assert ("new-SECRET-CONTACT@example.org" in text) is sees
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx", "parquet"])
+@pytest.mark.parametrize(("persona", "sees"), [("viewer", False), ("officer_b", False),
+                                                ("planner", True)])  # fmt: skip
+def test_exports_respect_confidentiality(registry, file_format, persona, sees):
+    client = login(persona, registry)
+    response = client.get(reverse("pipeline:export", kwargs={"file_format": file_format}))
+    assert response.status_code == 200
+    content = response.content
+    if file_format == "csv":
+        rows = list(__import__("csv").DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    elif file_format == "xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        values = list(sheet.values)
+        rows = [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+    else:
+        rows = pq.read_table(io.BytesIO(content)).to_pylist()
+    by_title = {row["title"][:6]: row for row in rows}
+    if persona == "officer_b":  # their post's record only, with its own confidential part
+        assert set(by_title) == {"Hydrog"}
+        assert by_title["Hydrog"]["contact_phone"] == "+49 30 5550 1234"
+        return
+    assert set(by_title) == {"Hydrog", "Sodium"}
+    sodium = by_title["Sodium"]
+    assert (sodium["contact_name"] == "Claire SECRET-CONTACT") is sees
+    assert (str(sodium["redacted"]) in ("False", "false", "0")) is sees
+    assert (float(sodium["amount_offered"] or 0) == 250000.0) is sees
+
+
+def test_user_text_is_escaped_everywhere(registry):
+    script = "<script>alert('x')</script>"
+    _submit(registry, title=f"Offer {script}", description=f"Body {script}")
+    for persona in ("officer_a", "planner"):
+        client = login(persona, registry)
+        for url in (reverse("pipeline:list"), f"{reverse('pipeline:list')}?q=offer"):
+            html = client.get(url).content.decode()
+            assert script not in html
+            assert "&lt;script&gt;" in html
+    opportunity = Opportunity.objects.get(title__startswith="Offer")
+    html = (
+        login("planner", registry)
+        .get(reverse("pipeline:detail", kwargs={"opportunity_id": opportunity.pk}))
+        .content.decode()
+    )
+    assert script not in html
+    assert "&lt;script&gt;alert" in html
+
+
+def test_csv_exports_defuse_formulas(registry):
+    _submit(registry, title='=HYPERLINK("http://evil")', description="A formula as a title.")
+    content = (
+        login("planner", registry)
+        .get(reverse("pipeline:export", kwargs={"file_format": "csv"}))
+        .content.decode("utf-8-sig")
+    )
+    assert "'=HYPERLINK" in content
+    assert "\n=HYPERLINK" not in content
+
+
+# ---------------------------------------------------------------- bulk import
+HEADER = "title,description,kind,post,host_country,amount_offered,currency,deadline,priorities\n"
+
+
+def _csv(registry, rows):
+    return io.BytesIO((HEADER + "".join(rows)).encode())
+
+
+def test_a_clean_file_is_imported_whole(registry):
+    post = registry.post_a.pk
+    handle = _csv(registry, [
+        f"Grid batteries,Battery storage for the grid,co_investment,{post},FRA,1000,EUR,"
+        "2027-01-31,batteries\n",
+        f"Vaccine platform,mRNA vaccine platform access,technology_transfer,{post},,,,,\n",
+    ])  # fmt: skip
+    report = import_file(actor=registry.users["officer_a"], handle=handle, name="offers.csv")
+    assert report.ok
+    assert report.rows == 2
+    assert len(report.created) == 2
+    grid = Opportunity.objects.get(title="Grid batteries")
+    assert (grid.priorities, grid.priorities_confirmed) == (["batteries"], True)
+    assert grid.amount_offered == Decimal("1000.00")
+    assert grid.deadline.isoformat() == "2027-01-31"
+    assert AuditEvent.objects.filter(action="opportunity.import").count() == 1
+
+
+def test_one_bad_row_imports_nothing_and_names_the_row_and_field(registry):
+    post = registry.post_a.pk
+    before = Opportunity.objects.count()
+    handle = _csv(registry, [
+        f"Grid batteries,Battery storage,co_investment,{post},FRA,1000,EUR,2027-01-31,\n",
+        f"Second,Fine row,joint_research,{post},,,,,\n",
+        f"Third,Bad date,joint_research,{post},,,,2027-02-30,\n",
+        f"Fourth,Bad kind,partnership,{post},,,,,\n",
+    ])  # fmt: skip
+    with pytest.raises(ImportFailedError) as failure:
+        import_file(actor=registry.users["officer_a"], handle=handle, name="offers.csv")
+    errors = [(e.row, e.field) for e in failure.value.report.errors]
+    assert errors == [(4, "deadline"), (5, "kind")]
+    assert "2027-02-30" in str(failure.value.report.errors[0])
+    assert Opportunity.objects.count() == before
+
+
+def test_rows_for_another_post_and_broken_files_are_refused(registry):
+    officer = registry.users["officer_a"]
+    handle = _csv(registry, [f"X,Y,joint_research,{registry.post_b.pk},,,,,\n"])
+    with pytest.raises(ImportFailedError) as failure:
+        import_file(actor=officer, handle=handle, name="offers.csv")
+    assert [(e.row, e.field) for e in failure.value.report.errors] == [(2, "post")]
+    for content, name, message in (
+        (b"name,text\nA,B\n", "offers.csv", "missing column(s): title, description, kind, post"),
+        (b"\xff\xfet\x00i\x00", "offers.csv", "not UTF-8"),
+        (b"PK\x03\x04broken", "offers.xlsx", "not a readable Excel"),
+        (b"title,description,kind,post\n", "offers.csv", "no rows"),
+        (b"whatever", "offers.pdf", ".csv or .xlsx"),
+    ):
+        with pytest.raises(ImportFailedError) as failure:
+            import_file(actor=officer, handle=io.BytesIO(content), name=name)
+        assert message in str(failure.value.report.errors[0]), name
+    with pytest.raises(PermissionDenied):
+        import_file(actor=registry.users["viewer"], handle=_csv(registry, []), name="a.csv")
+
+
+def test_excel_files_are_imported_and_the_page_shows_the_report(registry):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["title", "description", "kind", "post", "deadline"])
+    sheet.append(["Hydrogen valley", "Green hydrogen hub", "co_investment", registry.post_a.pk,
+                  timezone.localdate() + timedelta(days=90)])  # fmt: skip
+    sheet.append(["Bad", "Row", "joint_research", "999999", None])
+    out = io.BytesIO()
+    book.save(out)
+    client = login("officer_a", registry)
+    upload = SimpleUploadedFile("offers.xlsx", out.getvalue())
+    response = client.post(reverse("pipeline:import"), {"file": upload})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-ok="0"' in html
+    assert "<td>3</td><td>post</td>" in html
+    assert not Opportunity.objects.filter(title="Hydrogen valley").exists()
+    sheet.delete_rows(3)
+    out = io.BytesIO()
+    book.save(out)
+    upload = SimpleUploadedFile("offers.xlsx", out.getvalue())
+    response = client.post(reverse("pipeline:import"), {"file": upload})
+    assert response.status_code == 200
+    assert 'data-ok="1"' in response.content.decode()
+    assert Opportunity.objects.get(title="Hydrogen valley").deadline is not None
+
+
+# ---------------------------------------------------------------- pages
+def test_the_inbox_filters_and_the_officer_sees_only_their_posts(registry):
+    planner = login("planner", registry)
+    html = planner.get(reverse("pipeline:list") + "?status=negotiation").content.decode()
+    assert "Hydrogen electrolyser" in html
+    assert "Sodium-ion" not in html
+    html = planner.get(reverse("pipeline:list") + "?q=SODIUM-ION").content.decode()
+    assert "Sodium-ion" in html
+    assert "Hydrogen electrolyser" not in html
+    officer = login("officer_a", registry)
+    html = officer.get(reverse("pipeline:list")).content.decode()
+    assert "Sodium-ion" in html
+    assert "Hydrogen electrolyser" not in html
+
+
+def test_the_summary_page_counts_the_funnel(registry):
+    html = login("planner", registry).get(reverse("pipeline:summary")).content.decode()
+    data = json.loads(html.split('id="pipeline-data" type="application/json">')[1].split("<")[0])
+    assert dict(data["funnel"])["Negotiation"] == 1
+    assert dict(data["funnel"])["Submitted"] == 1
+
+
+def test_the_owner_is_a_central_user(registry):
+    from vinculo.web.pipeline.services import opportunity_assign
+
+    planner = registry.users["planner"]
+    opportunity = registry.opportunity_a
+    with pytest.raises(ValidationError):
+        opportunity_assign(actor=planner, opportunity=opportunity, version=1,
+                           owner=registry.users["officer_a"])  # fmt: skip
+    assigned = opportunity_assign(actor=planner, opportunity=opportunity, version=1,
+                                  owner=registry.users["admin"])  # fmt: skip
+    assert (assigned.owner, assigned.version) == (registry.users["admin"], 2)
+    response = login("planner", registry).post(
+        f"/api/v1/pipeline/opportunities/{opportunity.pk}/owner",
+        {"version": 2, "owner": "vera"},  # a viewer
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+
+
+def test_the_dashboard_shows_the_pipeline_in_the_users_scope(registry):
+    html = login("planner", registry).get("/").content.decode()
+    assert '<tr data-status="submitted"><th>' in html
+    submitted = html.split('<tr data-status="submitted">')[1].split("</tr>")[0]
+    negotiation = html.split('<tr data-status="negotiation">')[1].split("</tr>")[0]
+    assert "<td>1</td>" in submitted
+    assert "<td>1</td>" in negotiation
+    html = login("officer_a", registry).get("/").content.decode()
+    negotiation = html.split('<tr data-status="negotiation">')[1].split("</tr>")[0]
+    assert "<td>0</td>" in negotiation  # post B's opportunity is not counted for post A
