@@ -313,6 +313,11 @@ def test_idle_opportunities_expire_and_reminders_are_mailed(registry):
     assert send_reminders(due) == 2
     assert {tuple(m.to) for m in mail.outbox} == {("olga@example.org",)}
     assert any(soon.title[:40] in m.subject for m in mail.outbox)
+    # olga's profile says English (conftest): her reminders are in English
+    assert {m.subject.split(":")[0] for m in mail.outbox} == {
+        f"Deadline on {soon.deadline}",
+        "No update for a while",
+    }
     expired = expire_stale(days=30)
     assert expired == [idle.pk]
     idle.refresh_from_db()

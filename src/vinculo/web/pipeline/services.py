@@ -651,7 +651,7 @@ def attachment_add(*, actor: Any, opportunity: Opportunity, upload: Any) -> Atta
 @dataclass(frozen=True)
 class Reminder:
     opportunity: Opportunity
-    recipients: tuple[str, ...]
+    recipients: tuple[tuple[str, str], ...]  # (e-mail, language)
     reason: str  # "deadline" or "idle"
 
 
@@ -675,37 +675,45 @@ def reminders_due(
     return [r for r in reminders if r.recipients]
 
 
-def _recipients(opportunity: Opportunity) -> tuple[str, ...]:
-    if opportunity.owner is not None and opportunity.owner.is_active and opportunity.owner.email:
-        return (opportunity.owner.email,)
+def _recipients(opportunity: Opportunity) -> tuple[tuple[str, str], ...]:
+    """(e-mail, language) of the owner, else of the post's officers."""
+    owner = opportunity.owner
+    if owner is not None and owner.is_active and owner.email:
+        return ((owner.email, owner.language),)
     officers = opportunity.post.officers.filter(is_active=True, role=Role.OFFICER)
-    return tuple(sorted({user.email for user in officers if user.email}))
+    return tuple(sorted({(user.email, user.language) for user in officers if user.email}))
 
 
 def send_reminders(reminders: Sequence[Reminder], *, base_url: str = "") -> int:
-    """One e-mail per reminder through Django's e-mail backend; returns how many were
-    sent. Written in the recipients' shared language when they have one (else Spanish)."""
+    """The reminders by e-mail through Django's e-mail backend, each in its recipients'
+    language (one message per language); returns how many messages were sent."""
     from django.core.mail import send_mail
     from django.utils import translation
 
     sent = 0
     for reminder in reminders:
         opportunity = reminder.opportunity
-        with translation.override("es"):
-            if reminder.reason == "deadline":
-                subject = _("Deadline on %(date)s: %(title)s") % {
-                    "date": opportunity.deadline,
-                    "title": opportunity.title[:120],
-                }
-            else:
-                subject = _("No update for a while: %(title)s") % {"title": opportunity.title[:120]}
-            body = "\n".join(
-                [
-                    str(subject),
-                    "",
-                    f"{base_url}/pipeline/{opportunity.pk}/",
-                    str(_("Status")) + f": {Status(opportunity.status).label}",
-                ]
-            )
-        sent += send_mail(str(subject), body, None, list(reminder.recipients))
+        by_language: dict[str, list[str]] = {}
+        for email, language in reminder.recipients:
+            by_language.setdefault(language or "es", []).append(email)
+        for language, emails in sorted(by_language.items()):
+            with translation.override(language):
+                if reminder.reason == "deadline":
+                    subject = _("Deadline on %(date)s: %(title)s") % {
+                        "date": opportunity.deadline,
+                        "title": opportunity.title[:120],
+                    }
+                else:
+                    subject = _("No update for a while: %(title)s") % {
+                        "title": opportunity.title[:120]
+                    }
+                body = "\n".join(
+                    [
+                        str(subject),
+                        "",
+                        f"{base_url}/pipeline/{opportunity.pk}/",
+                        f"{_('Status')}: {Status(opportunity.status).label}",
+                    ]
+                )
+            sent += send_mail(str(subject), body, None, emails)
     return sent
