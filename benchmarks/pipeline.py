@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web import _env, _free_port, _login, _measure
+from web import _env, _free_port, _login, _measure, _postmaster  # the sibling benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "benchmark passphrase 2026"  # the one web._login uses
@@ -172,18 +172,22 @@ def run(database_url: str | None, label: str, args: argparse.Namespace) -> None:
             for u in PAGES + API
         ] + [("officer", "/pipeline/"), ("officer", "/pipeline/?q=energia")]
         sessions = {"planner": planner, "officer": _officer_login(base)}
+        pids = (server.pid, _postmaster(database_url))
         print(f"{'who':8s} {'url':52s} {'clients':>7s} {'p50 ms':>8s} {'p95 ms':>8s} "
-              f"{'req/s':>8s}")  # fmt: skip
+              f"{'req/s':>8s} {'cpu ms':>7s} {'db ms':>6s}")  # fmt: skip
         for who, url in urls:
             for clients in (1, 20):
                 n = args.requests if clients > 1 else max(20, args.requests // 5)
-                wall = time.perf_counter()
-                times = sorted(_measure(port, sessions[who], url, clients, n, args.workers))
-                wall = time.perf_counter() - wall
+                measure = _measure(port, sessions[who], url, clients, n, pids)
+                times = measure.times
                 p50 = statistics.median(times) * 1000
                 p95 = times[int(0.95 * (len(times) - 1))] * 1000
+                cpu, db = (
+                    "" if used is None else f"{used / n * 1000:.1f}"
+                    for used in (measure.server_cpu, measure.database_cpu)
+                )
                 print(f"{who:8s} {url[:52]:52s} {clients:>7d} {p50:>8.1f} {p95:>8.1f} "
-                      f"{n / wall:>8.1f}", flush=True)  # fmt: skip
+                      f"{n / measure.wall:>8.1f} {cpu:>7s} {db:>6s}", flush=True)  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=30)

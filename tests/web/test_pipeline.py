@@ -620,3 +620,27 @@ def test_the_dashboard_shows_the_pipeline_in_the_users_scope(registry):
     html = login("officer_a", registry).get("/").content.decode()
     negotiation = html.split('<tr data-status="negotiation">')[1].split("</tr>")[0]
     assert "<td>0</td>" in negotiation  # post B's opportunity is not counted for post A
+
+
+@pytest.mark.parametrize("persona", ["planner", "officer_a", "viewer"])
+def test_the_list_queries_a_fixed_number_of_times(registry, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(persona, registry)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert (
+                client.get(reverse("pipeline:list") + "?q=pilot&sort=deadline").status_code == 200
+            )
+        return len(captured)
+
+    few = queries()
+    Opportunity.objects.bulk_create(
+        Opportunity(title=f"Pilot {i}", description="A pilot line.", kind="joint_research",
+                    post=registry.post_a, host_country=registry.france,
+                    created_by=registry.users["planner"], search_text=f"pilot {i} a pilot line")
+        for i in range(60)
+    )  # fmt: skip
+    assert queries() == few <= 9

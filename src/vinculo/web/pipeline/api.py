@@ -43,7 +43,7 @@ from vinculo.web.pipeline.services import (
     priorities_confirm,
     request_fingerprint,
 )
-from vinculo.web.pipeline.summaries import ORDERINGS, funnel, history_events
+from vinculo.web.pipeline.summaries import ORDERINGS, funnel_for, history_events
 from vinculo.web.registry.api import Pages, _json_errors
 from vinculo.web.registry.api.payloads import invalid
 from vinculo.web.registry.api.schemas import ERRORS, ErrorOut, Id, plain_values
@@ -578,4 +578,4 @@ def classify_post(request: HttpRequest, payload: ClassifyIn) -> Any:
     summary="Opportunities per status, priority and host country (the caller's scope)",
 )
 def funnel_get(request: HttpRequest) -> Any:
-    return funnel(opportunities_visible_to(request.user))
+    return funnel_for(request.user)

@@ -16,8 +16,9 @@ from vinculo.web.pipeline.summaries import ORDERINGS
 from vinculo.web.registry.forms import (
     CountryChoiceField,
     InstitutionsField,
+    KeptHTMLForm,
     PriorityField,
-    country_label,
+    country_choices,
 )
 from vinculo.web.registry.models import Country
 from vinculo.web.registry.selectors import posts_visible_to, priority_choices
@@ -182,7 +183,7 @@ class ImportForm(forms.Form):
     )
 
 
-class FilterForm(forms.Form):
+class FilterForm(KeptHTMLForm):
     """The list's filters, search and sort (all optional)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
@@ -218,14 +219,12 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         language = (get_language() or "es")[:2]
         self.fields["priority"].choices = [("", _("Any")), *priority_choices(language)]
-        countries = Country.objects.filter(code__in=_host_countries())
-        self.fields["country"].choices = [
-            ("", _("Any")),
-            *sorted(((c.code, country_label(c)) for c in countries), key=lambda c: c[1]),
-        ]
+        posts = posts_visible_to(user)
+        countries = Country.objects.filter(code__in=posts.values("host_country_id"))
+        self.fields["country"].choices = [("", _("Any")), *country_choices(countries)]
         self.fields["post"].choices = [
             ("", _("Any")),
-            *((post.pk, post.name) for post in posts_visible_to(user).order_by("name")),
+            *posts.order_by("name").values_list("pk", "name"),
         ]
         self.fields["sort"].choices = [(key, self.SORT_LABELS[key]) for key in ORDERINGS]
 
@@ -235,10 +234,3 @@ class FilterForm(forms.Form):
 
     def ordering(self) -> str:
         return self.cleaned_data.get("sort") or ORDERINGS[0]
-
-
-def _host_countries() -> list[str]:
-    """The host countries of the posts (where opportunities come from)."""
-    from vinculo.web.registry.models import Post
-
-    return list(Post.objects.values_list("host_country_id", flat=True).distinct())

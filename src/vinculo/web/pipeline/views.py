@@ -5,6 +5,8 @@ and role come from the selectors, writes from the services."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.timezone import localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -60,17 +66,72 @@ from vinculo.web.pipeline.services import (
     opportunity_update,
     priorities_confirm,
 )
-from vinculo.web.pipeline.summaries import FUNNEL, funnel, history_events
-from vinculo.web.registry.forms import DocumentForm, add_service_errors
+from vinculo.web.pipeline.summaries import FUNNEL, funnel_for, history_events
+from vinculo.web.registry.forms import DocumentForm, add_service_errors, country_label
 from vinculo.web.registry.models import Country
 from vinculo.web.registry.selectors import (
     CENTRAL_ROLES,
     agreements_visible_to,
     posts_visible_to,
+    priorities_named,
     priority_choices,
 )
 
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class OpportunityRow:
+    """A line of the list as shown in the page's language (written once here: template
+    filters and lookups cost more per cell)."""
+
+    url: str
+    title: str
+    status: str
+    post: str
+    country: str
+    priorities: str
+    suggested: bool  # the classifier's, not confirmed yet
+    fit: str
+    amount: str | None  # None: confidential for this reader
+    deadline: str
+    updated: str
+
+
+def opportunity_table_rows(user: Any, opportunities: Iterable[Opportunity]) -> list[OpportunityRow]:
+    language = (get_language() or "es")[:2]
+    statuses = {value: str(label) for value, label in Opportunity.Status.choices}
+    visible = confidential_check(user)
+    marker = 987654321  # reversed once; the id goes where the marker is
+    prefix, suffix = reverse("pipeline:detail", kwargs={"opportunity_id": marker}).split(
+        str(marker)
+    )
+    rows = []
+    for o in opportunities:
+        amount = None
+        if visible(o):
+            amount = "—"
+            if o.amount_offered is not None:
+                figure = number_format(o.amount_offered, 0, force_grouping=True)
+                amount = f"{figure} {o.currency}"
+        rows.append(
+            OpportunityRow(
+                url=f"{prefix}{o.pk}{suffix}",
+                title=o.title,
+                status=statuses.get(o.status, o.status),
+                post=o.post.name,
+                country=country_label(o.host_country),
+                priorities=priorities_named(o.priorities_in_force, language) or "—",
+                suggested=not o.priorities_confirmed,
+                fit="—" if o.fit is None else f"{o.fit:.0f}",
+                amount=amount,
+                deadline=date_format(o.deadline, "SHORT_DATE_FORMAT") if o.deadline else "—",
+                updated=date_format(localtime(o.updated_at), "SHORT_DATE_FORMAT"),
+            )
+        )
+    return rows
+
+
 #: The largest export a page will produce at once (narrow the filters for more).
 EXPORT_LIMIT = 200_000
 
@@ -95,12 +156,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     scope decides."""
     form, found = _filtered(request)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    visible = confidential_check(request.user)
-    names = dict(priority_choices(request.LANGUAGE_CODE[:2]))
-    rows = [
-        (o, visible(o), [names.get(s["id"], s["id"]) for s in o.suggested_priorities])
-        for o in page.object_list
-    ]
+    rows = opportunity_table_rows(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -540,7 +596,7 @@ def opportunity_import(request: HttpRequest) -> HttpResponse:
 @require_safe
 def pipeline_summary(request: HttpRequest) -> HttpResponse:
     """The funnel and the breakdowns by priority and host country (the user's scope)."""
-    counts = funnel(opportunities_visible_to(request.user))
+    counts = funnel_for(request.user)
     names = dict(priority_choices(request.LANGUAGE_CODE[:2]))
     labels = dict(Opportunity.Status.choices)
     chart = {
