@@ -45,6 +45,7 @@ __all__ = [
     "can_see_confidential",
     "can_transition",
     "confidential_check",
+    "confidential_posts",
     "opportunities_filter",
     "opportunities_visible_to",
     "opportunity_get_for_user",
@@ -130,18 +131,24 @@ def opportunity_get_for_user(user: Any, opportunity_id: int) -> Opportunity:
         raise Http404("No such opportunity") from None
 
 
-def confidential_check(user: Any) -> Callable[[Opportunity], bool]:
-    """Who sees contacts and amounts, as a test of one opportunity (the user's posts are
-    read once, for lists and exports): the logging post's officers, planners and
-    administrators."""
+def confidential_posts(user: Any) -> Callable[[int], bool]:
+    """Who sees contacts and amounts, as a test of an opportunity's post id (the user's
+    posts are read once, for lists and exports): the logging post's officers, planners
+    and administrators."""
     if not _active(user):
-        return lambda opportunity: False
+        return lambda post_id: False
     if user.role in CENTRAL_ROLES:
-        return lambda opportunity: True
+        return lambda post_id: True
     if user.role == Role.OFFICER:
         posts = user_post_ids(user)
-        return lambda opportunity: opportunity.post_id in posts
-    return lambda opportunity: False
+        return lambda post_id: post_id in posts
+    return lambda post_id: False
+
+
+def confidential_check(user: Any) -> Callable[[Opportunity], bool]:
+    """:func:`confidential_posts` as a test of an opportunity."""
+    visible = confidential_posts(user)
+    return lambda opportunity: visible(opportunity.post_id)
 
 
 def can_see_confidential(user: Any, opportunity: Opportunity) -> bool:

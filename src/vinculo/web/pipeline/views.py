@@ -18,6 +18,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -47,7 +49,7 @@ from vinculo.web.pipeline.selectors import (
     attachment_get_for_user,
     can_edit,
     can_see_confidential,
-    confidential_check,
+    confidential_posts,
     opportunities_filter,
     opportunities_visible_to,
     opportunity_get_for_user,
@@ -67,7 +69,7 @@ from vinculo.web.pipeline.services import (
     priorities_confirm,
 )
 from vinculo.web.pipeline.summaries import FUNNEL, funnel_for, history_events
-from vinculo.web.registry.forms import DocumentForm, add_service_errors, country_label
+from vinculo.web.registry.forms import DocumentForm, add_service_errors
 from vinculo.web.registry.models import Country
 from vinculo.web.registry.selectors import (
     CENTRAL_ROLES,
@@ -98,35 +100,74 @@ class OpportunityRow:
     updated: str
 
 
-def opportunity_table_rows(user: Any, opportunities: Iterable[Opportunity]) -> list[OpportunityRow]:
+def table_html(rows: Iterable[OpportunityRow]) -> SafeString:
+    """The table's rows, written at once (escaped by ``format_html``): a template costs
+    about 10 µs a cell, and a page has 450 of them."""
+    suggested = _("suggested, not confirmed")
+    confidential = format_html('<span class="redacted">{}</span>', _("confidential"))
+    return format_html_join(
+        "\n",
+        '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                row.url,
+                row.title,
+                row.status,
+                row.post,
+                row.country,
+                format_html(
+                    '<span class="suggested" title="{}">{}</span>', suggested, row.priorities
+                )
+                if row.suggested
+                else row.priorities,
+                row.fit,
+                confidential if row.amount is None else row.amount,
+                row.deadline,
+                row.updated,
+            )
+            for row in rows
+        ),
+    )
+
+
+_COLUMNS = ("pk", "title", "status", "post_id", "post__name", "host_country__name_es",
+            "host_country__name_en", "priority_keys", "priorities_confirmed", "fit",
+            "amount_offered", "currency", "deadline", "updated_at")  # fmt: skip
+
+
+def opportunity_table_rows(user: Any, values: Iterable[dict[str, Any]]) -> list[OpportunityRow]:
+    """The rows of the list from plain values (``_COLUMNS``): no model instances."""
     language = (get_language() or "es")[:2]
+    country = "host_country__name_es" if language == "es" else "host_country__name_en"
     statuses = {value: str(label) for value, label in Opportunity.Status.choices}
-    visible = confidential_check(user)
+    visible = confidential_posts(user)
     marker = 987654321  # reversed once; the id goes where the marker is
     prefix, suffix = reverse("pipeline:detail", kwargs={"opportunity_id": marker}).split(
         str(marker)
     )
     rows = []
-    for o in opportunities:
+    for o in values:
         amount = None
-        if visible(o):
+        if visible(o["post_id"]):
             amount = "—"
-            if o.amount_offered is not None:
-                figure = number_format(o.amount_offered, 0, force_grouping=True)
-                amount = f"{figure} {o.currency}"
+            if o["amount_offered"] is not None:
+                figure = number_format(o["amount_offered"], 0, force_grouping=True)
+                amount = f"{figure} {o['currency']}"
+        keys = [key for key in o["priority_keys"].split("|") if key]
         rows.append(
             OpportunityRow(
-                url=f"{prefix}{o.pk}{suffix}",
-                title=o.title,
-                status=statuses.get(o.status, o.status),
-                post=o.post.name,
-                country=country_label(o.host_country),
-                priorities=priorities_named(o.priorities_in_force, language) or "—",
-                suggested=not o.priorities_confirmed,
-                fit="—" if o.fit is None else f"{o.fit:.0f}",
+                url=f"{prefix}{o['pk']}{suffix}",
+                title=o["title"],
+                status=statuses.get(o["status"], o["status"]),
+                post=o["post__name"],
+                country=o[country],
+                priorities=priorities_named(keys, language) or "—",
+                suggested=not o["priorities_confirmed"],
+                fit="—" if o["fit"] is None else f"{o['fit']:.0f}",
                 amount=amount,
-                deadline=date_format(o.deadline, "SHORT_DATE_FORMAT") if o.deadline else "—",
-                updated=date_format(localtime(o.updated_at), "SHORT_DATE_FORMAT"),
+                deadline=date_format(o["deadline"], "SHORT_DATE_FORMAT") if o["deadline"] else "—",
+                updated=date_format(localtime(o["updated_at"]), "SHORT_DATE_FORMAT"),
             )
         )
     return rows
@@ -155,8 +196,8 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     """The planners' inbox (every post) and an officer's list (their posts): one page, the
     scope decides."""
     form, found = _filtered(request)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = opportunity_table_rows(request.user, page.object_list)
+    page = Paginator(found.values(*_COLUMNS), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = table_html(opportunity_table_rows(request.user, page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
