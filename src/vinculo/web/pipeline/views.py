@@ -196,7 +196,10 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     """The planners' inbox (every post) and an officer's list (their posts): one page, the
     scope decides."""
     form, found = _filtered(request)
-    page = Paginator(found.values(*_COLUMNS), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(found.values(*_COLUMNS), PAGE_SIZE)
+    # counted on the rows alone: a count of the values would join the posts and countries
+    paginator.count = found.order_by().count()  # type: ignore[misc]  # (a cached_property)
+    page = paginator.get_page(request.GET.get("page"))
     rows = table_html(opportunity_table_rows(request.user, page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
