@@ -131,6 +131,15 @@ class Opportunity(models.Model):
         keys = self.priorities_in_force
         self.priority_keys = f"|{'|'.join(keys)}|" if keys else ""
 
+    @staticmethod
+    def split_keys(priority_keys: str) -> list[str]:
+        """The ids of a ``priority_keys`` value (as read by a ``values()`` query).
+
+        >>> Opportunity.split_keys("|batteries|electromobility|"), Opportunity.split_keys("")
+        (['batteries', 'electromobility'], [])
+        """
+        return [key for key in priority_keys.split("|") if key]
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.refresh_text()
         fields = kwargs.get("update_fields")

@@ -5,7 +5,7 @@ and role come from the selectors, writes from the services."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
@@ -78,6 +77,7 @@ from vinculo.web.registry.selectors import (
     priorities_named,
     priority_choices,
 )
+from vinculo.web.registry.views import detail_urls
 
 PAGE_SIZE = 50
 
@@ -142,10 +142,7 @@ def opportunity_table_rows(user: Any, values: Iterable[dict[str, Any]]) -> list[
     country = "host_country__name_es" if language == "es" else "host_country__name_en"
     statuses = {value: str(label) for value, label in Opportunity.Status.choices}
     visible = confidential_posts(user)
-    marker = 987654321  # reversed once; the id goes where the marker is
-    prefix, suffix = reverse("pipeline:detail", kwargs={"opportunity_id": marker}).split(
-        str(marker)
-    )
+    url = detail_urls("pipeline:detail", "opportunity_id")
     rows = []
     for o in values:
         amount = None
@@ -154,15 +151,15 @@ def opportunity_table_rows(user: Any, values: Iterable[dict[str, Any]]) -> list[
             if o["amount_offered"] is not None:
                 figure = number_format(o["amount_offered"], 0, force_grouping=True)
                 amount = f"{figure} {o['currency']}"
-        keys = [key for key in o["priority_keys"].split("|") if key]
         rows.append(
             OpportunityRow(
-                url=f"{prefix}{o['pk']}{suffix}",
+                url=url(o["pk"]),
                 title=o["title"],
                 status=statuses.get(o["status"], o["status"]),
                 post=o["post__name"],
                 country=o[country],
-                priorities=priorities_named(keys, language) or "—",
+                priorities=priorities_named(Opportunity.split_keys(o["priority_keys"]), language)
+                or "—",
                 suggested=not o["priorities_confirmed"],
                 fit="—" if o["fit"] is None else f"{o['fit']:.0f}",
                 amount=amount,
@@ -372,7 +369,8 @@ def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpRespons
     return _detail(request, opportunity_get_for_user(request.user, opportunity_id))
 
 
-def _conflict(request: HttpRequest, opportunity_id: int, error: ConflictError, **forms: Any):
+def _conflict(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    """A change made on a stale version: nothing was saved; the page as it is now (409)."""
     messages.error(
         request,
         _(
@@ -382,6 +380,31 @@ def _conflict(request: HttpRequest, opportunity_id: int, error: ConflictError, *
     )
     fresh = opportunity_get_for_user(request.user, opportunity_id)
     return _detail(request, fresh, status=409)
+
+
+def _act(
+    request: HttpRequest,
+    opportunity: Opportunity,
+    form_name: str,
+    form: Any,
+    write: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str],
+) -> HttpResponse:
+    """An action of the detail page: the form checked, the service called with its
+    cleaned data. Saved: ``done(result)`` as a message, back to the page. Refused by the
+    service: the page again (400) with the errors on the form; made on a stale version:
+    the page as it is now (409)."""
+    if form.is_valid():
+        try:
+            result = write(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ConflictError:
+            return _conflict(request, opportunity.pk)
+        else:
+            messages.success(request, done(result))
+            return redirect("pipeline:detail", opportunity_id=opportunity.pk)
+    return _detail(request, opportunity, status=400, **{form_name: form})
 
 
 @login_required
@@ -430,37 +453,28 @@ def opportunity_edit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
 @require_POST
 def opportunity_status(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     opportunity = opportunity_get_for_user(request.user, opportunity_id)
-    form = TransitionForm(request.POST, user=request.user, opportunity=opportunity)
     if not transitions_for(request.user, opportunity):
         raise PermissionDenied
-    if form.is_valid():
+
+    def write(data: dict[str, Any]) -> Opportunity:
         agreement = None
-        if form.cleaned_data["agreement"]:
-            agreement = (
-                agreements_visible_to(request.user)
-                .filter(pk=form.cleaned_data["agreement"])
-                .first()
-            )
+        if data["agreement"]:
+            agreement = agreements_visible_to(request.user).filter(pk=data["agreement"]).first()
             if agreement is None:
-                form.add_error("agreement", _("No such agreement."))
-        if not form.errors:
-            try:
-                opportunity_transition(
-                    actor=request.user,
-                    opportunity=opportunity,
-                    version=form.cleaned_data["version"],
-                    status=form.cleaned_data["status"],
-                    agreement=agreement,
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except ConflictError as error:
-                return _conflict(request, opportunity_id, error)
-            else:
-                messages.success(request, _("Status changed."))
-                return redirect("pipeline:detail", opportunity_id=opportunity.pk)
-    return _detail(request, opportunity, status=400, transition_form=form)
+                raise ValidationError({"agreement": [_("No such agreement.")]})
+        return opportunity_transition(
+            actor=request.user,
+            opportunity=opportunity,
+            version=data["version"],
+            status=data["status"],
+            agreement=agreement,
+            note=data["note"],
+        )
+
+    form = TransitionForm(request.POST, user=request.user, opportunity=opportunity)
+    return _act(
+        request, opportunity, "transition_form", form, write, lambda _r: _("Status changed.")
+    )
 
 
 @login_required
@@ -469,26 +483,20 @@ def opportunity_score_view(request: HttpRequest, opportunity_id: int) -> HttpRes
     opportunity = opportunity_get_for_user(request.user, opportunity_id)
     require_role(request.user, CENTRAL_ROLES)
     form = ScoreForm(request.POST, opportunity=opportunity)
-    if form.is_valid():
-        try:
-            decision = opportunity_score(
-                actor=request.user,
-                opportunity=opportunity,
-                version=form.cleaned_data["version"],
-                scores=form.scores(),
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except ConflictError as error:
-            return _conflict(request, opportunity_id, error)
-        else:
-            messages.success(
-                request,
-                _("Scores saved: %(total)s of 20.") % {"total": decision.total},
-            )
-            return redirect("pipeline:detail", opportunity_id=opportunity.pk)
-    return _detail(request, opportunity, status=400, score_form=form)
+    return _act(
+        request,
+        opportunity,
+        "score_form",
+        form,
+        lambda data: opportunity_score(
+            actor=request.user,
+            opportunity=opportunity,
+            version=data["version"],
+            scores=form.scores(),
+            comment=data["comment"],
+        ),
+        lambda decision: _("Scores saved: %(total)s of 20.") % {"total": decision.total},
+    )
 
 
 @login_required
@@ -497,22 +505,19 @@ def opportunity_owner(request: HttpRequest, opportunity_id: int) -> HttpResponse
     opportunity = opportunity_get_for_user(request.user, opportunity_id)
     require_role(request.user, CENTRAL_ROLES)
     form = OwnerForm(request.POST, opportunity=opportunity)
-    if form.is_valid():
-        try:
-            opportunity_assign(
-                actor=request.user,
-                opportunity=opportunity,
-                version=form.cleaned_data["version"],
-                owner=form.cleaned_data["owner"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except ConflictError as error:
-            return _conflict(request, opportunity_id, error)
-        else:
-            messages.success(request, _("Owner saved."))
-            return redirect("pipeline:detail", opportunity_id=opportunity.pk)
-    return _detail(request, opportunity, status=400, owner_form=form)
+    return _act(
+        request,
+        opportunity,
+        "owner_form",
+        form,
+        lambda data: opportunity_assign(
+            actor=request.user,
+            opportunity=opportunity,
+            version=data["version"],
+            owner=data["owner"],
+        ),
+        lambda _r: _("Owner saved."),
+    )
 
 
 @login_required
@@ -520,22 +525,19 @@ def opportunity_owner(request: HttpRequest, opportunity_id: int) -> HttpResponse
 def opportunity_priorities(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     opportunity = opportunity_get_for_user(request.user, opportunity_id)
     form = PrioritiesForm(request.POST, opportunity=opportunity)
-    if form.is_valid():
-        try:
-            priorities_confirm(
-                actor=request.user,
-                opportunity=opportunity,
-                version=form.cleaned_data["version"],
-                priorities=form.cleaned_data["priorities"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except ConflictError as error:
-            return _conflict(request, opportunity_id, error)
-        else:
-            messages.success(request, _("Priorities confirmed."))
-            return redirect("pipeline:detail", opportunity_id=opportunity.pk)
-    return _detail(request, opportunity, status=400, priorities_form=form)
+    return _act(
+        request,
+        opportunity,
+        "priorities_form",
+        form,
+        lambda data: priorities_confirm(
+            actor=request.user,
+            opportunity=opportunity,
+            version=data["version"],
+            priorities=data["priorities"],
+        ),
+        lambda _r: _("Priorities confirmed."),
+    )
 
 
 @login_required
@@ -543,15 +545,14 @@ def opportunity_priorities(request: HttpRequest, opportunity_id: int) -> HttpRes
 def opportunity_comment(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     opportunity = opportunity_get_for_user(request.user, opportunity_id)
     require_role(request.user, COMMENT_ROLES)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            comment_add(actor=request.user, opportunity=opportunity, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("pipeline:detail", opportunity_id=opportunity.pk)
-    return _detail(request, opportunity, status=400, comment_form=form)
+    return _act(
+        request,
+        opportunity,
+        "comment_form",
+        CommentForm(request.POST),
+        lambda data: comment_add(actor=request.user, opportunity=opportunity, text=data["text"]),
+        lambda _r: _("Comment added."),
+    )
 
 
 @login_required
@@ -571,8 +572,8 @@ def opportunity_merge_view(request: HttpRequest, opportunity_id: int) -> HttpRes
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        except ConflictError as error:
-            return _conflict(request, opportunity_id, error)
+        except ConflictError:
+            return _conflict(request, opportunity_id)
         else:
             messages.success(request, _("Merged: both histories are kept here."))
     return redirect("pipeline:detail", opportunity_id=opportunity.pk)
@@ -584,18 +585,16 @@ def attachment_create(request: HttpRequest, opportunity_id: int) -> HttpResponse
     opportunity = opportunity_get_for_user(request.user, opportunity_id)
     if not can_edit(request.user, opportunity):
         raise PermissionDenied
-    form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attachment_add(
-                actor=request.user, opportunity=opportunity, upload=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("File attached."))
-            return redirect("pipeline:detail", opportunity_id=opportunity.pk)
-    return _detail(request, opportunity, status=400, attachment_form=form)
+    return _act(
+        request,
+        opportunity,
+        "attachment_form",
+        DocumentForm(request.POST, request.FILES),
+        lambda data: attachment_add(
+            actor=request.user, opportunity=opportunity, upload=data["file"]
+        ),
+        lambda _r: _("File attached."),
+    )
 
 
 @login_required
