@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from web import _env, _free_port, _login, _measure, _postmaster  # the sibling benchmark
+from web import COLUMNS, _env, _login, _postmaster, serving, timed  # the sibling benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "benchmark passphrase 2026"  # the one web._login uses
@@ -153,48 +152,25 @@ def run(database_url: str | None, label: str, args: argparse.Namespace) -> None:
     opportunity = seeded.stdout.strip().splitlines()[-1]
     print(f"\n{label}: seeded {args.opportunities:,} opportunities in "
           f"{time.perf_counter() - start:.1f} s", flush=True)  # fmt: skip
-    port = _free_port()
-    vinculo = str(Path(python).with_name("vinculo"))
-    server = subprocess.Popen(
-        [vinculo, "serve", "--port", str(port), "--workers", str(args.workers)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                httpx.get(f"{base}/accounts/login/", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        planner = _login(base)
-        with httpx.Client(base_url=base, cookies=planner) as client:
-            detail = client.get(f"/api/v1/pipeline/opportunities/{opportunity}").json()
-        country = detail["host_country"]
-        urls = [
-            ("planner", u.replace("{opportunity}", opportunity).replace("{country}", country))
-            for u in PAGES + API
-        ] + [("officer", "/pipeline/"), ("officer", "/pipeline/?q=energia")]
-        sessions = {"planner": planner, "officer": _officer_login(base)}
-        pids = (server.pid, _postmaster(database_url))
-        print(f"{'who':8s} {'url':52s} {'clients':>7s} {'p50 ms':>8s} {'p95 ms':>8s} "
-              f"{'req/s':>8s} {'cpu ms':>7s} {'db ms':>6s}")  # fmt: skip
-        for who, url in urls:
-            for clients in (1, 20):
-                n = args.requests if clients > 1 else max(20, args.requests // 5)
-                measure = _measure(port, sessions[who], url, clients, n, pids)
-                times = measure.times
-                p50 = statistics.median(times) * 1000
-                p95 = times[int(0.95 * (len(times) - 1))] * 1000
-                cpu, db = (
-                    "" if used is None else f"{used / n * 1000:.1f}"
-                    for used in (measure.server_cpu, measure.database_cpu)
-                )
-                print(f"{who:8s} {url[:52]:52s} {clients:>7d} {p50:>8.1f} {p95:>8.1f} "
-                      f"{n / measure.wall:>8.1f} {cpu:>7s} {db:>6s}", flush=True)  # fmt: skip
+        with serving(env, args.workers) as (port, base, server):
+            planner = _login(base)
+            with httpx.Client(base_url=base, cookies=planner) as client:
+                detail = client.get(f"/api/v1/pipeline/opportunities/{opportunity}").json()
+            country = detail["host_country"]
+            urls = [
+                ("planner", u.replace("{opportunity}", opportunity).replace("{country}", country))
+                for u in PAGES + API
+            ] + [("officer", "/pipeline/"), ("officer", "/pipeline/?q=energia")]
+            sessions = {"planner": planner, "officer": _officer_login(base)}
+            pids = (server, _postmaster(database_url))
+            print(f"{'who':8s} {'url':52s} {COLUMNS}")
+            for who, url in urls:
+                for clients in (1, 20):
+                    n = args.requests if clients > 1 else max(20, args.requests // 5)
+                    figures = timed(port, sessions[who], url, clients, n, pids)
+                    print(f"{who:8s} {url[:52]:52s} {figures}", flush=True)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         shutil.rmtree(home, ignore_errors=True)
 
 

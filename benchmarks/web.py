@@ -33,7 +33,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -255,6 +257,50 @@ def _postmaster(database_url: str | None) -> int | None:
         return None
 
 
+#: The header of the figures :func:`timed` prints.
+COLUMNS = (
+    f"{'clients':>7s} {'p50 ms':>8s} {'p95 ms':>8s} {'req/s':>8s} {'cpu ms':>7s} {'db ms':>6s}"
+)
+
+
+@contextmanager
+def serving(env: dict[str, str], workers: int) -> Iterator[tuple[int, str, int]]:
+    """``vinculo serve`` on a free loopback port, once it answers: (port, base URL, pid)."""
+    port = _free_port()
+    vinculo = str(Path(sys.executable).with_name("vinculo"))
+    server = subprocess.Popen(
+        [vinculo, "serve", "--port", str(port), "--workers", str(workers)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(f"{base}/accounts/login/", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield port, base, server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def timed(
+    port: int, cookies: httpx.Cookies, url: str, clients: int, n: int, pids: tuple[int, int | None]
+) -> str:
+    """The figures of ``n`` loads of ``url`` by ``clients`` clients, under :data:`COLUMNS`."""
+    measure = _measure(port, cookies, url, clients, n, pids)
+    times = measure.times
+    p50 = statistics.median(times) * 1000
+    p95 = times[int(0.95 * (len(times) - 1))] * 1000
+    cpu, db = (
+        "" if used is None else f"{used / n * 1000:.1f}"
+        for used in (measure.server_cpu, measure.database_cpu)
+    )
+    return f"{clients:>7d} {p50:>8.1f} {p95:>8.1f} {n / measure.wall:>8.1f} {cpu:>7s} {db:>6s}"
+
+
 def run(database_url: str | None, label: str, args: argparse.Namespace) -> None:
     payload = _snapshot_payload(Path(args.data))
     home = Path(tempfile.mkdtemp(prefix="vinculo-bench-"))
@@ -269,40 +315,17 @@ def run(database_url: str | None, label: str, args: argparse.Namespace) -> None:
     agreement = seeded.stdout.strip().splitlines()[-1]
     print(f"\n{label}: seeded 10,000 agreements and 5,000 institutions in "
           f"{time.perf_counter() - start:.1f} s", flush=True)  # fmt: skip
-    port = _free_port()
-    vinculo = str(Path(python).with_name("vinculo"))
-    server = subprocess.Popen(
-        [vinculo, "serve", "--port", str(port), "--workers", str(args.workers)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                httpx.get(f"{base}/accounts/login/", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        cookies = _login(base)
-        pids = (server.pid, _postmaster(database_url))
-        print(f"{'url':58s} {'clients':>7s} {'p50 ms':>8s} {'p95 ms':>8s} {'req/s':>8s} "
-              f"{'cpu ms':>7s} {'db ms':>6s}")  # fmt: skip
-        for url in [u.replace("{agreement}", agreement) for u in PAGES] + API:
-            for clients in (1, 20):
-                n = args.requests if clients > 1 else max(20, args.requests // 5)
-                measure = _measure(port, cookies, url, clients, n, pids)
-                times = measure.times
-                p50 = statistics.median(times) * 1000
-                p95 = times[int(0.95 * (len(times) - 1))] * 1000
-                cpu, db = (
-                    "" if used is None else f"{used / n * 1000:.1f}"
-                    for used in (measure.server_cpu, measure.database_cpu)
-                )
-                print(f"{url[:58]:58s} {clients:>7d} {p50:>8.1f} {p95:>8.1f} "
-                      f"{n / measure.wall:>8.1f} {cpu:>7s} {db:>6s}", flush=True)  # fmt: skip
+        with serving(env, args.workers) as (port, base, server):
+            cookies = _login(base)
+            pids = (server, _postmaster(database_url))
+            print(f"{'url':58s} {COLUMNS}")
+            for url in [u.replace("{agreement}", agreement) for u in PAGES] + API:
+                for clients in (1, 20):
+                    n = args.requests if clients > 1 else max(20, args.requests // 5)
+                    figures = timed(port, cookies, url, clients, n, pids)
+                    print(f"{url[:58]:58s} {figures}", flush=True)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         shutil.rmtree(home, ignore_errors=True)
 
 
