@@ -38,10 +38,10 @@ def labelled_examples(limit: int = 20_000) -> list[Any]:
 
 def train_model() -> Any:
     """A classifier trained on the priorities file and the confirmed labels."""
+    from vinculo.strategy.priorities import default_priorities
     from vinculo.text.classifier import train
-    from vinculo.web.registry.selectors import _priorities
 
-    return train(labelled_examples(), priorities=_priorities())
+    return train(labelled_examples(), priorities=default_priorities())
 
 
 def _classifier() -> Any:

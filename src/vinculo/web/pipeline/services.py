@@ -615,25 +615,15 @@ def expire_stale(*, now: datetime | None = None, days: int) -> list[int]:
 def attachment_add(*, actor: Any, opportunity: Opportunity, upload: Any) -> Attachment:
     """Attach a file (PDF, DOCX, ODT, PNG or JPEG by content, at most 10 MB) to an
     opportunity the actor may edit. Attachments are confidential like the contacts."""
-    import os
-    import uuid
-
-    from vinculo.web.registry.services.documents import DOCUMENT_TYPES, check_document
+    from vinculo.web.registry.services.documents import save_upload
 
     if not can_edit(actor, opportunity):
         raise PermissionDenied
-    kind, extension = check_document(upload)
-    attachment = Attachment(
-        opportunity=opportunity,
-        original_name=os.path.basename(upload.name or "")[:255],
-        content_type=DOCUMENT_TYPES[kind][0],
-        size=upload.size or 0,
-        uploaded_by=actor,
-    )
-    attachment.file.save(f"{uuid.uuid4().hex}{extension}", upload, save=False)
-    try:
-        attachment.save()
-        audit_record(
+    return save_upload(
+        Attachment,
+        upload=upload,
+        actor=actor,
+        audit=lambda attachment: audit_record(
             actor=actor,
             action="opportunity.attach",
             obj=opportunity,
@@ -641,11 +631,9 @@ def attachment_add(*, actor: Any, opportunity: Opportunity, upload: Any) -> Atta
                 "attachment": (None, attachment.original_name),
                 "size": (None, attachment.size),
             },
-        )
-    except BaseException:
-        attachment.file.delete(save=False)  # no orphan file when the row is not written
-        raise
-    return attachment
+        ),
+        opportunity=opportunity,
+    )
 
 
 @dataclass(frozen=True)

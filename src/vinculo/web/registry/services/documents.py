@@ -5,16 +5,20 @@ from __future__ import annotations
 import os
 import uuid
 import zipfile
-from typing import IO, Any
+from collections.abc import Callable
+from typing import IO, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.web.audit.services import audit_record
 from vinculo.web.registry.models import Agreement, AgreementDocument
 from vinculo.web.registry.selectors import can_write_agreement
+
+_Stored = TypeVar("_Stored", bound=Model)
 
 __all__ = [
     "DOCUMENT_TYPES",
@@ -22,6 +26,7 @@ __all__ = [
     "check_document",
     "document_kind",
     "document_upload",
+    "save_upload",
 ]
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -120,30 +125,46 @@ def document_upload(*, actor: Any, agreement: Agreement, upload: UploadedFile) -
     not by name), at most 10 MB. Stored under a random name; the original is kept."""
     if not can_write_agreement(actor, agreement):
         raise PermissionDenied
-    kind, extension = check_document(upload)
-    original_name = os.path.basename(upload.name or "")[:255]
-    document = AgreementDocument(
-        agreement=agreement,
-        original_name=original_name,
-        content_type=DOCUMENT_TYPES[kind][0],
-        size=upload.size or 0,
-        uploaded_by=actor,
-    )
-    document.file.save(f"{uuid.uuid4().hex}{extension}", upload, save=False)
-    try:
-        document.save()
-        audit_record(
+    return save_upload(
+        AgreementDocument,
+        upload=upload,
+        actor=actor,
+        audit=lambda document: audit_record(
             actor=actor,
             action="document.upload",
             obj=document,
             changes={
                 "agreement": (None, agreement.pk),
-                "original_name": (None, original_name),
+                "original_name": (None, document.original_name),
                 "content_type": (None, document.content_type),
                 "size": (None, document.size),
             },
-        )
+        ),
+        agreement=agreement,
+    )
+
+
+def save_upload(
+    model: type[_Stored], *, upload: UploadedFile, actor: Any, audit: Callable[[_Stored], Any],
+    **fields: Any,
+) -> _Stored:  # fmt: skip
+    """A checked upload (:func:`check_document`) stored as a new ``model`` row (with
+    ``file``, ``original_name``, ``content_type``, ``size`` and ``uploaded_by``): the file
+    under a random name, the original name kept, ``audit(row)`` recorded; the file is
+    removed again when the row is not written."""
+    kind, extension = check_document(upload)
+    record = model(
+        original_name=os.path.basename(upload.name or "")[:255],
+        content_type=DOCUMENT_TYPES[kind][0],
+        size=upload.size or 0,
+        uploaded_by=actor,
+        **fields,
+    )
+    record.file.save(f"{uuid.uuid4().hex}{extension}", upload, save=False)
+    try:
+        record.save()
+        audit(record)
     except BaseException:
-        document.file.delete(save=False)  # no orphan file when the transaction fails
+        record.file.delete(save=False)  # no orphan file
         raise
-    return document
+    return record
