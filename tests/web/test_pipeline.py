@@ -228,7 +228,8 @@ def test_a_stale_form_answers_409_and_keeps_what_the_user_typed(registry):
         },
     )
     assert response.status_code == 409
-    assert "Officer&#x27;s own words" in response.content.decode()
+    # the form field's value, escaped (Jinja2 writes &#39;, Django &#x27;)
+    assert 'value="Officer&#39;s own words"' in response.content.decode()
     opportunity.refresh_from_db()
     assert opportunity.title == "Planner's"
 
@@ -644,3 +645,48 @@ def test_the_list_queries_a_fixed_number_of_times(registry, persona):
         for i in range(60)
     )  # fmt: skip
     assert queries() == few <= 9
+
+
+def test_searches_page_without_a_count(registry):
+    """A word search or the priority filter is read a page at a time without counting the
+    matches (vinculo.web.paging): "Page 1" with a next link while more follow, "Page 2 of
+    2" where they end; unfiltered lists keep their count."""
+    planner = registry.users["planner"]
+    rows = []
+    for n in range(60):
+        record = Opportunity(
+            title=f"Hidrógeno verde {n}",
+            description="Electrolizadores.",
+            kind=Opportunity.Kind.JOINT_RESEARCH,
+            post=registry.post_a,
+            host_country_id=registry.post_a.host_country_id,
+            suggested_priorities=[{"id": "energy-transition", "confidence": 0.9}],
+            created_by=planner,
+        )
+        record.refresh_text()
+        rows.append(record)
+    Opportunity.objects.bulk_create(rows)
+    client = login("planner", registry)
+    url = reverse("pipeline:list")
+    matches = {
+        "q": Opportunity.objects.filter(search_text__contains="hidrogeno").count(),
+        "priority": Opportunity.objects.filter(
+            priority_keys__contains="|energy-transition|"
+        ).count(),
+    }
+    assert matches["q"] == 60 and 60 <= matches["priority"] < 100
+    for query in ({"q": "hidrogeno"}, {"priority": "energy-transition"}):
+        first = client.get(url, query).content.decode()
+        assert "Page 1</span>" in first and "Page 1 of" not in first
+        assert "page=2" in first and first.count("<tr><td><a href=") == 50
+        second = client.get(url, {**query, "page": "2"}).content.decode()
+        assert "Page 2 of 2" in second
+        assert second.count("<tr><td><a href=") == matches[next(iter(query))] - 50
+        assert "page=3" not in second
+        beyond = client.get(url, {**query, "page": "7"}).content.decode()
+        assert "No opportunities match." in beyond
+    few = client.get(url, {"q": "hidrogeno 7"}).content.decode()  # "7", "17", ... "57"
+    assert few.count("<tr><td><a href=") == 6 and 'class="pager"' not in few
+    everything = client.get(url).content.decode()
+    total = Opportunity.objects.count()
+    assert total == 62 and "Page 1 of 2" in everything

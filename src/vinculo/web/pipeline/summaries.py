@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -117,14 +118,16 @@ class HistoryEntry:
     changes: dict[str, Any]
 
 
-def history_events(user: Any, opportunity: Opportunity) -> list[HistoryEntry]:
-    """The audit records of ``opportunity`` and of the records merged into it, oldest
-    first; confidential values (contacts, amounts) blanked where ``user`` may not see
-    them."""
+def history_events(
+    user: Any, opportunity: Opportunity, merged: Iterable[Opportunity] | None = None
+) -> list[HistoryEntry]:
+    """The audit records of ``opportunity`` and of the records merged into it (``merged``,
+    read here when not given), oldest first; confidential values (contacts, amounts)
+    blanked where ``user`` may not see them."""
+    if merged is None:
+        merged = Opportunity.objects.filter(merged_into=opportunity)
     records = {opportunity.pk: opportunity}
-    records.update(
-        {merged.pk: merged for merged in Opportunity.objects.filter(merged_into=opportunity)}
-    )
+    records.update({record.pk: record for record in merged})
     visible = confidential_check(user)
     events = (
         AuditEvent.objects.filter(

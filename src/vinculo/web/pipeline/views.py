@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
+from vinculo.web.paging import open_page
 from vinculo.web.pipeline import classify
 from vinculo.web.pipeline.exports import FORMATS, export_bytes
 from vinculo.web.pipeline.forms import (
@@ -193,10 +194,20 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     """The planners' inbox (every post) and an officer's list (their posts): one page, the
     scope decides."""
     form, found = _filtered(request)
-    paginator = Paginator(found.values(*_COLUMNS), PAGE_SIZE)
-    # counted on the rows alone: a count of the values would join the posts and countries
-    paginator.count = found.order_by().count()  # type: ignore[misc]  # (a cached_property)
-    page = paginator.get_page(request.GET.get("page"))
+    page: Any
+    if (
+        form.is_bound
+        and form.is_valid()
+        and (form.cleaned_data.get("q") or form.cleaned_data.get("priority"))
+    ):
+        # word searches and the priority filter are not counted: the count would read
+        # every match (vinculo.web.paging)
+        page = open_page(found.values(*_COLUMNS), request.GET.get("page"), PAGE_SIZE)
+    else:
+        paginator = Paginator(found.values(*_COLUMNS), PAGE_SIZE)
+        # counted on the rows alone: a count of the values would join posts and countries
+        paginator.count = found.order_by().count()  # type: ignore[misc]  # (cached_property)
+        page = paginator.get_page(request.GET.get("page"))
     rows = table_html(opportunity_table_rows(request.user, page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
@@ -307,11 +318,16 @@ def _detail_context(request: HttpRequest, opportunity: Opportunity, **forms: Any
     language = request.LANGUAGE_CODE[:2]
     names = dict(priority_choices(language))
     flags = list(opportunity.duplicate_flags.select_related("other", "other__post"))
-    visible_ids = set(
-        opportunities_visible_to(user)
-        .filter(pk__in=[f.other_id for f in flags])
-        .values_list("pk", flat=True)
+    visible_ids = (
+        set(
+            opportunities_visible_to(user)
+            .filter(pk__in=[f.other_id for f in flags])
+            .values_list("pk", flat=True)
+        )
+        if flags
+        else set()
     )
+    merged = list(Opportunity.objects.filter(merged_into=opportunity).order_by("pk"))
     context: dict[str, Any] = {
         "opportunity": opportunity,
         "confidential": can_see_confidential(user, opportunity),
@@ -327,9 +343,9 @@ def _detail_context(request: HttpRequest, opportunity: Opportunity, **forms: Any
         "fit_reasons": opportunity.fit_reasons.get(language, []),
         "fit_vintage": opportunity.fit_reasons.get("vintage", ""),
         "duplicates": [(flag, flag.other_id in visible_ids) for flag in flags],
-        "merged": opportunity.merged.all(),
+        "merged": merged,
         "comments": opportunity.comments.select_related("author"),
-        "history": history_events(user, opportunity),
+        "history": history_events(user, opportunity, merged),
         "attachments": opportunity.attachments.all()
         if can_see_confidential(user, opportunity)
         else [],
@@ -366,7 +382,8 @@ def _detail(request: HttpRequest, opportunity: Opportunity, status: int = 200, *
 @login_required
 @require_safe
 def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
-    return _detail(request, opportunity_get_for_user(request.user, opportunity_id))
+    opportunity = opportunity_get_for_user(request.user, opportunity_id, related=("created_by",))
+    return _detail(request, opportunity)
 
 
 def _conflict(request: HttpRequest, opportunity_id: int) -> HttpResponse:

@@ -1,0 +1,73 @@
+"""Pages of a list without counting it: for searches over large tables, where the count
+costs more than the page (a word search over 100,000 opportunities: 20 ms to count the
+9,000 matches on PostgreSQL, under 1 ms to read the first 50 in order).
+
+One more row than a page is read: it says whether a next page exists. The total is known
+only when the list ends on the page read; the pager then shows it, and otherwise "Page N"
+with its neighbours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["OpenPage", "open_page"]
+
+
+class _OpenPaginator:
+    """What the pager template reads of a paginator: ``num_pages`` (the pages known so
+    far) and ``count`` (None while the list goes on)."""
+
+    def __init__(self, num_pages: int, count: int | None) -> None:
+        self.num_pages = num_pages
+        self.count = count
+
+
+class OpenPage:
+    """A page of an uncounted list, with the methods of Django's ``Page`` the templates use."""
+
+    open = True
+
+    def __init__(self, rows: list[Any], number: int, size: int) -> None:
+        self._more = len(rows) > size
+        self.object_list = rows[:size]
+        self.number = number
+        ends_here = not self._more and (self.object_list or number == 1)
+        count = (number - 1) * size + len(self.object_list) if ends_here else None
+        self.paginator = _OpenPaginator(number + (1 if self._more else 0), count)
+
+    def __iter__(self) -> Any:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._more
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def _number(value: Any) -> int:
+    """A page number as ``Paginator.get_page`` reads it: anything not a positive number
+    of reasonable size is the first page."""
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= 1_000_000 else 1
+
+
+def open_page(rows: Any, number: Any, size: int) -> OpenPage:
+    """Page ``number`` (as the query string gives it) of ``rows`` (an ordered queryset),
+    read without a count. A page past the end is empty and says so (``count`` is then
+    unknown: the pager offers the previous page)."""
+    page = _number(number)
+    start = (page - 1) * size
+    return OpenPage(list(rows[start : start + size + 1]), page, size)
