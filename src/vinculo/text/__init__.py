@@ -22,15 +22,19 @@ from vinculo.text.classifier import (
 )
 from vinculo.text.corpus import (
     EU_CALLS_FILE,
+    EU_HAND_LABELS,
     EU_UNLABELLED,
     Example,
     eu_examples,
+    eu_folds,
     eu_split,
     eu_topic_family,
     eu_topic_text,
     eu_topic_unknown,
+    fold_examples,
     label_eu_topic,
     load_eu_topics,
+    load_hand_labels,
     split_examples,
 )
 from vinculo.text.errors import TextError
@@ -45,6 +49,7 @@ from vinculo.text.tokens import STOPWORDS, fold, stem, tokenize
 __all__ = [
     "DEFAULT_THRESHOLD",
     "EU_CALLS_FILE",
+    "EU_HAND_LABELS",
     "EU_UNLABELLED",
     "MODEL_FORMAT",
     "STOPWORDS",
@@ -58,6 +63,7 @@ __all__ = [
     "TextError",
     "Vectorizer",
     "eu_examples",
+    "eu_folds",
     "eu_split",
     "eu_topic_family",
     "eu_topic_text",
@@ -66,8 +72,10 @@ __all__ = [
     "examples_from_records",
     "fit_one_vs_rest",
     "fold",
+    "fold_examples",
     "label_eu_topic",
     "load_eu_topics",
+    "load_hand_labels",
     "load_model",
     "prior_examples",
     "read_records",

@@ -18,20 +18,28 @@ from vinculo.text.errors import TextError
 
 __all__ = [
     "EU_CALLS_FILE",
+    "EU_HAND_LABELS",
     "EU_UNLABELLED",
     "Example",
     "eu_examples",
+    "eu_folds",
     "eu_split",
     "eu_topic_family",
     "eu_topic_text",
     "eu_topic_unknown",
+    "fold_examples",
     "label_eu_topic",
     "load_eu_topics",
+    "load_hand_labels",
     "split_examples",
 ]
 
 #: The staged EU call topics, relative to the shared data folder (``VINCULO_TEST_DATA``).
 EU_CALLS_FILE = "eu_funding_calls_2026/call_topics_open_forthcoming.parquet"
+
+#: The EU call topics labelled by hand (two annotators, disagreements adjudicated; the
+#: procedure, the guidelines and the agreement are in the file's companion ``.md``).
+EU_HAND_LABELS = Path(__file__).with_name("data") / "eu-call-topics-2026-labels.csv"
 
 #: Priorities that no topic code names: an EU topic is a negative for them, except where
 #: :func:`eu_topic_unknown` says its code cannot tell.
@@ -259,7 +267,12 @@ def eu_topic_text(row: Mapping[str, Any]) -> str:
     return "\n\n".join(" ".join(_CODE.sub("", p).split(" ")).strip() for p in parts if p)
 
 
-def load_eu_topics(path: str | os.PathLike[str]) -> pd.DataFrame:
+def load_eu_topics(
+    path: str | os.PathLike[str],
+    labels: str = "codes",
+    *,
+    hand_labels: str | os.PathLike[str] = EU_HAND_LABELS,
+) -> pd.DataFrame:
     """Read the EU call topics and add ``text``, ``labels`` and ``unknown`` columns.
 
     Parameters
@@ -267,19 +280,28 @@ def load_eu_topics(path: str | os.PathLike[str]) -> pd.DataFrame:
     path
         The Parquet file, or a folder holding it at :data:`EU_CALLS_FILE` (the shared data
         folder, as ``VINCULO_TEST_DATA`` names it). Read in place, never copied.
+    labels
+        ``"codes"``: weak labels from the topic codes (:func:`label_eu_topic`, with
+        :func:`eu_topic_unknown`); ``"hand"``: the labels given by hand
+        (:func:`load_hand_labels`; nothing unknown).
+    hand_labels
+        The hand labels' file (default: the one shipped, :data:`EU_HAND_LABELS`).
 
     Returns
     -------
     pandas.DataFrame
         The file's columns (``topicId``, ``title``, ``description``, ``keywords``, ...),
-        ``text`` (:func:`eu_topic_text`), ``labels`` (a frozenset, :func:`label_eu_topic`)
-        and ``unknown`` (:func:`eu_topic_unknown`), sorted by ``topicId``.
+        ``text`` (:func:`eu_topic_text`), ``labels`` (a frozenset) and ``unknown`` (a
+        frozenset), sorted by ``topicId``.
 
     Raises
     ------
     TextError
-        The file is missing or lacks ``topicId``, ``title`` or ``description``.
+        The file is missing or lacks ``topicId``, ``title`` or ``description``; a topic has
+        no hand label; ``labels`` is neither ``"codes"`` nor ``"hand"``.
     """
+    if labels not in ("codes", "hand"):
+        raise TextError(f"labels must be 'codes' or 'hand', not {labels!r}")
     file = Path(path)
     if file.is_dir():
         file = file / EU_CALLS_FILE
@@ -297,13 +319,82 @@ def load_eu_topics(path: str | os.PathLike[str]) -> pd.DataFrame:
     frame = frame.sort_values("topicId", kind="stable").reset_index(drop=True)
     records = [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]
     frame["text"] = pd.Series([eu_topic_text(r) for r in records], index=frame.index)
-    frame["labels"] = pd.Series(
-        [frozenset(label_eu_topic(r)) for r in records], index=frame.index, dtype=object
-    )
-    frame["unknown"] = pd.Series(
-        [frozenset(eu_topic_unknown(r)) for r in records], index=frame.index, dtype=object
-    )
+    if labels == "hand":
+        given = load_hand_labels(hand_labels)
+        missing_ids = [str(r["topicId"]) for r in records if str(r["topicId"]) not in given]
+        if missing_ids:
+            raise TextError(
+                f"{hand_labels}: no hand label for {len(missing_ids)} topic(s) of {file}, "
+                f"e.g. {missing_ids[0]}"
+            )
+        found = [given[str(r["topicId"])] for r in records]
+        unknown: list[frozenset[str]] = [frozenset()] * len(records)
+    else:
+        found = [frozenset(label_eu_topic(r)) for r in records]
+        unknown = [frozenset(eu_topic_unknown(r)) for r in records]
+    frame["labels"] = pd.Series(found, index=frame.index, dtype=object)
+    frame["unknown"] = pd.Series(unknown, index=frame.index, dtype=object)
     return frame
+
+
+def load_hand_labels(
+    path: str | os.PathLike[str] = EU_HAND_LABELS,
+    known: Collection[str] | None = None,
+) -> dict[str, frozenset[str]]:
+    """The hand labels of the EU call topics: ``topicId`` → priority ids.
+
+    The file is a CSV with the columns ``topicId`` and ``labels`` (ids separated by
+    ``;``, empty for none of them) and, for the record, each annotator's labels and the
+    adjudication of their disagreements.
+
+    Parameters
+    ----------
+    path
+        The CSV (default: the one shipped, :data:`EU_HAND_LABELS`).
+    known
+        The ids a label may take (default: the shipped priorities file's).
+
+    Raises
+    ------
+    TextError
+        Naming the file, the row and the field: a missing column, an empty or repeated
+        ``topicId``, an id not in ``known``.
+
+    >>> labels = load_hand_labels()
+    >>> len(labels), sorted(labels["CEF-T-2026-AFIFGEN-COSTS"])
+    (428, ['electromobility'])
+    """
+    import csv
+
+    if known is None:
+        from vinculo.strategy.priorities import default_priorities
+
+        known = {p.id for p in default_priorities().priorities}
+    file = Path(path)
+    try:
+        with file.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in ("topicId", "labels") if c not in (reader.fieldnames or [])]
+            if missing:
+                raise TextError(f"{file}: missing column(s) {', '.join(missing)}")
+            found: dict[str, frozenset[str]] = {}
+            for row_number, row in enumerate(reader, start=2):
+                topic = (row.get("topicId") or "").strip()
+                if not topic:
+                    raise TextError(f"{file}, row {row_number}, topicId: empty")
+                if topic in found:
+                    raise TextError(f"{file}, row {row_number}, topicId: {topic} is repeated")
+                ids = frozenset(x.strip() for x in (row.get("labels") or "").split(";"))
+                ids -= {""}
+                unknown = sorted(ids - set(known))
+                if unknown:
+                    raise TextError(
+                        f"{file}, row {row_number}, labels: unknown priority {', '.join(unknown)}"
+                    )
+                found[topic] = ids
+    except (OSError, UnicodeDecodeError) as error:
+        raise TextError(f"{file}: cannot read: {error}") from None
+    return found
 
 
 def eu_examples(frame: pd.DataFrame) -> list[Example]:
@@ -381,6 +472,57 @@ def split_examples(
     train = [e for i, e in enumerate(examples) if i not in held_out]
     test = [e for i, e in enumerate(examples) if i in held_out]
     return train, test
+
+
+def fold_examples(
+    examples: Sequence[Example],
+    k: int = 5,
+    *,
+    seed: int = 0,
+    strata: Sequence[str] | None = None,
+) -> list[int]:
+    """Assign examples to ``k`` folds for cross-validation, the same way on every machine.
+
+    Grouped like :func:`split_examples` (label set and, if given, stratum); within a group,
+    examples are ordered by the SHA-256 of ``seed`` and their id and dealt to the folds in
+    turn, each group starting where the last one stopped, so that every fold holds a
+    share of every label (a label with fewer than ``k`` examples is in that many folds).
+
+    Returns
+    -------
+    list of int
+        The fold (0 .. k-1) of each example, in the order of ``examples``.
+
+    >>> pool = [Example(f"text {i}", {"aerospace"} if i < 5 else set(), id=str(i))
+    ...         for i in range(20)]
+    >>> folds = fold_examples(pool, 5)
+    >>> sorted(folds[:5]), [folds.count(f) for f in range(5)]
+    ([0, 1, 2, 3, 4], [4, 4, 4, 4, 4])
+    """
+    if k < 2:
+        raise ValueError(f"k must be at least 2, not {k}")
+    if strata is not None and len(strata) != len(examples):
+        raise ValueError(f"{len(examples)} examples but {len(strata)} strata")
+    groups: defaultdict[tuple[tuple[str, ...], str], list[int]] = defaultdict(list)
+    for position, example in enumerate(examples):
+        stratum = strata[position] if strata is not None else ""
+        groups[tuple(sorted(example.labels)), stratum].append(position)
+    folds = [0] * len(examples)
+    turn = 0
+    for key in sorted(groups):
+        members = groups[key]
+        for i in sorted(members, key=lambda i: _digest(examples[i].id or examples[i].text, seed)):
+            folds[i] = turn % k
+            turn += 1
+    return folds
+
+
+def eu_folds(frame: pd.DataFrame, k: int = 5, *, seed: int = 0) -> list[int]:
+    """The folds of the EU topics of :func:`load_eu_topics` (:func:`fold_examples`, within
+    label set and code family)."""
+    records = [{str(k_): v for k_, v in r.items()} for r in frame.to_dict(orient="records")]
+    strata = [eu_topic_family(r) for r in records]
+    return fold_examples(eu_examples(frame), k, seed=seed, strata=strata)
 
 
 def eu_split(
