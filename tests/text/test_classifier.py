@@ -26,25 +26,27 @@ def zero_shot() -> PriorityClassifier:
     return PriorityClassifier().fit()
 
 
+_REEFS = "Arrecifes de coral: restauración ante el calentamiento del océano"
+_CORRECTIONS = [
+    Example(_REEFS, {"climate-change"}, id="c1"),
+    Example("Blanqueamiento de corales por olas de calor marinas", {"climate-change"}),
+    Example("Corales y praderas marinas frente al cambio climático", {"climate-change"}),
+    Example("Inteligencia artificial en las aulas: tutores para estudiantes", set()),
+    Example("Herramientas de inteligencia artificial para maestros de escuela", set()),
+    Example("Festival de cine y coproducciones audiovisuales", set()),
+    Example("Becas de posgrado en ingeniería de baterías de estado sólido", {"batteries"}),
+    Example("Reciclaje de baterías de vehículos eléctricos", {"batteries", "electromobility"}),
+    Example("Celdas de baterías de sodio para almacenamiento", {"batteries"}),
+    Example("Autobuses eléctricos y estaciones de carga", {"electromobility"}),
+    Example("Taxis eléctricos en la ciudad", {"electromobility"}),
+    Example("Motos eléctricas de reparto", {"electromobility"}),
+]
+
+
 @pytest.fixture(scope="module")
 def corrected() -> PriorityClassifier:
     """Trained on the priorities file and a dozen corrections (enough to cross-validate)."""
-    reefs = "Arrecifes de coral: restauración ante el calentamiento del océano"
-    examples = [
-        Example(reefs, {"climate-change"}, id="c1"),
-        Example("Blanqueamiento de corales por olas de calor marinas", {"climate-change"}),
-        Example("Corales y praderas marinas frente al cambio climático", {"climate-change"}),
-        Example("Inteligencia artificial en las aulas: tutores para estudiantes", set()),
-        Example("Herramientas de inteligencia artificial para maestros de escuela", set()),
-        Example("Festival de cine y coproducciones audiovisuales", set()),
-        Example("Becas de posgrado en ingeniería de baterías de estado sólido", {"batteries"}),
-        Example("Reciclaje de baterías de vehículos eléctricos", {"batteries", "electromobility"}),
-        Example("Celdas de baterías de sodio para almacenamiento", {"batteries"}),
-        Example("Autobuses eléctricos y estaciones de carga", {"electromobility"}),
-        Example("Taxis eléctricos en la ciudad", {"electromobility"}),
-        Example("Motos eléctricas de reparto", {"electromobility"}),
-    ]
-    return train(examples)
+    return train(_CORRECTIONS)
 
 
 def ids(suggestions):
@@ -133,14 +135,53 @@ def test_corrections_change_the_suggestions(zero_shot, corrected):
     assert ai_after < ai
 
 
-def test_enough_corrections_give_cross_validated_thresholds(corrected):
-    sources = dict(zip(corrected.labels_, corrected.threshold_sources_, strict=True))
+def test_enough_corrections_give_shared_thresholds(corrected):
+    """By default every priority's threshold follows one rule learnt from the corrections
+    (k standard deviations above its negatives' log-odds), even one with no positive."""
+    assert set(corrected.threshold_sources_) == {"shared"}
+    assert corrected.get_params()["thresholds"] == "shared"
+    assert np.all((corrected.thresholds_ > 0) & (corrected.thresholds_ < 1))
+    assert len(set(np.round(corrected.thresholds_, 6))) == len(corrected.labels_)
+
+
+def test_own_thresholds_where_a_priority_has_enough_positives():
+    own = train(_CORRECTIONS, thresholds="own")
+    sources = dict(zip(own.labels_, own.threshold_sources_, strict=True))
     assert sources["climate-change"] == "cross-validated"
     assert sources["batteries"] == "cross-validated"
     assert sources["aerospace"] == "default"  # no labelled positive
-    thresholds = dict(zip(corrected.labels_, corrected.thresholds_, strict=True))
+    thresholds = dict(zip(own.labels_, own.thresholds_, strict=True))
     cross_validated = [thresholds[p] for p, s in sources.items() if s == "cross-validated"]
     assert thresholds["aerospace"] == pytest.approx(float(np.median(cross_validated)))
+    with pytest.raises(ValueError, match="thresholds must be"):
+        PriorityClassifier(thresholds="mine").fit()
+
+
+def test_the_shared_rule_places_k_from_every_priority():
+    """Two priorities with negatives' log-odds of different spread: k is the number of
+    standard deviations that catches both positives and no negative, and each threshold
+    sits k of its own deviations above its own negatives."""
+    from vinculo.text.classifier import _shared_thresholds
+
+    def probability(logit):
+        return 1 / (1 + np.exp(-np.asarray(logit, dtype=float)))
+
+    # rows 0-4: negatives of both; row 5: a positive of a; row 6: a positive of b
+    a = [-5.0, -4.0, -3.0, -4.0, -4.0, -1.0, -4.0]
+    b = [-2.5, -1.5, -2.0, -2.0, -2.0, -2.0, -0.5]
+    scores = np.column_stack([probability(a), probability(b)])
+    truth = np.zeros((7, 2), dtype=bool)
+    truth[5, 0] = truth[6, 1] = True
+    known = np.ones((7, 2), dtype=bool)
+    limits = _shared_thresholds(scores, truth, known, np.array([True, True]))
+    # a's negatives: mean -4, sd sqrt(1/3); b's: mean -2, sd sqrt(1/12). In both, the
+    # highest negative stands 1.73 deviations above the mean and the positive 5.20: every
+    # k of the grid from 1.8 to 5.1 separates them (34 values), and the middle one is 3.5
+    k, sd_a, sd_b = 3.5, np.sqrt(1 / 3), np.sqrt(1 / 12)
+    assert limits[0] == pytest.approx(float(probability(-4 + k * sd_a)))
+    assert limits[1] == pytest.approx(float(probability(-2 + k * sd_b)))
+    assert scores[6, 1] >= limits[1] > scores[1, 1]
+    assert scores[5, 0] >= limits[0] > scores[2, 0]
 
 
 def test_an_unknown_label_is_neither_positive_nor_negative():

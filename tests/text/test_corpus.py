@@ -160,3 +160,86 @@ def test_scores_by_hand():
 def test_unknown_cells_are_not_scored():
     report = evaluate([set(), {"a"}], [{"a"}, {"a"}], ["a"], unknown=[{"a"}, set()])
     assert report.labels[0].precision == 1.0  # the false positive was unknown
+
+
+# ---------------------------------------------------------------- hand labels
+def test_the_hand_labels_record_both_annotators_and_every_adjudication():
+    """The shipped hand labels: 428 topics; where the two annotators agreed the label is
+    theirs, elsewhere an adjudication gives the reason; the counts are those documented
+    beside the file."""
+    import csv
+    from collections import Counter
+
+    from vinculo.text import EU_HAND_LABELS, load_hand_labels
+
+    labels = load_hand_labels()
+    with EU_HAND_LABELS.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(labels) == 428
+    for row in rows:
+        final = frozenset(x for x in row["labels"].split(";") if x)
+        assert labels[row["topicId"]] == final
+        if row["decision"] == "agreed":
+            assert row["annotator_a"] == row["annotator_b"] == row["labels"]
+            assert not row["adjudication"]
+        else:
+            assert row["decision"] == "adjudicated"
+            assert row["annotator_a"] != row["annotator_b"]
+            assert len(row["adjudication"]) > 20
+    assert sum(r["decision"] == "adjudicated" for r in rows) == 15
+    counts = Counter(label for found in labels.values() for label in found)
+    assert counts == {
+        "energy-transition": 42,
+        "climate-change": 39,
+        "health-security": 22,
+        "aerospace": 15,
+        "supercomputing": 6,
+        "batteries": 6,
+        "electromobility": 5,
+        "lithium-value-chain": 3,
+    }
+    assert sum(not found for found in labels.values()) == 303
+    documented = EU_HAND_LABELS.with_suffix(".md").read_text(encoding="utf-8")
+    assert "413 of 428" in documented
+    assert "| supercomputing | 6 | 6 | 6 | 1.000 |" in documented
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("topicId\nA\n", "missing column(s) labels"),
+        ("topicId,labels\nA,batteries\nA,\n", "row 3, topicId: A is repeated"),
+        ("topicId,labels\n,batteries\n", "row 2, topicId: empty"),
+        ("topicId,labels\nA,batteries;baterias\n", "row 2, labels: unknown priority baterias"),
+        (b"topicId,labels\nA,\xff\n", "cannot read"),
+    ],
+)
+def test_a_bad_hand_label_file_names_the_row_and_field(tmp_path, content, message):
+    from vinculo.text import TextError, load_hand_labels
+
+    path = tmp_path / "labels.csv"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(TextError, match=r"labels\.csv") as raised:
+        load_hand_labels(path)
+    assert message in str(raised.value)
+
+
+def test_folds_hold_each_example_once_and_share_every_label():
+    from vinculo.text import fold_examples
+
+    pool = [
+        Example(f"text {i}", {"batteries"} if i % 10 == 0 else set(), id=f"t{i}")
+        for i in range(100)
+    ]
+    strata = ["x" if i % 2 else "y" for i in range(100)]
+    folds = fold_examples(pool, 5, seed=3, strata=strata)
+    assert fold_examples(pool, 5, seed=3, strata=strata) == folds  # deterministic
+    assert fold_examples(pool, 5, seed=4, strata=strata) != folds
+    assert [folds.count(f) for f in range(5)] == [20] * 5
+    positives = [folds[i] for i in range(100) if pool[i].labels]
+    assert sorted(positives) == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+    with pytest.raises(ValueError, match="at least 2"):
+        fold_examples(pool, 1)

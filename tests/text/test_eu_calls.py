@@ -1,5 +1,6 @@
 """The real EU call topics (VINCULO_TEST_DATA): the labeller's counts against independent
-pandas string operations on the codes, and the classifier's held-out scores.
+pandas string operations on the codes, the hand labels against the topics, and the
+classifier's held-out scores on both kinds of labels.
 
 The floors are the figures measured on the default split (benchmarks/classify.py, seed 0,
 strata by label set and code family; docs/text.md) minus a margin of 0.08 for BLAS and
@@ -23,8 +24,9 @@ from vinculo.text.corpus import EU_CALLS_FILE
 
 pytestmark = pytest.mark.realdata
 
-HELD_OUT_MACRO_F1 = 0.646  # measured: priorities file + EU training split
-ZERO_SHOT_MACRO_F1 = 0.529  # measured: priorities file alone
+# measured (priorities file + EU training split; priorities file alone)
+HELD_OUT_MACRO_F1 = {"codes": 0.789, "hand": 0.874}
+ZERO_SHOT_MACRO_F1 = {"codes": 0.529, "hand": 0.614}
 MARGIN = 0.08
 
 
@@ -79,8 +81,23 @@ def test_every_topic_is_read_and_no_code_is_left_in_a_text(topics):
 
 
 @pytest.fixture(scope="module")
-def split(topics):
-    return eu_split(topics)
+def by_hand(test_data) -> pd.DataFrame:
+    return load_eu_topics(test_data, "hand")
+
+
+def test_every_topic_has_a_hand_label(topics, by_hand):
+    assert list(by_hand["topicId"]) == list(topics["topicId"])
+    assert int(by_hand["unknown"].map(len).sum()) == 0
+    assert count(by_hand, "lithium-value-chain") == 3
+    # where the codes say a priority, the hand mostly agrees; where they disagree, the
+    # documented noise: destination 5's shipping and airports, health beyond security
+    both = sum(len(h & c) for h, c in zip(by_hand["labels"], topics["labels"], strict=True))
+    assert both == 94  # of the 118 priorities the codes give (docs/text.md)
+
+
+@pytest.fixture(scope="module", params=["codes", "hand"])
+def split(request, topics, by_hand):
+    return request.param, eu_split(topics if request.param == "codes" else by_hand)
 
 
 def scores(model: PriorityClassifier, test) -> float:
@@ -92,15 +109,16 @@ def scores(model: PriorityClassifier, test) -> float:
 
 
 def test_the_split(split):
-    train_set, test_set = split
-    assert (len(train_set), len(test_set)) == (297, 131)
+    labels, (train_set, test_set) = split
+    sizes = {"codes": (297, 131), "hand": (304, 124)}[labels]
+    assert (len(train_set), len(test_set)) == sizes
     assert {e.id for e in train_set}.isdisjoint(e.id for e in test_set)
 
 
 def test_held_out_macro_f1(split):
-    train_set, test_set = split
+    labels, (train_set, test_set) = split
     held_out = scores(train(train_set), test_set)
     zero_shot = scores(PriorityClassifier().fit(), test_set)
-    assert held_out >= HELD_OUT_MACRO_F1 - MARGIN
-    assert zero_shot >= ZERO_SHOT_MACRO_F1 - MARGIN
-    assert held_out > zero_shot  # the labelled examples help
+    assert held_out >= HELD_OUT_MACRO_F1[labels] - MARGIN
+    assert zero_shot >= ZERO_SHOT_MACRO_F1[labels] - MARGIN
+    assert held_out > zero_shot + 0.15  # the labelled examples help

@@ -47,6 +47,7 @@ _PARAMETERS = (
     "min_df_chars",
     "folds",
     "min_positives",
+    "thresholds",
     "threshold",
     "random_state",
 )
@@ -103,11 +104,17 @@ class PriorityClassifier:
        (:func:`~vinculo.text.logistic.fit_one_vs_rest`, inverse penalty ``C``), the
        positives of each weighted by (negatives / positives) ** ``balance`` so that a
        priority with few examples is not drowned: the confidence is its probability.
-    4. A threshold per priority: with at least ``min_positives`` labelled positives, the
-       one that maximises F1 over ``folds``-fold cross-validated probabilities of the
-       labelled examples (the middle of the best range); for the others, ``threshold``
-       if given, else the median of the cross-validated ones, else
-       :data:`DEFAULT_THRESHOLD`. A text may get no priority at all.
+    4. A threshold per priority, from ``folds``-fold cross-validated probabilities of
+       the labelled examples. ``thresholds="shared"`` (the default): one rule for all —
+       a text is suggested when its log-odds stand ``k`` standard deviations above the
+       mean log-odds of the priority's negatives, the same ``k`` for every priority,
+       chosen to maximise the mean F1 over the priorities with positives; a priority
+       with a few examples (too few to place a threshold of its own) borrows the
+       choice of the others. ``thresholds="own"``: each priority with at least
+       ``min_positives`` labelled positives gets the threshold that maximises its own F1
+       (the middle of the best range), the others the median of those. Without
+       labelled examples: ``threshold`` if given, else :data:`DEFAULT_THRESHOLD`. A text
+       may get no priority at all.
     5. Evidence: the words whose features add most to the priority's score
        (:meth:`Vectorizer.attribute`), and the training texts of that priority most
        similar to the text (cosine of the TF-IDF rows).
@@ -130,7 +137,9 @@ class PriorityClassifier:
     folds
         Folds of the cross-validation that sets the thresholds.
     min_positives
-        Labelled positives a priority needs for a cross-validated threshold.
+        Labelled positives a priority needs for a threshold of its own (``"own"``).
+    thresholds
+        ``"shared"`` or ``"own"`` (see step 4).
     threshold
         Threshold of the priorities without one of their own (None: see above).
     random_state
@@ -165,6 +174,7 @@ class PriorityClassifier:
         min_df_chars: int = 2,
         folds: int = 5,
         min_positives: int = 3,
+        thresholds: str = "shared",
         threshold: float | None = None,
         random_state: int = 0,
     ) -> None:
@@ -178,6 +188,7 @@ class PriorityClassifier:
         self.min_df_chars = min_df_chars
         self.folds = folds
         self.min_positives = min_positives
+        self.thresholds = thresholds
         self.threshold = threshold
         self.random_state = random_state
 
@@ -217,6 +228,8 @@ class PriorityClassifier:
         """
         if self.folds < 2:
             raise ValueError(f"folds must be at least 2, not {self.folds}")
+        if self.thresholds not in ("shared", "own"):
+            raise ValueError(f"thresholds must be 'shared' or 'own', not {self.thresholds!r}")
         priorities = self.priorities or default_priorities()
         ids_known = tuple(p.id for p in priorities.priorities)
         n = len(texts)
@@ -295,21 +308,28 @@ class PriorityClassifier:
         (rows ``n_priors`` on of ``counts``, ``Y`` and ``weights``)."""
         k = Y.shape[1]
         chosen = np.full(k, np.nan)
+        sources = ["default"] * k
         labelled_Y, known = Y[n_priors:], weights[n_priors:] > 0
-        positives = ((labelled_Y > 0) & known).sum(axis=0)
-        eligible = positives >= self.min_positives
-        if eligible.any() and len(labelled_Y) >= 2 * self.folds:
+        truth = (labelled_Y > 0) & known
+        positives = truth.sum(axis=0)
+        own = (positives >= self.min_positives) & (self.thresholds == "own")
+        shared = np.full(k, self.thresholds == "shared")
+        if (own.any() or (shared & (positives > 0)).any()) and len(labelled_Y) >= 2 * self.folds:
             scores = self._out_of_fold(counts, Y, weights, n_priors)
-            for j in np.flatnonzero(eligible):
-                chosen[j] = _best_threshold(scores[known[:, j], j], labelled_Y[known[:, j], j] > 0)
-        sources = tuple("cross-validated" if not np.isnan(t) else "default" for t in chosen)
+            for j in map(int, np.flatnonzero(own)):
+                chosen[j] = _best_threshold(scores[known[:, j], j], truth[known[:, j], j])
+                sources[j] = "cross-validated"
+            if shared.any():
+                for j, limit in _shared_thresholds(scores, truth, known, shared).items():
+                    chosen[j] = limit
+                    sources[j] = "shared"
         if self.threshold is not None:
             fallback = float(self.threshold)
         elif not np.isnan(chosen).all():
             fallback = float(np.nanmedian(chosen))
         else:
             fallback = DEFAULT_THRESHOLD
-        return np.where(np.isnan(chosen), fallback, chosen), sources
+        return np.where(np.isnan(chosen), fallback, chosen), tuple(sources)
 
     def _out_of_fold(
         self, counts: Counts, Y: FloatArray, weights: FloatArray, n_priors: int
@@ -529,6 +549,38 @@ def _balanced(Y: FloatArray, weights: FloatArray, exponent: float) -> FloatArray
     negative = (weights * (Y == 0)).sum(axis=0)
     ratio = np.where((positive > 0) & (negative > 0), negative / np.maximum(positive, 1e-12), 1.0)
     return np.where(Y > 0, weights * ratio**exponent, weights)
+
+
+def _shared_thresholds(
+    scores: FloatArray, truth: BoolArray, known: BoolArray, columns: BoolArray
+) -> dict[int, float]:
+    """Thresholds for the priorities of ``columns`` from one rule: log-odds ``k`` standard
+    deviations above the mean of the priority's negatives (out-of-fold ``scores``), ``k``
+    in [0, 10] maximising the mean F1 over those with positives (the middle of the best
+    range). A priority with fewer than 5 negatives gets none."""
+    logits = np.log(np.clip(scores, 1e-9, 1 - 1e-9) / np.clip(1 - scores, 1e-9, 1))
+    spread: dict[int, tuple[float, float]] = {}
+    for j in map(int, np.flatnonzero(columns)):
+        negatives = logits[known[:, j] & ~truth[:, j], j]
+        if len(negatives) >= 5:
+            spread[j] = (float(negatives.mean()), max(float(negatives.std()), 1e-6))
+    scored = [j for j in spread if truth[known[:, j], j].any()]
+    grid = np.round(np.arange(0.0, 10.001, 0.1), 1)
+    best_k = 3.0  # (no positives to learn from: three standard deviations)
+    if scored:
+        f1 = np.zeros(len(grid))
+        for j in scored:
+            mean, sd = spread[j]
+            z = (logits[known[:, j], j] - mean) / sd
+            labels = truth[known[:, j], j]
+            predicted = z[None, :] >= grid[:, None]
+            tp = (predicted & labels[None, :]).sum(axis=1)
+            fp = (predicted & ~labels[None, :]).sum(axis=1)
+            fn = (~predicted & labels[None, :]).sum(axis=1)
+            f1 += np.where(tp > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
+        top = np.flatnonzero(np.isclose(f1, f1.max()))
+        best_k = float(grid[top[len(top) // 2]])
+    return {j: float(1 / (1 + np.exp(-(mean + best_k * sd)))) for j, (mean, sd) in spread.items()}
 
 
 def _best_threshold(scores: FloatArray, truth: BoolArray) -> float:
