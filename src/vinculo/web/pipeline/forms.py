@@ -17,6 +17,7 @@ from vinculo.web.registry.forms import (
     CountryChoiceField,
     InstitutionsField,
     KeptHTMLForm,
+    ModelChoiceField,
     PriorityField,
     country_choices,
 )
@@ -38,7 +39,7 @@ class OpportunityForm(forms.Form):
     title = _field("title")
     description = _field("description", widget=forms.Textarea(attrs={"rows": 8}))
     kind = _field("kind")
-    post = forms.ModelChoiceField(queryset=None, label=_("Post"), widget=Select)  # type: ignore[arg-type]
+    post = ModelChoiceField(queryset=None, label=_("Post"), widget=Select)  # type: ignore[arg-type]
     host_country = CountryChoiceField(
         queryset=Country.objects.all(),
         label=_("Host country"),
@@ -154,7 +155,7 @@ class CommentForm(forms.Form):
 
 class OwnerForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    owner = forms.ModelChoiceField(queryset=None, label=_("Owner"), required=False)  # type: ignore[arg-type]
+    owner = ModelChoiceField(queryset=None, label=_("Owner"), required=False)  # type: ignore[arg-type]
 
     def __init__(self, *args: Any, opportunity: Opportunity, **kwargs: Any) -> None:
         from django.contrib.auth import get_user_model

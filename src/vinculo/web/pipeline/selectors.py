@@ -124,13 +124,19 @@ def opportunities_visible_to(user: Any) -> QuerySet[Opportunity]:
 
 
 def opportunity_get_for_user(
-    user: Any, opportunity_id: int, *, related: tuple[str, ...] = ()
+    user: Any,
+    opportunity_id: int,
+    *,
+    related: tuple[str, ...] = (),
+    annotate: dict[str, Any] | None = None,
 ) -> Opportunity:
     """The opportunity if the user may read it, else 404; ``related``: foreign keys read
-    in the same query (``select_related``)."""
+    in the same query (``select_related``); ``annotate``: expressions read with it."""
     records = opportunities_visible_to(user)
     if related:
         records = records.select_related(*related)
+    if annotate:
+        records = records.annotate(**annotate)
     try:
         return records.get(pk=_pk(opportunity_id))
     except Opportunity.DoesNotExist:

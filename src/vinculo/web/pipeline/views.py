@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -40,7 +41,7 @@ from vinculo.web.pipeline.forms import (
     TransitionForm,
 )
 from vinculo.web.pipeline.imports import ImportFailedError, import_file
-from vinculo.web.pipeline.models import Opportunity
+from vinculo.web.pipeline.models import Attachment, Comment, DuplicateFlag, Opportunity
 from vinculo.web.pipeline.presenters import opportunity_rows, scores_of
 from vinculo.web.pipeline.scoring import rubric_decision
 from vinculo.web.pipeline.selectors import (
@@ -317,7 +318,17 @@ def _detail_context(request: HttpRequest, opportunity: Opportunity, **forms: Any
     user = request.user
     language = request.LANGUAGE_CODE[:2]
     names = dict(priority_choices(language))
-    flags = list(opportunity.duplicate_flags.select_related("other", "other__post"))
+
+    # (opportunity_detail reads which of these exist with the opportunity: no query for
+    # the empty ones; other callers' opportunities read them all)
+    def has(name: str) -> bool:
+        return bool(getattr(opportunity, f"has_{name}", True))
+
+    flags = (
+        list(opportunity.duplicate_flags.select_related("other", "other__post"))
+        if has("flags")
+        else []
+    )
     visible_ids = (
         set(
             opportunities_visible_to(user)
@@ -327,13 +338,19 @@ def _detail_context(request: HttpRequest, opportunity: Opportunity, **forms: Any
         if flags
         else set()
     )
-    merged = list(Opportunity.objects.filter(merged_into=opportunity).order_by("pk"))
+    merged = (
+        list(Opportunity.objects.filter(merged_into=opportunity).order_by("pk"))
+        if has("merged")
+        else []
+    )
     context: dict[str, Any] = {
         "opportunity": opportunity,
         "confidential": can_see_confidential(user, opportunity),
         "can_edit": can_edit(user, opportunity),
         "is_central": user.role in CENTRAL_ROLES,
-        "institutions": opportunity.institutions.select_related("country"),
+        "institutions": opportunity.institutions.select_related("country")
+        if has("institutions")
+        else [],
         "suggestions": [
             {**s, "name": names.get(s["id"], s["id"])} for s in opportunity.suggested_priorities
         ],
@@ -344,10 +361,10 @@ def _detail_context(request: HttpRequest, opportunity: Opportunity, **forms: Any
         "fit_vintage": opportunity.fit_reasons.get("vintage", ""),
         "duplicates": [(flag, flag.other_id in visible_ids) for flag in flags],
         "merged": merged,
-        "comments": opportunity.comments.select_related("author"),
+        "comments": opportunity.comments.select_related("author") if has("comments") else [],
         "history": history_events(user, opportunity, merged),
         "attachments": opportunity.attachments.all()
-        if can_see_confidential(user, opportunity)
+        if has("attachments") and can_see_confidential(user, opportunity)
         else [],
         "agreement_visible": bool(
             opportunity.agreement_id
@@ -382,8 +399,22 @@ def _detail(request: HttpRequest, opportunity: Opportunity, status: int = 200, *
 @login_required
 @require_safe
 def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
-    opportunity = opportunity_get_for_user(request.user, opportunity_id, related=("created_by",))
+    opportunity = opportunity_get_for_user(
+        request.user, opportunity_id, related=("created_by",), annotate=_PRESENT
+    )
     return _detail(request, opportunity)
+
+
+# what the detail page lists, as "does any exist" read with the opportunity itself
+_PRESENT = {
+    "has_flags": Exists(DuplicateFlag.objects.filter(opportunity=OuterRef("pk"))),
+    "has_merged": Exists(Opportunity.objects.filter(merged_into=OuterRef("pk"))),
+    "has_institutions": Exists(
+        Opportunity.institutions.through.objects.filter(opportunity=OuterRef("pk"))
+    ),
+    "has_comments": Exists(Comment.objects.filter(opportunity=OuterRef("pk"))),
+    "has_attachments": Exists(Attachment.objects.filter(opportunity=OuterRef("pk"))),
+}
 
 
 def _conflict(request: HttpRequest, opportunity_id: int) -> HttpResponse:
