@@ -122,6 +122,42 @@ def test_a_second_run_reuses_everything_and_shows_no_password(store):
 
 
 @pytest.mark.django_db
+def test_the_pipeline_starts_with_examples_classified_and_a_duplicate_flagged(store):
+    """The example opportunities go through the officers' service: each is classified
+    (the lithium offer suggests the lithium chain, the satellite one aerospace), the
+    repeated offer from another post is flagged, and a second run adds none."""
+    from vinculo.web.pipeline.models import DuplicateFlag, Opportunity
+
+    first = demo.seed(store_path=store)
+    assert first.opportunities_created == len(demo.DEMO_OPPORTUNITIES) == 7
+    assert "opportunities: 7 fictitious examples (new)" in first.lines()
+    records = list(Opportunity.objects.order_by("pk"))
+    assert all("ficti" in r.description.lower() for r in records)  # said to be examples
+    suggested = {r.title: {s["id"] for s in r.suggested_priorities} for r in records}
+    assert (
+        "lithium-value-chain"
+        in suggested["Extracción directa de litio en salares: transferencia de tecnología"]
+    )
+    assert (
+        "aerospace"
+        in suggested[
+            "Space agency invites Mexican teams to a small-satellite Earth observation mission"
+        ]
+    )
+    assert "batteries" in suggested[records[0].title]
+    [flag] = DuplicateFlag.objects.filter(opportunity=records[-1])
+    assert (flag.other_id, flag.similarity >= 0.6) == (records[0].pk, True)
+    assert records[-1].post.city == "Los Angeles"
+    assert records[0].post.city == "Washington"
+    assert AuditEvent.objects.filter(action="opportunity.submit").count() == 7
+
+    second = demo.seed(store_path=store)
+    assert second.opportunities_created == 0
+    assert "opportunities: 7 (none added)" in second.lines()
+    assert Opportunity.objects.count() == 7
+
+
+@pytest.mark.django_db
 def test_the_posts_are_mexicos_real_embassies_and_consulates(store):
     demo.seed(store_path=store)
     posts = list(Post.objects.select_related("host_country"))

@@ -33,6 +33,7 @@ from gunicorn.app.base import BaseApplication
 Say = Callable[[str], None]
 
 __all__ = [
+    "DEMO_OPPORTUNITIES",
     "DEMO_USERS",
     "MEXICO_POSTS",
     "DemoAccount",
@@ -275,6 +276,49 @@ DEMO_USERS: tuple[tuple[str, str], ...] = (
 )
 _OFFICER_POSTS = (("USA", "Washington", "embassy"), ("USA", "Los Angeles", "consulate"))
 
+#: Example opportunities for the pipeline (fictitious, and said to be so in their text),
+#: logged through the same service as an officer's, so that they are classified, compared
+#: for duplicates and audited: (who logs, post (country, city, kind), type, title,
+#: description). The last repeats the first from another post: a flagged duplicate.
+DEMO_OPPORTUNITIES: tuple[tuple[str, tuple[str, str, str], str, str, str], ...] = (
+    ("officer", ("USA", "Washington", "embassy"), "infrastructure",
+     "Laboratorio nacional ofrece su línea piloto de baterías de estado sólido",
+     "Ejemplo ficticio de la demostración. Un laboratorio nacional ofrece a grupos "
+     "mexicanos acceso a su línea piloto de celdas de baterías de estado sólido y de ion "
+     "de sodio, con estancias de investigadores y cofinanciamiento para pruebas de "
+     "materiales de cátodo."),
+    ("officer", ("USA", "Los Angeles", "consulate"), "joint_research",
+     "Universidades de California buscan socios para vigilar sequías con satélites",
+     "Ejemplo ficticio de la demostración. Un consorcio universitario propone un proyecto "
+     "conjunto de observación de la Tierra para medir sequías, humedad del suelo y el "
+     "estrés hídrico de cultivos, con modelos de adaptación al cambio climático."),
+    ("planner", ("FRA", "Paris", "embassy"), "joint_research",
+     "Space agency invites Mexican teams to a small-satellite Earth observation mission",
+     "Fictitious demonstration example. A space agency offers places for Mexican "
+     "universities in the design, integration and testing of a small satellite for Earth "
+     "observation, with access to its clean rooms and ground stations."),
+    ("planner", ("DEU", "Berlin", "embassy"), "co_investment",
+     "Co-investment in green hydrogen electrolysers with a research institute",
+     "Fictitious demonstration example. An applied research institute and two companies "
+     "seek a Mexican partner to co-invest in a pilot plant of electrolysers for green "
+     "hydrogen powered by solar and wind energy."),
+    ("planner", ("ESP", "Madrid", "embassy"), "mobility",
+     "Centro de supercómputo abre estancias para investigadores mexicanos",
+     "Ejemplo ficticio de la demostración. Un centro nacional de supercómputo ofrece "
+     "estancias de seis meses en simulación numérica, computación de alto rendimiento e "
+     "inteligencia artificial, con horas de cálculo para proyectos conjuntos."),
+    ("planner", ("CHL", "Santiago", "embassy"), "technology_transfer",
+     "Extracción directa de litio en salares: transferencia de tecnología",
+     "Ejemplo ficticio de la demostración. Una empresa y una universidad proponen "
+     "transferir su proceso de extracción directa de litio de salmueras y de refinación "
+     "de carbonato de litio, con menor consumo de agua."),
+    ("officer", ("USA", "Los Angeles", "consulate"), "infrastructure",
+     "Laboratorio nacional ofrece su línea piloto de baterías de estado sólido",
+     "Ejemplo ficticio de la demostración. El mismo laboratorio ofrece a grupos mexicanos "
+     "acceso a su línea piloto de celdas de baterías de estado sólido y de ion de sodio, "
+     "con estancias y cofinanciamiento para pruebas de materiales de cátodo."),
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class DemoAccount:
@@ -296,6 +340,8 @@ class SeedReport:
     institutions_total: int = 0
     priorities: str = ""
     users_created: int = 0
+    opportunities_created: int = 0
+    opportunities_total: int = 0
     accounts: list[DemoAccount] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -320,6 +366,12 @@ class SeedReport:
             f"users: {len(self.accounts)} (one per role: "
             + ", ".join(a.username for a in self.accounts)
             + (f"; {users} already there)" if users else ")"),
+            "opportunities: "
+            + (
+                f"{self.opportunities_created} fictitious examples (new)"
+                if self.opportunities_created
+                else f"{self.opportunities_total:,} (none added)"
+            ),
             *self.notes,
         ]
 
@@ -549,7 +601,32 @@ def seed(
             )
         _institutions(report, store_path, known)
         _users(report, posts, reset_passwords)
+        if posts:
+            _opportunities(report)
     return report
+
+
+def _opportunities(report: SeedReport) -> None:
+    """The example opportunities, only into an empty pipeline (a second run, or a
+    pipeline in use, gets none)."""
+    from vinculo.web.accounts.models import User
+    from vinculo.web.pipeline.models import Opportunity
+    from vinculo.web.pipeline.services import opportunity_submit
+    from vinculo.web.registry.models import Post
+
+    if Opportunity.objects.exists():
+        report.opportunities_total = Opportunity.objects.count()
+        return
+    for username, (country, city, kind), type_, title, description in DEMO_OPPORTUNITIES:
+        opportunity_submit(
+            actor=User.objects.get(username=username),
+            post=Post.objects.get(host_country_id=country, city=city, kind=kind),
+            kind=type_,
+            title=title,
+            description=description,
+        )
+        report.opportunities_created += 1
+    report.opportunities_total = Opportunity.objects.count()
 
 
 def refresh_insights(store_path: Path, say: Say = _quiet) -> None:
