@@ -201,6 +201,9 @@ pipeline_opportunity_priorities PUT    opportunity_a      401 403 200 404 403 20
 pipeline_comment_list           GET    opportunity_a      401 200 200 404 200 200 200
 pipeline_comment_create         POST   opportunity_a      401 403 201 404 201 201 201
 pipeline_history                GET    opportunity_a      401 200 200 404 200 200 200
+pipeline_attachment_list        GET    opportunity_a      401 403 200 404 403 200 200
+pipeline_attachment_create      POST   opportunity_a      401 403 201 404 403 201 201
+pipeline_attachment_download    GET    attachment_a       401 403 200 404 403 200 200
 pipeline_classify               POST   -                  401 200 200 200 200 200 200
 pipeline_funnel                 GET    -                  401 200 200 200 200 200 200
 """
@@ -413,6 +416,9 @@ API_BODIES: dict[str, Callable[[Registry, str], dict[str, Any]]] = {
     "pipeline_opportunity_assign": lambda r, p: {"version": 1, "owner": "pablo"},
     "pipeline_opportunity_priorities": lambda r, p: {"version": 1, "priorities": ["batteries"]},
     "pipeline_comment_create": lambda r, p: {"text": "Called the laboratory."},
+    "pipeline_attachment_create": lambda r, p: {
+        "file": SimpleUploadedFile("offer.pdf", PDF, content_type="application/pdf")
+    },
     "pipeline_classify": lambda r, p: {"text": "Satellite earth observation ground station"},
 }
 
@@ -528,12 +534,15 @@ def test_matrix(registry, route, method, target, persona, expected):
         url = path.format(**kwargs)
         builder = API_BODIES.get(f"{route} {target}") or API_BODIES.get(route)
         body = builder(registry, persona) if builder else None
-        response = client.generic(
-            method,
-            url,
-            data=b"" if body is None else json.dumps(body),
-            content_type="application/json",
-        )
+        if body and any(isinstance(v, SimpleUploadedFile) for v in body.values()):
+            response = client.post(url, body)  # multipart
+        else:
+            response = client.generic(
+                method,
+                url,
+                data=b"" if body is None else json.dumps(body),
+                content_type="application/json",
+            )
         if response.status_code >= 400:
             assert response["Content-Type"].startswith("application/json"), response.content
     assert response.status_code == expected, response.content[:500]

@@ -728,3 +728,38 @@ def test_the_detail_page_reads_only_what_exists(registry):
     assert count == 7
     assert "Llamar a la embajada el lunes" in page
     assert registry.cnrs.name in page
+
+
+def test_attachments_through_the_api(registry):
+    """An officer attaches a file through the API; it is listed and downloaded whole by
+    who may see confidential parts, refused by content when it is not what it says, and
+    audited; a viewer gets 403 (attachments are confidential like the contacts)."""
+    from tests.web.conftest import PDF
+
+    opportunity = registry.opportunity_a
+    base = f"/api/v1/pipeline/opportunities/{opportunity.pk}/attachments"
+    officer = login("officer_a", registry)
+    upload = SimpleUploadedFile("Carta de intención.pdf", PDF, content_type="application/pdf")
+    created = officer.post(base, {"file": upload})
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["name"], body["size"], body["content_type"]) == (
+        "Carta de intención.pdf",
+        len(PDF),
+        "application/pdf",
+    )
+    listed = officer.get(base).json()
+    assert body["id"] in [a["id"] for a in listed]
+    assert {a["name"] for a in listed} >= {"Carta de intención.pdf"}
+    download = login("planner", registry).get(body["url"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert "attachment" in download["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="opportunity.attach", object_id=str(opportunity.pk))
+    fake = SimpleUploadedFile("informe.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    refused = officer.post(base, {"file": fake})
+    assert refused.status_code == 422
+    assert "PNG" in refused.content.decode()
+    assert len(officer.get(base).json()) == len(listed)  # nothing stored
+    assert login("viewer", registry).get(base).status_code == 403
+    assert login("viewer", registry).get(body["url"]).status_code == 403

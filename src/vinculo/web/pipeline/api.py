@@ -12,10 +12,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
@@ -24,6 +27,8 @@ from vinculo.web.pipeline.models import Opportunity
 from vinculo.web.pipeline.presenters import opportunity_row, opportunity_rows, scores_of
 from vinculo.web.pipeline.selectors import (
     SUBMIT_ROLES,
+    attachment_get_for_user,
+    can_edit,
     can_see_confidential,
     opportunities_filter,
     opportunities_visible_to,
@@ -33,6 +38,7 @@ from vinculo.web.pipeline.selectors import (
 from vinculo.web.pipeline.services import (
     ConflictError,
     IdempotencyKeyReusedError,
+    attachment_add,
     comment_add,
     opportunity_assign,
     opportunity_score,
@@ -46,7 +52,7 @@ from vinculo.web.pipeline.services import (
 from vinculo.web.pipeline.summaries import ORDERINGS, funnel_for, history_events
 from vinculo.web.registry.api import Pages, _json_errors
 from vinculo.web.registry.api.payloads import invalid
-from vinculo.web.registry.api.schemas import ERRORS, ErrorOut, Id, plain_values
+from vinculo.web.registry.api.schemas import ERRORS, DocumentOut, ErrorOut, Id, plain_values
 from vinculo.web.registry.models import Country
 from vinculo.web.registry.selectors import (
     CENTRAL_ROLES,
@@ -535,6 +541,67 @@ def comment_post(request: HttpRequest, opportunity_id: int, payload: CommentIn) 
             "text": comment.text,
             "created_at": comment.created_at,
         },
+    )
+
+
+def _attachment_out(attachment: Any) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "uploaded_at": attachment.uploaded_at,
+        "url": reverse(
+            "api:pipeline_attachment_download",
+            kwargs={"opportunity_id": attachment.opportunity_id, "attachment_id": attachment.pk},
+        ),
+    }
+
+
+@router.get(
+    "/opportunities/{opportunity_id}/attachments",
+    response={200: list[DocumentOut], **ERRORS},
+    operation_id="pipeline_attachment_list",
+    summary="The attachments (confidential: the logging post, planners, administrators)",
+)
+@_json_errors
+def attachment_list(request: HttpRequest, opportunity_id: int) -> Any:
+    opportunity = opportunity_get_for_user(request.user, opportunity_id)
+    if not can_see_confidential(request.user, opportunity):
+        raise PermissionDenied
+    return [_attachment_out(a) for a in opportunity.attachments.order_by("uploaded_at", "pk")]
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/attachments",
+    response={201: DocumentOut, **ERRORS},
+    operation_id="pipeline_attachment_create",
+    summary="Attach a file (multipart field `file`: PDF, DOCX, ODT, PNG or JPEG, 10 MB)",
+)
+@_json_errors
+def attachment_post(request: HttpRequest, opportunity_id: int, file: File[UploadedFile]) -> Any:
+    opportunity = opportunity_get_for_user(request.user, opportunity_id)
+    if not can_edit(request.user, opportunity):
+        raise PermissionDenied
+    attachment = attachment_add(actor=request.user, opportunity=opportunity, upload=file)
+    return Status(201, _attachment_out(attachment))
+
+
+@router.get(
+    "/opportunities/{opportunity_id}/attachments/{attachment_id}",
+    response={200: None, **ERRORS},
+    operation_id="pipeline_attachment_download",
+    url_name="pipeline_attachment_download",
+    summary="An attachment's file",
+)
+@_json_errors
+def attachment_download(request: HttpRequest, opportunity_id: int, attachment_id: int) -> Any:
+    attachment = attachment_get_for_user(request.user, opportunity_id, attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
     )
 
 
