@@ -763,3 +763,49 @@ def test_attachments_through_the_api(registry):
     assert len(officer.get(base).json()) == len(listed)  # nothing stored
     assert login("viewer", registry).get(base).status_code == 403
     assert login("viewer", registry).get(body["url"]).status_code == 403
+
+
+def test_the_daily_job_retrains_the_classifier_and_workers_reload_it(
+    registry, tmp_path, monkeypatch
+):
+    """Confirmed labels since the model file was written make pipeline_cron retrain it; a
+    process notices the new file (here at once: CHECK_EVERY = 0) and suggests with it."""
+    from django.core.management import call_command
+
+    monkeypatch.setattr(classify, "model_path", lambda: tmp_path / "classifier.npz")
+    monkeypatch.setattr(classify, "CHECK_EVERY", 0.0)
+    classify.reset()
+    out = io.StringIO()
+    assert not classify.retrain_due()
+    call_command("pipeline_cron", stdout=out)
+    assert "retrained" not in out.getvalue()
+    assert classify._classifier().n_examples_ == 0  # trained at first use, no labels
+
+    opportunity = _submit(registry)
+    priorities_confirm(
+        actor=registry.users["officer_a"],
+        opportunity=opportunity,
+        version=1,
+        priorities=["batteries"],
+    )
+    assert classify.retrain_due()
+    dry = io.StringIO()
+    call_command("pipeline_cron", "--dry-run", stdout=dry)
+    assert "would be retrained" in dry.getvalue()
+    assert not (tmp_path / "classifier.npz").exists()
+    call_command("pipeline_cron", stdout=out)
+    assert "classifier retrained on 1 confirmed label(s)" in out.getvalue()
+    assert (tmp_path / "classifier.npz").exists()
+    assert not classify.retrain_due()
+    assert classify._classifier().n_examples_ == 1  # the saved model, loaded
+
+    second = _submit(registry, title="Reciclaje de baterías de sodio", description="Celdas.")
+    priorities_confirm(
+        actor=registry.users["officer_a"], opportunity=second, version=1, priorities=["batteries"]
+    )
+    assert classify.retrain_due()
+    again = io.StringIO()
+    call_command("pipeline_cron", "--no-retrain", stdout=again)
+    assert "retrained" not in again.getvalue()
+    assert classify.retrain_due()
+    classify.reset()

@@ -1,19 +1,35 @@
 """The classifier as the pipeline uses it (``vinculo.text``): one per process, trained at
 first use on the priorities file and the labels officers confirmed, or read from the model
-file ``manage.py train_classifier`` writes (``$VINCULO_HOME/classifier.npz``)."""
+file that ``manage.py train_classifier`` and the daily ``pipeline_cron`` write
+(``$VINCULO_HOME/classifier.npz``). A process looks at that file at most once a minute
+and loads it again when it has changed, so a retrained model reaches every worker without
+a restart."""
 
 from __future__ import annotations
 
+import os
 import threading
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from vinculo.settings import vinculo_home
 
-__all__ = ["labelled_examples", "model_path", "reset", "suggest", "train_model"]
+__all__ = [
+    "labelled_examples",
+    "model_path",
+    "reset",
+    "retrain",
+    "retrain_due",
+    "suggest",
+    "train_model",
+]
 
 _LOCK = threading.Lock()
 _MODEL: dict[str, Any] = {}
+#: Seconds between two looks at the model file's modification time.
+CHECK_EVERY = 60.0
 
 
 def model_path() -> Path:
@@ -44,14 +60,51 @@ def train_model() -> Any:
     return train(labelled_examples(), priorities=default_priorities())
 
 
+def _stamp(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
 def _classifier() -> Any:
     with _LOCK:
-        if "model" not in _MODEL:
+        now = time.monotonic()
+        if "model" in _MODEL and now - _MODEL["checked"] < CHECK_EVERY:
+            return _MODEL["model"]
+        path = model_path()
+        stamp = _stamp(path)
+        if "model" not in _MODEL or (stamp is not None and stamp != _MODEL["stamp"]):
             from vinculo.text.classifier import PriorityClassifier
 
-            path = model_path()
-            _MODEL["model"] = PriorityClassifier.load(path) if path.exists() else train_model()
+            _MODEL["model"] = PriorityClassifier.load(path) if stamp else train_model()
+            _MODEL["stamp"] = stamp
+        _MODEL["checked"] = now
         return _MODEL["model"]
+
+
+def retrain_due() -> bool:
+    """Whether officers confirmed or corrected labels since the model file was written
+    (or there are labels and no file)."""
+    from vinculo.web.pipeline.models import LabelledText
+
+    stamp = _stamp(model_path())
+    if stamp is None:
+        return LabelledText.objects.exists()
+    written = datetime.fromtimestamp(stamp / 1e9, tz=UTC)
+    return LabelledText.objects.filter(labelled_at__gt=written).exists()
+
+
+def retrain() -> tuple[int, Path]:
+    """Train on the priorities file and every confirmed label and save the model
+    (atomically) where the pipeline reads it; returns the number of labels and the path."""
+    started = time.time_ns()
+    count = len(labelled_examples())
+    path = train_model().save(model_path())
+    # the file's time is when the labels were read: any confirmed during training is newer
+    os.utime(path, ns=(started, started))
+    reset()
+    return count, path
 
 
 def reset() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from vinculo.web.pipeline.classify import labelled_examples, model_path, reset, train_model
+from vinculo.web.pipeline.classify import retrain
 
 
 class Command(BaseCommand):
@@ -16,10 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        count = len(labelled_examples())
-        model = train_model()
-        path = model.save(model_path())
-        reset()
+        count, path = retrain()
         self.stdout.write(
             f"trained on the priorities file and {count} confirmed label(s) in "
             f"{time.perf_counter() - started:.1f} s; saved to {path}"
