@@ -809,3 +809,23 @@ def test_the_daily_job_retrains_the_classifier_and_workers_reload_it(
     assert "retrained" not in again.getvalue()
     assert classify.retrain_due()
     classify.reset()
+
+
+def test_a_planner_merges_any_record_by_its_number(registry):
+    """Not only flagged pairs: the detail page offers planners a merge by number; an
+    officer sees no such form and the route refuses them."""
+    keep, other = registry.opportunity_a, registry.opportunity_b
+    assert not DuplicateFlag.objects.filter(opportunity__in=[keep, other]).exists()
+    planner = login("planner", registry)
+    url = reverse("pipeline:detail", kwargs={"opportunity_id": keep.pk})
+    assert 'id="merge-any"' in planner.get(url).content.decode()
+    assert 'id="merge-any"' not in login("officer_a", registry).get(url).content.decode()
+    merge = reverse("pipeline:merge", kwargs={"opportunity_id": keep.pk})
+    response = planner.post(merge, {"version": keep.version, "duplicate": other.pk})
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert (other.status, other.merged_into_id) == ("merged", keep.pk)
+    page = planner.get(url).content.decode()
+    assert f"Opportunity {other.pk} was merged into this one." in page
+    refused = login("officer_a", registry).post(merge, {"version": 2, "duplicate": other.pk})
+    assert refused.status_code == 403
