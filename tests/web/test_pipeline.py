@@ -719,7 +719,8 @@ def test_the_detail_page_reads_only_what_exists(registry):
     count, page = read()
     # session, user, the opportunity (with what exists), its history, the owner choices
     assert count == 5
-    assert 'id="duplicates"' not in page
+    assert "similarity" not in page  # no flagged pair listed
+    assert 'id="merge-any"' in page  # only the merge by number
     from vinculo.web.pipeline.services import comment_add
 
     comment_add(actor=planner, opportunity=bare, text="Llamar a la embajada el lunes")
