@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
+from vinculo.web.formatting import short_dates
 from vinculo.web.paging import open_page
 from vinculo.web.pipeline import classify
 from vinculo.web.pipeline.exports import FORMATS, export_bytes
@@ -145,6 +146,7 @@ def opportunity_table_rows(user: Any, values: Iterable[dict[str, Any]]) -> list[
     statuses = {value: str(label) for value, label in Opportunity.Status.choices}
     visible = confidential_posts(user)
     url = detail_urls("pipeline:detail", "opportunity_id")
+    short = short_dates()
     rows = []
     for o in values:
         amount = None
@@ -165,8 +167,8 @@ def opportunity_table_rows(user: Any, values: Iterable[dict[str, Any]]) -> list[
                 suggested=not o["priorities_confirmed"],
                 fit="—" if o["fit"] is None else f"{o['fit']:.0f}",
                 amount=amount,
-                deadline=date_format(o["deadline"], "SHORT_DATE_FORMAT") if o["deadline"] else "—",
-                updated=date_format(localtime(o["updated_at"]), "SHORT_DATE_FORMAT"),
+                deadline=short(o["deadline"]) if o["deadline"] else "—",
+                updated=short(localtime(o["updated_at"])),
             )
         )
     return rows
