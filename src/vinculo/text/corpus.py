@@ -415,6 +415,24 @@ def _digest(key: str, seed: int) -> str:
     return hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()
 
 
+def _groups(
+    examples: Sequence[Example], strata: Sequence[str] | None, seed: int
+) -> list[list[int]]:
+    """The positions of ``examples`` grouped by label set and stratum (groups in the order
+    of their keys), each group ordered by the SHA-256 of ``seed`` and the example's id (its
+    text when the id is empty)."""
+    if strata is not None and len(strata) != len(examples):
+        raise ValueError(f"{len(examples)} examples but {len(strata)} strata")
+    groups: defaultdict[tuple[tuple[str, ...], str], list[int]] = defaultdict(list)
+    for position, example in enumerate(examples):
+        stratum = strata[position] if strata is not None else ""
+        groups[tuple(sorted(example.labels)), stratum].append(position)
+    return [
+        sorted(groups[key], key=lambda i: _digest(examples[i].id or examples[i].text, seed))
+        for key in sorted(groups)
+    ]
+
+
 def split_examples(
     examples: Sequence[Example],
     test_fraction: float = 0.3,
@@ -456,15 +474,8 @@ def split_examples(
     """
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be in (0, 1), not {test_fraction}")
-    if strata is not None and len(strata) != len(examples):
-        raise ValueError(f"{len(examples)} examples but {len(strata)} strata")
-    groups: defaultdict[tuple[tuple[str, ...], str], list[int]] = defaultdict(list)
-    for position, example in enumerate(examples):
-        stratum = strata[position] if strata is not None else ""
-        groups[tuple(sorted(example.labels)), stratum].append(position)
     held_out: set[int] = set()
-    for members in groups.values():
-        ordered = sorted(members, key=lambda i: _digest(examples[i].id or examples[i].text, seed))
+    for ordered in _groups(examples, strata, seed):
         size = round(test_fraction * len(ordered))
         if len(ordered) >= 2:
             size = max(size, 1)
@@ -501,17 +512,10 @@ def fold_examples(
     """
     if k < 2:
         raise ValueError(f"k must be at least 2, not {k}")
-    if strata is not None and len(strata) != len(examples):
-        raise ValueError(f"{len(examples)} examples but {len(strata)} strata")
-    groups: defaultdict[tuple[tuple[str, ...], str], list[int]] = defaultdict(list)
-    for position, example in enumerate(examples):
-        stratum = strata[position] if strata is not None else ""
-        groups[tuple(sorted(example.labels)), stratum].append(position)
     folds = [0] * len(examples)
     turn = 0
-    for key in sorted(groups):
-        members = groups[key]
-        for i in sorted(members, key=lambda i: _digest(examples[i].id or examples[i].text, seed)):
+    for ordered in _groups(examples, strata, seed):
+        for i in ordered:
             folds[i] = turn % k
             turn += 1
     return folds

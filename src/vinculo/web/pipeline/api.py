@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Header, Query, Router, Schema, Status
@@ -28,7 +28,6 @@ from vinculo.web.pipeline.presenters import opportunity_row, opportunity_rows, s
 from vinculo.web.pipeline.selectors import (
     SUBMIT_ROLES,
     attachment_get_for_user,
-    can_edit,
     can_see_confidential,
     opportunities_filter,
     opportunities_visible_to,
@@ -51,7 +50,7 @@ from vinculo.web.pipeline.services import (
 )
 from vinculo.web.pipeline.summaries import ORDERINGS, funnel_for, history_events
 from vinculo.web.registry.api import Pages, _json_errors
-from vinculo.web.registry.api.payloads import invalid
+from vinculo.web.registry.api.payloads import document_out, invalid
 from vinculo.web.registry.api.schemas import ERRORS, DocumentOut, ErrorOut, Id, plain_values
 from vinculo.web.registry.models import Country
 from vinculo.web.registry.selectors import (
@@ -60,6 +59,7 @@ from vinculo.web.registry.selectors import (
     institutions_visible_to,
     posts_visible_to,
 )
+from vinculo.web.registry.services.documents import download
 
 router = Router(tags=["pipeline"])
 PAGE_SIZE = 50
@@ -545,17 +545,13 @@ def comment_post(request: HttpRequest, opportunity_id: int, payload: CommentIn) 
 
 
 def _attachment_out(attachment: Any) -> dict[str, Any]:
-    return {
-        "id": attachment.pk,
-        "name": attachment.original_name,
-        "content_type": attachment.content_type,
-        "size": attachment.size,
-        "uploaded_at": attachment.uploaded_at,
-        "url": reverse(
+    return document_out(
+        attachment,
+        reverse(
             "api:pipeline_attachment_download",
             kwargs={"opportunity_id": attachment.opportunity_id, "attachment_id": attachment.pk},
         ),
-    }
+    )
 
 
 @router.get(
@@ -581,8 +577,6 @@ def attachment_list(request: HttpRequest, opportunity_id: int) -> Any:
 @_json_errors
 def attachment_post(request: HttpRequest, opportunity_id: int, file: File[UploadedFile]) -> Any:
     opportunity = opportunity_get_for_user(request.user, opportunity_id)
-    if not can_edit(request.user, opportunity):
-        raise PermissionDenied
     attachment = attachment_add(actor=request.user, opportunity=opportunity, upload=file)
     return Status(201, _attachment_out(attachment))
 
@@ -596,13 +590,7 @@ def attachment_post(request: HttpRequest, opportunity_id: int, file: File[Upload
 )
 @_json_errors
 def attachment_download(request: HttpRequest, opportunity_id: int, attachment_id: int) -> Any:
-    attachment = attachment_get_for_user(request.user, opportunity_id, attachment_id)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return download(attachment_get_for_user(request.user, opportunity_id, attachment_id))
 
 
 @router.get(

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -80,6 +80,7 @@ from vinculo.web.registry.selectors import (
     priorities_named,
     priority_choices,
 )
+from vinculo.web.registry.services.documents import download
 from vinculo.web.registry.views import detail_urls
 
 PAGE_SIZE = 50
@@ -652,13 +653,7 @@ def attachment_create(request: HttpRequest, opportunity_id: int) -> HttpResponse
 def attachment_download(
     request: HttpRequest, opportunity_id: int, attachment_id: int
 ) -> HttpResponse:
-    attachment = attachment_get_for_user(request.user, opportunity_id, attachment_id)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return download(attachment_get_for_user(request.user, opportunity_id, attachment_id))
 
 
 @login_required

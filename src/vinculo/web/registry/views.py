@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -76,6 +76,7 @@ from vinculo.web.registry.services import (
     project_create,
     project_update,
 )
+from vinculo.web.registry.services.documents import download
 
 PAGE_SIZE = 50
 
@@ -282,13 +283,7 @@ def document_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def document_download(request: HttpRequest, agreement_id: int, document_id: int) -> HttpResponse:
-    document = document_get_for_user(request.user, agreement_id, document_id)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return download(document_get_for_user(request.user, agreement_id, document_id))
 
 
 @login_required

@@ -23,6 +23,18 @@ def invalid(field: str, message: str) -> ValidationError:
     return ValidationError({field: [message]})
 
 
+def document_out(record: Any, url: str) -> dict[str, Any]:
+    """A stored upload (agreement document, opportunity attachment) as ``DocumentOut``."""
+    return {
+        "id": record.pk,
+        "name": record.original_name,
+        "content_type": record.content_type,
+        "size": record.size,
+        "uploaded_at": record.uploaded_at,
+        "url": url,
+    }
+
+
 def institution_ref(institution: Institution) -> dict[str, Any]:
     return {
         "id": institution.pk,
@@ -38,17 +50,13 @@ def agreement_out(user: Any, agreement: Agreement) -> dict[str, Any]:
     documents = None
     if visible:
         documents = [
-            {
-                "id": document.pk,
-                "name": document.original_name,
-                "content_type": document.content_type,
-                "size": document.size,
-                "uploaded_at": document.uploaded_at,
-                "url": reverse(
+            document_out(
+                document,
+                reverse(
                     "registry:document_download",
                     kwargs={"agreement_id": agreement.pk, "document_id": document.pk},
                 ),
-            }
+            )
             for document in agreement.documents.order_by("uploaded_at", "pk")
         ]
     return {

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Model
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.web.audit.services import audit_record
@@ -26,6 +27,7 @@ __all__ = [
     "check_document",
     "document_kind",
     "document_upload",
+    "download",
     "save_upload",
 ]
 
@@ -168,3 +170,14 @@ def save_upload(
         record.file.delete(save=False)  # no orphan file
         raise
     return record
+
+
+def download(record: Any) -> FileResponse:
+    """A stored upload (an agreement document, an opportunity attachment) as a download,
+    under the name it was uploaded with."""
+    return FileResponse(
+        record.file.open("rb"),
+        as_attachment=True,
+        filename=record.original_name,
+        content_type=record.content_type,
+    )
