@@ -659,12 +659,20 @@ def classify_command(
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The model file to write (.npz).")  # fmt: skip
 @click.option("--eu-calls", type=click.Path(path_type=Path),
-              help="Also train on the EU call topics, weakly labelled from their codes "
-                   "(the Parquet file or the shared data folder).")  # fmt: skip
+              help="Also train on the EU call topics (the Parquet file or the shared data "
+                   "folder).")  # fmt: skip
+@click.option("--eu-labels", type=click.Choice(["hand", "codes"]), default="hand",
+              show_default=True,
+              help="The EU topics' labels: given by hand (for the shipped priorities) or "
+                   "read from their codes (weak).")  # fmt: skip
 @click.option("--priorities", "priorities_file", type=click.Path(dir_okay=False, path_type=Path),
               help=_PRIORITIES_HELP)  # fmt: skip
 def classify_train_command(
-    labelled: tuple[Path, ...], output: Path, eu_calls: Path | None, priorities_file: Path | None
+    labelled: tuple[Path, ...],
+    output: Path,
+    eu_calls: Path | None,
+    eu_labels: str,
+    priorities_file: Path | None,
 ) -> None:
     """Train a classifier on the priorities file and LABELLED files, and save it.
 
@@ -691,7 +699,7 @@ def classify_train_command(
         for file in labelled:
             examples += examples_from_records(read_records(file), known, source=str(file))
         if eu_calls is not None:
-            examples += eu_examples(load_eu_topics(eu_calls))
+            examples += eu_examples(load_eu_topics(eu_calls, eu_labels))
         model = train(examples, priorities=priorities)
         model.save(output)
     except (TextError, PrioritiesError) as error:

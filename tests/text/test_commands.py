@@ -150,3 +150,17 @@ def test_train_on_the_eu_calls(test_data, tmp_path):
     assert code == 0, stderr
     assert "428 labelled texts" in stdout
     assert "aerospace              threshold" in stdout
+    assert "(shared)" in stdout
+    # the hand labels by default; the codes' on request (no lithium label there)
+    from vinculo.text import PriorityClassifier
+
+    by_hand = PriorityClassifier.load(model)
+    lithium = list(by_hand.labels_).index("lithium-value-chain")
+    assert by_hand.train_labels_[by_hand.n_priors_ :, lithium].sum() == 3
+    codes = tmp_path / "codes.npz"
+    code, _out, stderr = run(
+        "classify-train", "--eu-calls", str(test_data), "--eu-labels", "codes", "-o", str(codes)
+    )
+    assert code == 0, stderr
+    from_codes = PriorityClassifier.load(codes)
+    assert from_codes.train_labels_[from_codes.n_priors_ :, lithium].sum() == 0
