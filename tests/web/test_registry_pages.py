@@ -466,3 +466,23 @@ def test_kept_forms_write_what_django_writes(registry):
     invalid = AgreementFilterForm(QueryDict("country=XXX"), user=planner)
     assert not invalid.is_valid()
     assert "errorlist" in invalid.as_div()
+
+
+def test_model_choice_lists_are_read_with_one_plain_query(registry):
+    """The choice lists of model fields (a project's agreements, an opportunity's owner)
+    are read with one plain query each: Django's own iterator opens a server-side cursor
+    on PostgreSQL (DECLARE ... FETCH ... CLOSE) for every rendered list."""
+    from vinculo.web.pipeline.forms import OwnerForm
+    from vinculo.web.registry.forms import ProjectForm
+
+    planner = registry.users["planner"]
+    for form in (ProjectForm(user=planner), OwnerForm(opportunity=registry.opportunity_a)):
+        with CaptureQueriesContext(connection) as queries:
+            html = str(form)
+        assert len(queries) == 1
+        assert not any(q["sql"].lstrip().upper().startswith("DECLARE") for q in queries)
+        assert "<option" in html
+    owner = OwnerForm(opportunity=registry.opportunity_a)
+    assert [label for _value, label in owner.fields["owner"].choices][1:] == sorted(
+        u.username for u in type(planner).objects.filter(role__in=["planner", "administrator"])
+    )

@@ -74,6 +74,12 @@ class ModelChoiceField(forms.ModelChoiceField):
     iterator = ListedChoiceIterator
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's ``ModelMultipleChoiceField`` with :class:`ListedChoiceIterator`."""
+
+    iterator = ListedChoiceIterator
+
+
 class CountryChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return country_label(obj)
@@ -362,7 +368,7 @@ class ProjectForm(forms.Form):
     partner_institutions = InstitutionsField(label=_("Partner institutions"))
     budget_usd = _field(Project, "budget_usd", min_value=0)
     status = _field(Project, "status")
-    agreements = forms.ModelMultipleChoiceField(
+    agreements = ModelMultipleChoiceField(
         queryset=None,  # type: ignore[arg-type]
         required=False,
         label=_("Agreements"),
