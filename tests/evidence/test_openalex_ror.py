@@ -161,10 +161,11 @@ def test_bad_ror_files_change_nothing(store, tmp_path, changes, message):
 
 
 def test_staged_lists_name_the_files():
-    (coauthorship_file, coauthorship_importer), *rest = openalex.STAGED
-    assert not rest
+    (coauthorship_file, coauthorship_importer), (subfield_file, subfield_importer) = openalex.STAGED
     assert coauthorship_file.endswith("/country_coauthorship_works_by_year.csv.gz")
     assert coauthorship_importer is import_country_coauthorship
+    assert subfield_file.endswith("/country_subfield_year_works.parquet")  # after it
+    assert subfield_importer is openalex.import_country_subfield
     (ror_file, ror_importer), *rest = ror.STAGED
     assert not rest
     assert ror_file == "ror_registry_partial/ror_records.parquet"

@@ -26,10 +26,14 @@ def test_unknown_sources_and_empty_mirrors_are_clear_errors(tmp_path):
         with pytest.raises(EvidenceError, match="ncses: no public download address"):
             pull(store, ["ncses"], mirror=None, home=tmp_path)
         report = pull(store, mirror=tmp_path)  # everything: what is missing is reported
-        assert len(report) == 0
-        assert set(report.skipped) == {s for s, source in SOURCES.items() if source.default}
+        # only what an installed package bundles is there without a mirror
+        assert [r.source for r in report] == ["atlas-common-data"]
+        bundled = {s for s, source in SOURCES.items() if source.bundled}
+        assert set(report.skipped) == {
+            s for s, source in SOURCES.items() if source.default and s not in bundled
+        }
         assert "fetched from its API" in report.skipped["wdi"]
-        assert store.datasets().empty
+        assert set(store.datasets()["source"]) == {"atlas-common-data"}
 
 
 @pytest.mark.realdata
@@ -39,15 +43,30 @@ def test_pull_from_the_staged_mirror_then_again(test_data, tmp_path, monkeypatch
     runner = CliRunner()
     first = runner.invoke(main, ["data", "pull"])
     assert first.exit_code == 0, first.output + first.stderr
-    expected = sum(len(source.staged) for source in SOURCES.values())
+    expected = sum(len(source.staged) + len(source.bundled) for source in SOURCES.values())
     assert first.stdout.count(" imported ") == expected
     assert "baci       skipped: nothing of it in the mirror" in first.stdout
-    assert "wdi        skipped: it is fetched from its API" in first.stdout
+    assert "wdi        skipped" not in first.stdout  # its bulk CSV files are staged
     second = runner.invoke(main, ["data", "pull"])
     assert second.stdout.count("already loaded") == expected
     status = runner.invoke(main, ["data", "status"])
     assert "162,910 rows" in status.stdout
     assert "dataverse-via-scca-2020-04-27" in status.stdout
+    # the four imports of this change, with their vintages and row counts
+    lines = status.stdout.splitlines()
+
+    def listed(*words: str) -> bool:
+        return any(all(word in line for word in words) for line in lines)
+
+    assert listed("wdi", "GB.XPD.RSDV.GD.ZS", "wdi-2026-07-13", "3,198 rows")
+    assert listed("wdi", "SP.POP.SCIE.RD.P6", "wdi-2026-07-13", "2,475 rows")
+    assert listed("atlas-common-data", "wdi-cache", "atlas-common-data-1.1.1", "108,521 rows")
+    assert listed("atlas", "atlas-eci-hs92", "growth-lab-dataverse-2024", "4,319 rows")
+    assert listed("atlas", "atlas-eci-hs12", "growth-lab-dataverse-2024", "1,885 rows")
+    assert listed("atlas", "atlas-eci-sitc", "growth-lab-dataverse-2024", "4,319 rows")
+    assert listed("atlas", "atlas-pci", "growth-lab-dataverse-2024", "37,257 rows")
+    assert listed("atlas", "world-export-value-usd", "growth-lab-dataverse-2024", "37,257 rows")
+    assert listed("openalex", "openalex-country-subfield", "openalex-2025-12-03", "535,554 rows")
 
 
 @pytest.mark.realdata
@@ -55,7 +74,8 @@ def test_a_pull_that_fails_midway_keeps_what_was_complete(test_data, tmp_path):
     mirror = tmp_path / "mirror"
     for relative, _ in SOURCES["atlas"].staged:
         (mirror / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(test_data / relative, mirror / relative)
+        if not (mirror / relative).exists():  # a file holding several indicators: once
+            shutil.copy(test_data / relative, mirror / relative)
     with EvidenceStore(tmp_path / "e.duckdb") as store:
         with pytest.raises(EvidenceError, match="ots: nothing of it in the mirror"):
             pull(store, ["atlas", "ots"], mirror=mirror)
@@ -171,7 +191,8 @@ def test_the_originals_layout_of_a_mirror(tmp_path):
     with EvidenceStore(tmp_path / "e.duckdb") as store:
         report = pull(store, mirror=mirror, home=tmp_path / "home")
         assert [(r.source, r.path.name) for r in report] == [
-            ("baci", "BACI_HS92_Y2021_V202401b.csv")
+            ("baci", "BACI_HS92_Y2021_V202401b.csv"),
+            ("atlas-common-data", "wdi_data.parquet"),  # bundled in an installed package
         ]
         assert "baci" not in report.skipped
         assert "atlas" in report.skipped

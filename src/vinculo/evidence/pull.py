@@ -1,7 +1,7 @@
 """``vinculo data pull``: every source into the store — downloaded from its public address
 into a cache, or read from a mirror folder without any network.
 
-Each source has up to three ways in:
+Each source has up to four ways in:
 
 * **staged** files: the layout of ``../shared/data`` (one folder per dataset, files as the
   project's staged copies name them) — read from a mirror only;
@@ -10,7 +10,10 @@ Each source has up to three ways in:
   a progress report, a checksum and resume of partial downloads, or read from
   ``<mirror>/<path>`` — the "originals" mirror layout (docs/evidence.md lists the paths);
 * an **API** (World Bank WDI, OpenAlex): fetched through its client, with its own
-  response cache under ``<VINCULO_HOME>/cache/<source>``.
+  response cache under ``<VINCULO_HOME>/cache/<source>``;
+* **bundled** files: data shipped inside an installed Python package (the Growth Lab's
+  ``atlas-common-data``), read where the package lies, the same way in both modes and
+  never over the network.
 
 With a mirror, a source's staged files are used when the mirror has them, else its
 originals; a source with neither in the mirror is an error when named and skipped (and
@@ -22,6 +25,7 @@ next run, so an interrupted pull resumes where it stopped.
 from __future__ import annotations
 
 import fnmatch
+import importlib.resources
 import os
 import shutil
 import tempfile
@@ -33,22 +37,28 @@ from pathlib import Path
 
 import httpx
 
+from vinculo.evidence.countries import locations_table
 from vinculo.evidence.http import download, get_json, new_client
 from vinculo.evidence.sources import (
     atlas,
+    atlas_common_data,
     atlas_rankings,
     baci,
     comtrade,
+    iea,
     ncses,
     openalex,
     openalex_api,
     ots,
     ror,
+    top500,
+    ucs,
+    usgs,
     wdi,
 )
 from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
 
-__all__ = ["SOURCES", "Original", "PullReport", "PullResult", "Source", "pull"]
+__all__ = ["SOURCES", "Bundled", "Original", "PullReport", "PullResult", "Source", "pull"]
 
 Importer = Callable[[EvidenceStore, Path], ImportResult]
 Progress = Callable[[str, int, int | None], None]
@@ -81,9 +91,21 @@ class Original:
 
 
 @dataclass(frozen=True)
+class Bundled:
+    """A file shipped inside an installed Python package: ``path`` below the folder of the
+    importable ``package``. Read in place (nothing downloaded or copied), the same way with
+    or without a mirror; a package that is not installed skips the source (an error when
+    the source is named)."""
+
+    package: str
+    path: str
+    importer: Importer
+
+
+@dataclass(frozen=True)
 class Source:
-    """One source: its staged files, its originals and/or its API; ``default``: pulled when
-    no source is named."""
+    """One source: its staged files, its originals, its API and/or files bundled in an
+    installed package; ``default``: pulled when no source is named."""
 
     name: str
     description: str
@@ -93,6 +115,7 @@ class Source:
         None
     )
     default: bool = True
+    bundled: Sequence[Bundled] = ()
 
 
 @dataclass(frozen=True)
@@ -149,18 +172,61 @@ OPENALEX_FIELDS = tuple(range(11, 37))
 def _openalex_api(
     store: EvidenceStore, cache: Path, transport: httpx.BaseTransport | None
 ) -> list[ImportResult]:
-    """Works per country × field × year and country-pair co-authorship (all fields) for
-    the last ten complete years: about 2,500 group_by requests on a first run (a key's
-    daily budget is 10,000 credits), none for what the cache already holds."""
+    """Works per country × field × year, country-pair co-authorship (all fields) and works
+    per country × subfield × year (every country with works in any field, every subfield:
+    cursor-paged) for the last ten complete years; nothing cached is fetched again.
+
+    Requests on a first run, with about 220 countries (a key's daily budget is 10,000
+    credits): fields 10 years × 26 fields × 2 pages = 520; co-authorship 10 × (2 + 220
+    countries × 1 page) ≈ 2,200; subfields 220 × 10 × 2 pages (254 subfields, 200 a page)
+    ≈ 4,400: about 7,100 in all. If every cursor ends with a closing page, as OpenAlex's
+    server code suggests (the notes of :mod:`~vinculo.evidence.sources.openalex_api`), one
+    more per query: about 780 + 4,400 + 6,600 ≈ 11,800, more than a day. The subfield query
+    plans its requests first (at most 3 per country-year): when they could exceed what is
+    left of the day it is refused before sending anything, the fields and co-authorship
+    being stored already, and the next day's run (those two then cost nothing) fetches it."""
     last = datetime.now(UTC).year - 1
     years = range(last - 9, last + 1)
     with openalex_api.OpenAlexClient(cache_folder=cache, transport=transport) as client:
         publications = client.publication_counts(years, OPENALEX_FIELDS)
         coauthorship = client.coauthorship_counts(years)
-        return [
+        results = [
             openalex_api.write_to_store(store, publications),
             openalex_api.write_to_store(store, coauthorship),
         ]
+        countries = sorted(set(publications.rows["country"]))
+        subfields = client.subfield_counts(countries, years)
+        return [*results, openalex_api.write_to_store(store, subfields)]
+
+
+#: The countries whose works per topic ``vinculo data pull openalex-api-topics`` fetches.
+TOPIC_COUNTRIES_VARIABLE = "VINCULO_OPENALEX_TOPIC_COUNTRIES"
+
+
+def _openalex_api_topics(
+    store: EvidenceStore, cache: Path, transport: httpx.BaseTransport | None
+) -> list[ImportResult]:
+    """Works per country × topic × year for the countries of
+    ``VINCULO_OPENALEX_TOPIC_COUNTRIES`` (ISO3, comma-separated; default MEX), the last ten
+    complete years: about 4,500 topics in pages of 200, so up to 24 requests per
+    country-year, 240 per country (too many to fetch for every country). Shares the
+    ``openalex-api`` cache folder, and so the day's budget count."""
+    listed = os.environ.get(TOPIC_COUNTRIES_VARIABLE, "").strip() or "MEX"
+    countries = [code.strip().upper() for code in listed.split(",") if code.strip()]
+    known = set(locations_table().dropna(subset=["iso2"])["code"])
+    unknown = [code for code in countries if code not in known]
+    if unknown or not countries:
+        raise EvidenceError(
+            f"{TOPIC_COUNTRIES_VARIABLE}={listed}: expected comma-separated ISO3 country "
+            f"codes (e.g. MEX,BRA); not one: {unknown or listed!r}"
+        )
+    last = datetime.now(UTC).year - 1
+    years = range(last - 9, last + 1)
+    with openalex_api.OpenAlexClient(
+        cache_folder=cache.with_name("openalex-api"), transport=transport
+    ) as client:
+        topics = client.topic_counts(countries, years)
+        return [openalex_api.write_to_store(store, topics)]
 
 
 SOURCES: dict[str, Source] = {
@@ -174,6 +240,11 @@ SOURCES: dict[str, Source] = {
                 *(
                     Original(path, atlas.import_country_product_year, url=url)
                     for url, path in atlas.DOWNLOADS
+                ),
+                # the Growth Lab's ECI rankings and product PCI / world exports, 1995-2024
+                *(
+                    Original(path, importer, url=url)
+                    for url, path, importer in atlas_rankings.DOWNLOADS
                 ),
                 # the previous release: read from a mirror, as a file or the zip it comes in
                 *(
@@ -214,7 +285,8 @@ SOURCES: dict[str, Source] = {
         Source("ncses", "NSF NCSES Science & Engineering Indicators tables", staged=ncses.STAGED),
         Source(
             "openalex",
-            "OpenAlex country co-authorship 1990-2023 (bavla/OpenAlex collection)",
+            "OpenAlex country co-authorship 1990-2023 (bavla/OpenAlex collection); works per "
+            "country × subfield × year 2005-2025",
             staged=openalex.STAGED,
         ),
         Source(
@@ -223,12 +295,89 @@ SOURCES: dict[str, Source] = {
             staged=ror.STAGED,
             originals=[Original("ror/ror-data.zip", ror.import_ror_dump, resolve=_latest_ror_dump)],
         ),
-        Source("wdi", "World Bank World Development Indicators (API)", api=_wdi),
+        # infrastructure and resources behind national priorities
+        Source(
+            "top500",
+            "TOP500 supercomputer lists: Rmax and systems per country (lists: put them in "
+            "the mirror)",
+            staged=top500.STAGED,
+            originals=[Original("top500", top500.import_list, members="TOP500_*.*", fetch=False)],
+        ),
+        Source(
+            "ucs",
+            "UCS Satellite Database: operational satellites per operator country (put it in "
+            "the mirror)",
+            staged=ucs.STAGED,
+            originals=[
+                Original(
+                    ucs.ORIGINAL_FOLDER,
+                    ucs.import_database,
+                    members="UCS-Satellite-Database*.*",
+                    fetch=False,
+                )
+            ],
+        ),
+        Source(
+            "usgs",
+            "USGS Mineral Commodity Summaries: mine production and reserves of lithium, "
+            "cobalt, graphite, nickel, rare earths",
+            staged=usgs.STAGED,
+            originals=[
+                Original(
+                    f"usgs/{usgs.FILE_NAME}",
+                    usgs.import_world_data,
+                    resolve=usgs.sciencebase_world_data,
+                )
+            ],
+        ),
+        Source(
+            "iea",
+            "IEA Global EV Outlook data: electric car sales, stock and sales share (put the "
+            "export in the mirror)",
+            staged=iea.STAGED,
+            originals=[
+                Original(
+                    iea.ORIGINAL_FOLDER, iea.import_ev_data, members="IEA*EV*Data*.csv", fetch=False
+                )
+            ],
+        ),
+        Source(
+            "wdi",
+            "World Bank World Development Indicators (API; bulk CSV files from a mirror)",
+            staged=wdi.STAGED,
+            # the bulk download of each series (a zip), read from a mirror only: the
+            # network path is the API
+            originals=[
+                Original(
+                    f"wdi/{code}.zip",
+                    wdi.import_bulk_csv,
+                    url=wdi.BULK_URL.format(code=code),
+                    members=f"API_{code}_DS2_*.csv",
+                    fetch=False,
+                )
+                for code in wdi.INDICATORS
+            ],
+            api=_wdi,
+        ),
+        Source(
+            "atlas-common-data",
+            "WDI GDP and population cache bundled in the installed atlas-common-data package",
+            bundled=[Bundled(*entry) for entry in atlas_common_data.BUNDLED],
+        ),
         Source(
             "openalex-api",
-            "OpenAlex API: works by country × field × year and co-authorship (needs "
-            "OPENALEX_API_KEY; spends credits; pulled only when named)",
+            "OpenAlex API: works by country × field × year, co-authorship and works by "
+            "country × subfield × year (needs OPENALEX_API_KEY; spends credits; pulled only "
+            "when named)",
             api=_openalex_api,
+            default=False,
+        ),
+        Source(
+            "openalex-api-topics",
+            "OpenAlex API: works by country × topic × year for the countries of "
+            f"{TOPIC_COUNTRIES_VARIABLE} (comma-separated ISO3; default MEX; about 240 "
+            "credits per country; needs OPENALEX_API_KEY; pulled only when named)",
+            api=_openalex_api_topics,
             default=False,
         ),
     )
@@ -320,6 +469,10 @@ def pull(
     report = PullReport()
     for source in chosen:
         try:
+            if source.bundled:
+                _from_package(store, source, report, on_file)
+                if not (source.staged or source.originals or source.api):
+                    continue
             if mirror is not None:
                 _from_mirror(store, source, mirror, home, report, on_file)
             else:
@@ -347,6 +500,27 @@ def _import(
     if on_file is not None:
         on_file(source.name, path)
     report.results.append(PullResult(source.name, path, importer(store, path)))
+
+
+def _from_package(
+    store: EvidenceStore,
+    source: Source,
+    report: PullReport,
+    on_file: Callable[[str, Path | str], None] | None,
+) -> None:
+    """The files ``source`` reads from installed packages, where they lie."""
+    for bundled in source.bundled:
+        try:
+            folder = importlib.resources.files(bundled.package)
+        except ModuleNotFoundError:
+            raise _SkippedError(
+                f"the Python package {bundled.package!r} is not installed "
+                "(pip install -r requirements/runtime.txt)"
+            ) from None
+        path = Path(str(folder / bundled.path))
+        if not path.is_file():
+            raise EvidenceError(f"{path}: not in the installed package {bundled.package!r}")
+        _import(store, source, bundled.importer, path, report, on_file)
 
 
 def _from_mirror(

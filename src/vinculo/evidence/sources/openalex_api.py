@@ -18,6 +18,18 @@ The queries
   bavla/OpenAlex, used the same query). Each unordered pair is stored once with
   ``country_a < country_b`` (ISO3); when both X's and Y's answers hold the pair, the larger
   value is kept and :attr:`Fetched.pairs_disagreeing` counts the pairs where they differ.
+* Works of one country per subfield (or per topic) in one year::
+
+    /works?filter=authorships.countries:MX,publication_year:2022
+          &group_by=topics.subfield.id&per_page=200&cursor=*      (or group_by=topics.id)
+
+  One group per subfield (topic) the country's works touch: a work counts in every subfield
+  of its topics (``topics``, not ``primary_topic``), so a country's groups add up to more
+  than its works; whole counting, as above. Paged until ``next_cursor`` is null: complete,
+  unlike the staged copy (``openalex_country_subfield_2005_2025``: the 200 largest
+  subfields of each country-year, filtered on ``authorships.institutions.country_code``,
+  which leaves out authors whose country OpenAlex knows without an institution).
+  :meth:`OpenAlexClient.subfield_counts`, :meth:`OpenAlexClient.topic_counts`.
 
 What the documentation says
 ---------------------------
@@ -55,6 +67,34 @@ What the documentation says
   UTC", with ``creditsRequired``, ``creditsRemaining``, ``Retry-After``,
   ``X-RateLimit-Remaining`` and ``X-RateLimit-Credits-Required``; it charges a group_by
   query 1 credit (``src/endpointClassifier.ts``) and converts 1 credit = $0.0001.
+* Subfields and topics (read 2026-12-04): when grouping by an entity, ``key`` is the
+  entity's ID (https://docs.openalex.org/how-to-use-the-api/get-groups-of-entities ,
+  https://developers.openalex.org/guides/grouping). A subfield's ID is
+  ``https://openalex.org/subfields/1702`` ("Subfield ID (e.g., 1702 for Artificial
+  Intelligence)"; 254 subfields in 26 fields:
+  https://developers.openalex.org/api-reference/subfields ,
+  https://developers.openalex.org/api-reference/subfields/get-a-single-subfield); a topic's
+  is ``https://openalex.org/T10028`` ("around 4,500 Topics", each with one subfield:
+  https://docs.openalex.org/api-entities/topics ; the topics table of the KTH-Library
+  openalex R package has 4,516 rows, https://rdrr.io/github/KTH-Library/openalex/man/topics.html).
+  ``topics.id`` and ``topics.subfield.id`` are a work's topics (``primary_topic`` is the
+  highest-scoring one): https://docs.openalex.org/api-entities/topics ; both are filters of
+  works (https://docs.openalex.org/api-entities/works/filter-works , beside
+  ``authorships.countries``), and "you can group by most of the same properties that you
+  can filter by" (get-groups-of-entities, above); no page lists them as group_bys by name,
+  but public clients use them (``Works().filter(...).group_by('topics.subfield.id')`` with
+  pyalex, keys split on ``/``: github.com/ArunSisarran/ctp-project ``save_data_csv.py``, the
+  collector of the staged copy). Filters are case-insensitive
+  (https://developers.openalex.org/guides/filtering): ``authorships.countries:MX`` and
+  ``:mx`` are the same filter; the client sends upper case, as the queries above.
+* From OpenAlex's API server (github.com/ourresearch/openalex-elastic-api, read
+  2026-12-04 — code, not documentation): cursor paging of groups is an Elasticsearch
+  composite aggregation whose ``after_key`` becomes ``next_cursor``
+  (``core/cursor.py``; Elasticsearch returns it after every page that has buckets), so the
+  walk ends with one more request whose answer carries the null cursor; and a page with
+  fewer groups than ``per_page`` may be padded with zero-count groups of values the query
+  did not find (``core/group_by/results.py``, ``add_zero_values``), which may repeat keys
+  of earlier pages.
 
 Assumptions where the docs are silent
 -------------------------------------
@@ -70,6 +110,18 @@ Assumptions where the docs are silent
 * The ``authorships.countries`` key is ``https://openalex.org/countries/MX`` (seen in public
   client code; a bare ``MX`` is read too). ``db_response_time_ms`` varies between identical
   answers, so it is left out of the checksum that makes the same answers import once.
+* The ``topics.subfield.id`` key is ``https://openalex.org/subfields/2105`` and the
+  ``topics.id`` key ``https://openalex.org/T10018`` (the documented entity IDs; no page shows
+  an answer of these group_bys). ``subfields/2105`` and ``T10018`` without the address are
+  read too; any other key (but ``unknown``) is an error naming the query.
+* A group with count 0 says nothing a missing group does not (the server's padding, above),
+  so it is skipped; the same key twice with counts above 0 is an error naming the query.
+* Planning: a country-year has at most as many groups as there are subfields (254) or
+  topics (4,516), so a query costs at most ⌈groups / per_page⌉ + 1 requests (the last one
+  closing the cursor): 3 for subfields, 24 for topics at 200 a page. Before a run,
+  :meth:`OpenAlexClient.subfield_counts` and :meth:`OpenAlexClient.topic_counts` walk the
+  cached pages of every query and refuse (:class:`BudgetExhaustedError`, nothing sent) when
+  the pages still missing could exceed what is left of the day's budget.
 """
 
 from __future__ import annotations
@@ -77,7 +129,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -96,6 +150,7 @@ from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
 from vinculo.settings import secret, vinculo_home
 
 __all__ = [
+    "EXPECTED_GROUPS",
     "SOURCE",
     "WORKS_URL",
     "Budget",
@@ -115,6 +170,7 @@ USD_PER_CREDIT = 0.0001
 LIMIT_WITH_KEY = 10_000
 LIMIT_WITHOUT_KEY = 100
 Level = Literal["field", "subfield"]
+Grouping = Literal["subfield", "topic"]
 
 _SECRETS = ("api_key", "mailto")  # never cached, never shown; a new key keeps the cache
 _VOLATILE_META = ("db_response_time_ms",)
@@ -124,6 +180,39 @@ _LEVEL_FILTER = {
 }
 _MAX_PAGES = 100
 _DAYS_KEPT = 31
+
+
+@dataclass(frozen=True)
+class _Grouping:
+    """How one per-country query groups works and how its rows are stored."""
+
+    group_by: str
+    taxonomy: str
+    dataset: str
+    key: re.Pattern[str]  # the group key; its first group is the stored field
+    example: str
+
+
+_GROUPINGS: dict[str, _Grouping] = {
+    "subfield": _Grouping(
+        "topics.subfield.id",
+        "openalex-subfield",
+        "openalex-api-subfields",
+        re.compile(r"(?:https?://openalex\.org/)?subfields/(\d{4})", re.IGNORECASE),
+        "https://openalex.org/subfields/2105",
+    ),
+    "topic": _Grouping(
+        "topics.id",
+        "openalex-topic",
+        "openalex-api-topics",
+        re.compile(r"(?:https?://openalex\.org/)?(T\d+)", re.IGNORECASE),
+        "https://openalex.org/T10018",
+    ),
+}
+#: At most this many groups in one country-year: OpenAlex's subfields (254,
+#: developers.openalex.org/api-reference/subfields) and topics (4,516; "around 4,500").
+#: The request plan of a query is ⌈groups / per_page⌉ + 1 (the page closing the cursor).
+EXPECTED_GROUPS: dict[str, int] = {"subfield": 254, "topic": 4516}
 
 
 def _now() -> datetime:
@@ -371,8 +460,11 @@ def _countries(pages: list[Any], query: str) -> tuple[dict[str, int], int]:
             if key.lower() in ("", "unknown", "null", "none"):
                 unknown += 1
                 continue
+            count = int(group["count"])
+            if count == 0:
+                continue  # a short page padded with zero groups (the module's notes)
             keys.append(key)
-            counts.append(int(group["count"]))
+            counts.append(count)
     codes = to_iso3(pd.Series(keys, dtype=object), "iso2")
     bad = sorted({k for k, c in zip(keys, codes, strict=True) if not isinstance(c, str)})
     if bad:
@@ -382,6 +474,39 @@ def _countries(pages: list[Any], query: str) -> tuple[dict[str, int], int]:
         if code in result:
             raise EvidenceError(f"{query}: country {code} appears in two groups")
         result[str(code)] = count
+    return result, unknown
+
+
+def _entity_counts(grouping: _Grouping, pages: list[Any], query: str) -> tuple[dict[str, int], int]:
+    """Subfield (``"2105"``) or topic (``"T10018"``) -> count over the pages of one query,
+    and the "unknown" groups skipped. A key that is not such an ID is an error naming the
+    query; zero groups are skipped; a key twice with counts is an error."""
+    result: dict[str, int] = {}
+    unknown = 0
+    for payload in pages:
+        for group in _groups(payload, query)[0]:
+            key = str(group.get("key") or "").strip()
+            if key.lower() in ("", "unknown", "null", "none"):
+                unknown += 1
+                continue
+            found = grouping.key.fullmatch(key)
+            if found is None:
+                raise EvidenceError(
+                    f"{query}: group key {key!r} is not an OpenAlex {grouping.group_by} "
+                    f"(expected e.g. {grouping.example!r})"
+                )
+            try:
+                count = int(group["count"])
+            except (KeyError, TypeError, ValueError):
+                raise EvidenceError(
+                    f"{query}: group {key!r} has no whole 'count' ({group.get('count')!r})"
+                ) from None
+            if count == 0:
+                continue  # a short page padded with zero groups (the module's notes)
+            field = found.group(1).upper()
+            if field in result:
+                raise EvidenceError(f"{query}: {grouping.group_by} {field} appears in two groups")
+            result[field] = count
     return result, unknown
 
 
@@ -483,8 +608,7 @@ class OpenAlexClient:
         pages: list[tuple[dict[str, str], Any]] = []
         cursor = "*"
         for _ in range(_MAX_PAGES):
-            params = {"filter": filters, "group_by": group_by, "per_page": str(self.per_page)}
-            params["cursor"] = cursor
+            params = self._params(filters, group_by, cursor)
             payload = self._get(params, query)
             pages.append((params, payload))
             groups, following = _groups(payload, query)
@@ -492,6 +616,30 @@ class OpenAlexClient:
                 return pages
             cursor = following
         raise HttpError(f"{query}: more than {_MAX_PAGES} pages of groups; narrow the query")
+
+    def _params(self, filters: str, group_by: str, cursor: str) -> dict[str, str]:
+        """The public parameters of one page: what is sent (besides the key) and the cache key."""
+        return {
+            "filter": filters,
+            "group_by": group_by,
+            "per_page": str(self.per_page),
+            "cursor": cursor,
+        }
+
+    def _still_missing(self, filters: str, group_by: str, most: int) -> int:
+        """Requests a query still needs: 0 when its cached pages reach the end of the cursor,
+        else ``most`` (its planned pages) less the pages cached so far, at least 1."""
+        query = f"works?filter={filters}&group_by={group_by}"
+        cursor = "*"
+        for cached in range(_MAX_PAGES):
+            payload = self.cache.get(WORKS_URL, self._params(filters, group_by, cursor))
+            if payload is None:
+                return max(1, most - cached)
+            groups, following = _groups(payload, query)
+            if not following or not groups:
+                return 0
+            cursor = following
+        return 0  # grouped() refuses such a query before it sends anything more
 
     def _get(self, params: dict[str, str], query: str) -> Any:
         cached = self.cache.get(WORKS_URL, params)
@@ -639,6 +787,140 @@ class OpenAlexClient:
             start,
         )
 
+    # ------------------------------------------------------------ per country
+    def subfield_counts(self, countries: Iterable[str], years: Iterable[int]) -> Fetched:
+        """Works of each country per OpenAlex subfield and year -> ``publications``.
+
+        One query per (country, year)::
+
+            /works?filter=authorships.countries:MX,publication_year:2022
+                  &group_by=topics.subfield.id&per_page=200&cursor=*
+
+        paged by cursor to the end (every subfield, not the 200 largest). A work counts in
+        every subfield of its topics and once for each of its countries (whole counting),
+        so a country's subfields add up to more than its works. ``countries`` are ISO3
+        codes. Rows: ``field`` the bare subfield ID (``"2105"``), taxonomy
+        ``openalex-subfield``, count type ``whole``; dataset ``openalex-api-subfields``.
+
+        Before anything is sent, the requests not yet cached are planned (at most
+        ⌈254 / per_page⌉ + 1 a query: 3 at 200 a page) and the run is refused with
+        :class:`BudgetExhaustedError` when they could exceed what is left of the day's
+        budget; a run whose answers are all cached costs nothing and is never refused.
+
+        Raises
+        ------
+        EvidenceError
+            No countries or years, a code that is not an ISO3 country code, or a group key
+            that is not a subfield ID (the message names the query).
+        BudgetExhaustedError
+            The plan exceeds the day's remaining credits, or the server says they are spent.
+        """
+        return self._per_country("subfield", countries, years)
+
+    def topic_counts(self, countries: Iterable[str], years: Iterable[int]) -> Fetched:
+        """Works of each country per OpenAlex topic and year -> ``publications``.
+
+        As :meth:`subfield_counts` with ``group_by=topics.id``: ``field`` is the topic ID
+        (``"T10018"``), taxonomy ``openalex-topic``, dataset ``openalex-api-topics``. About
+        4,500 topics: up to ⌈4,516 / per_page⌉ + 1 = 24 requests per country-year at 200 a
+        page, 240 per country for ten years.
+        """
+        return self._per_country("topic", countries, years)
+
+    def _per_country(
+        self, kind: Grouping, countries: Iterable[str], years: Iterable[int]
+    ) -> Fetched:
+        grouping = _GROUPINGS[kind]
+        span = sorted({int(y) for y in years})
+        if not span:
+            raise EvidenceError(f"OpenAlex {kind} counts: no years given")
+        chosen = sorted({str(c).strip().upper() for c in countries})
+        if not chosen:
+            raise EvidenceError(f"OpenAlex {kind} counts: no countries given")
+        iso2 = _iso2_of(chosen)
+        queries = [
+            (year, iso3, f"authorships.countries:{code},publication_year:{year}")
+            for iso3, code in zip(chosen, iso2, strict=True)
+            for year in span
+        ]
+        shown = ",".join(iso2)
+        if len(shown) > 60:  # many countries: their number and a digest keep the name short
+            shown = f"{len(iso2)} countries ({hashlib.sha256(shown.encode()).hexdigest()[:8]})"
+        described = (
+            f"works?group_by={grouping.group_by}&filter=authorships.countries:{{{shown}}},"
+            f"publication_year:{{{_span(span)}}}"
+        )
+        self._check_plan(kind, [filters for *_, filters in queries], described)
+        start = (self.requests_sent, self.pages_from_cache)
+        digest = hashlib.sha256()
+        rows: list[tuple[int, str, str, int]] = []
+        pages = unknown = 0
+        for year, iso3, filters in queries:
+            answers = self.grouped(filters, grouping.group_by)
+            for params, payload in answers:
+                digest.update(_canonical_json(params, payload).encode())
+                digest.update(b"\n")
+            pages += len(answers)
+            query = f"works?filter={filters}&group_by={grouping.group_by}"
+            counts, skipped = _entity_counts(grouping, [p for _, p in answers], query)
+            unknown += skipped
+            rows += [(year, iso3, field, count) for field, count in counts.items()]
+        frame = pd.DataFrame(rows, columns=["year", "country", "field", "count"])
+        frame = frame.sort_values(["year", "country", "field"], kind="stable")
+        frame = frame.assign(
+            year=frame["year"].astype("int64"),
+            taxonomy=grouping.taxonomy,
+            count_type="whole",
+            count=frame["count"].astype("float64"),
+        )[["year", "country", "field", "taxonomy", "count_type", "count"]]
+        return self._finish(
+            "publications",
+            frame,
+            grouping.dataset,
+            f"{described} ({len(queries)} queries)",
+            digest.hexdigest(),
+            len(queries),
+            pages,
+            unknown,
+            0,
+            start,
+        )
+
+    def _check_plan(self, kind: Grouping, queries: Sequence[str], what: str) -> int:
+        """The requests the queries still need (their pages not in the cache, at most
+        ``EXPECTED_GROUPS``/``per_page`` + 1 each); :class:`BudgetExhaustedError` before
+        anything is sent when they could exceed what is left of the day's budget."""
+        group_by = _GROUPINGS[kind].group_by
+        most = math.ceil(EXPECTED_GROUPS[kind] / self.per_page) + 1
+        needed = sum(self._still_missing(filters, group_by, most) for filters in queries)
+        left = self.budget.remaining
+        logger.info(
+            "%s: %d queries, up to %d request(s) not in the cache; %s",
+            what,
+            len(queries),
+            needed,
+            self.budget.report(),
+        )
+        if needed <= left:
+            return needed
+        if needed > self.budget.limit:
+            advice = (
+                "that is more than a whole day's budget: run it first for fewer countries or "
+                "years (their answers stay cached), then for all of them, which then costs "
+                "only what is missing"
+            )
+        else:
+            midnight = date.fromisoformat(self.budget.day) + timedelta(days=1)
+            advice = (
+                f"the budget resets at {midnight} 00:00 UTC; what is already cached costs "
+                "nothing then"
+            )
+        raise BudgetExhaustedError(
+            f"{what}: not started, nothing sent: it needs up to {needed:,} request(s) "
+            f"({len(queries)} queries of up to {most} pages each, less the pages already "
+            f"cached) and {left:,} credit(s) are left today ({self.budget.report()}); {advice}"
+        )
+
     def _fetched(
         self,
         table: str,
@@ -650,24 +932,43 @@ class OpenAlexClient:
         disagreeing: int,
         start: tuple[int, int],
     ) -> Fetched:
-        canonical = [
-            {
-                "params": params,
-                "meta": {k: v for k, v in payload["meta"].items() if k not in _VOLATILE_META},
-                "group_by": payload["group_by"],
-            }
-            for params, payload in answers
-        ]
+        canonical = [_canonical(params, payload) for params, payload in answers]
         text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         queries = sum(1 for params, _ in answers if params["cursor"] == "*")
         file_name = f"works?group_by=authorships.countries&filter={filters} ({queries} queries)"
+        return self._finish(
+            table,
+            rows,
+            name,
+            file_name,
+            hashlib.sha256(text.encode()).hexdigest(),
+            queries,
+            len(answers),
+            unknown,
+            disagreeing,
+            start,
+        )
+
+    def _finish(
+        self,
+        table: str,
+        rows: pd.DataFrame,
+        name: str,
+        file_name: str,
+        sha256: str,
+        queries: int,
+        pages: int,
+        unknown: int,
+        disagreeing: int,
+        start: tuple[int, int],
+    ) -> Fetched:
         sent, cached = self.requests_sent - start[0], self.pages_from_cache - start[1]
         logger.info(
             "%s: %d queries, %d pages (%d sent, %d from the cache), %d unknown group(s) "
             "skipped; %s",
             name,
             queries,
-            len(answers),
+            pages,
             sent,
             cached,
             unknown,
@@ -678,13 +979,29 @@ class OpenAlexClient:
             rows=rows.reset_index(drop=True),
             name=name,
             file_name=file_name,
-            sha256=hashlib.sha256(text.encode()).hexdigest(),
+            sha256=sha256,
             retrieved_at=self._clock(),
             queries=queries,
-            pages=len(answers),
+            pages=pages,
             unknown_skipped=unknown,
             pairs_disagreeing=disagreeing,
         )
+
+
+def _canonical(params: dict[str, str], payload: Any) -> dict[str, Any]:
+    """One answer as it enters the checksum: its public parameters and payload, without
+    the fields that vary between identical answers."""
+    return {
+        "params": params,
+        "meta": {k: v for k, v in payload["meta"].items() if k not in _VOLATILE_META},
+        "group_by": payload["group_by"],
+    }
+
+
+def _canonical_json(params: dict[str, str], payload: Any) -> str:
+    return json.dumps(
+        _canonical(params, payload), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
 
 
 def _fold(ordered: pd.DataFrame) -> tuple[pd.DataFrame, int]:

@@ -1,4 +1,4 @@
-"""World Bank World Development Indicators (WDI), from the Indicators API v2.
+"""World Bank World Development Indicators (WDI), from the Indicators API v2 or its bulk CSV.
 
 One request per page of ``{BASE_URL}/country/all/indicator/{CODE}?format=json&date=A:B
 &per_page=N&page=P``; each indicator's pages become one dataset of ``country_indicators``
@@ -37,6 +37,35 @@ a re-run after an interruption fetches only the missing pages, and a new WDI rel
 fetched anew instead of being hidden by the cache. Each indicator is written in its own
 transaction as soon as its pages are complete; the same answers imported again change
 nothing (the dataset checksum is the SHA-256 of the pages' canonical JSON).
+
+Bulk CSV (:func:`import_bulk_csv`)
+----------------------------------
+The same series as the World Bank serves them for download:
+``API_<CODE>_DS2_en_csv_v2_<n>.csv``, read as the staged copies in
+``wdi_rd_researchers_2026`` are laid out (the layout is read from those files, not from a
+World Bank specification): a byte-order mark, ``"Data Source","World Development
+Indicators",``, a blank line, ``"Last Updated Date","YYYY-MM-DD",``, a blank line, then the
+header ``"Country Name","Country Code","Indicator Name","Indicator Code","1960",...`` and
+one row per economy with one column per year (every line ends with a comma: an empty,
+unnamed last column). The metadata lines are found by their text, not counted, and errors
+name the file's own line numbers. Stored exactly as the API's answers are: dataset name
+and ``indicator`` = the WDI code (one code per file), source ``wdi``, vintage
+``wdi-<Last Updated Date>`` (``wdi-2026-07-13`` for the staged files), so an API pull of
+a newer release is a newer vintage of the same dataset. ``Country Code`` is read as the
+API's ``countryiso3code``: countries and the aggregates the store knows are stored, other
+World Bank codes (``CHI`` Channel Islands and ``INX`` "Not classified" in the staged files)
+and empty cells are skipped and counted in the INFO log. A code that is not three letters
+or digits, a non-numeric value, a missing column, a second indicator code or an economy
+listed twice is an error naming the file, the line and the column.
+
+Download address of the bulk file (:data:`BULK_URL`, a zip holding the data CSV and two
+``Metadata_*.csv``): the World Bank documents ``downloadformat=csv`` ("CSV Download
+(Downloads to ZIP file)", example ``/v2/country/ind/indicator/SI.POV.DDAY?source=2
+&downloadformat=csv``) in "API Basic Call Structures",
+https://datahelpdesk.worldbank.org/knowledgebase/articles/898581 (read 2026); the
+all-economies form ``/v2/en/indicator/<CODE>?downloadformat=csv`` used here is not on that
+page but is the address many public scripts download (seen in public code, 2026). Not
+fetched by a pull (the network path uses the API); read from a mirror only.
 """
 
 from __future__ import annotations
@@ -58,16 +87,21 @@ import pandas as pd
 
 from vinculo.evidence.countries import AGGREGATES, to_iso3
 from vinculo.evidence.http import HttpError, ResponseCache, get_json, new_client
-from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
+from vinculo.evidence.sources._checks import numbers, row_error, store_rows
+from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult, file_sha256
+from vinculo.evidence.tables import TableSource
 
 __all__ = [
     "BASE_URL",
+    "BULK_URL",
     "INDICATORS",
     "PER_PAGE",
     "SOURCE",
+    "STAGED",
     "IndicatorResult",
     "WdiError",
     "default_cache_folder",
+    "import_bulk_csv",
     "pull_wdi",
 ]
 
@@ -76,6 +110,8 @@ logger = logging.getLogger(__name__)
 BASE_URL = "https://api.worldbank.org/v2"
 SOURCE = "wdi"
 PER_PAGE = 1000
+# The bulk download of one indicator, all economies (a zip): see the module docstring.
+BULK_URL = "https://api.worldbank.org/v2/en/indicator/{code}?downloadformat=csv"
 
 # WDI code -> English name (as the World Bank titles the series).
 INDICATORS: dict[str, str] = {
@@ -377,3 +413,159 @@ def pull_wdi(
                 )
             )
     return results
+
+
+# ---------------------------------------------------------------- bulk CSV download
+_BULK_COLUMNS = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
+_UPDATED = re.compile(r'^"?Last Updated Date"?\s*,\s*"?(\d{4}-\d{2}-\d{2})"?\s*,?\s*$')
+_WB_CODE = re.compile(r"[A-Z0-9]{3}")
+
+
+def _bulk_header(path: Path) -> tuple[str, int]:
+    """The ``Last Updated Date`` and the 1-based line of the column header."""
+    updated = None
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, start=1):
+                found = _UPDATED.match(line.strip())
+                if found:
+                    updated = found.group(1)
+                elif line.startswith('"Country Name"') or line.startswith("Country Name"):
+                    if updated is None:
+                        raise EvidenceError(
+                            f"{path}: line {number}: the header comes before any "
+                            '"Last Updated Date" line: not a World Bank bulk CSV'
+                        )
+                    return updated, number
+                if number >= 20:
+                    break
+    except UnicodeDecodeError as error:
+        raise EvidenceError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise EvidenceError(f"{path}: cannot be read: {error}") from None
+    raise EvidenceError(
+        f'{path}: no \'"Country Name","Country Code",...\' header (with a "Last Updated '
+        'Date" line before it) in the first 20 lines: not a World Bank bulk CSV'
+    )
+
+
+def import_bulk_csv(store: EvidenceStore, path: str | Path) -> ImportResult:
+    """Import one World Bank bulk CSV (``API_<CODE>_DS2_en_csv_v2_<n>.csv``) into
+    ``country_indicators``, as :func:`pull_wdi` stores the same series (module docstring).
+
+    The whole file is checked before anything is written: a missing column, a malformed
+    country code, a non-numeric value, two indicator codes or an economy listed twice
+    raises :class:`EvidenceError` naming the file, the line and the column, and the store
+    is left unchanged. Importing the same file again changes nothing.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise EvidenceError(f"{file}: no such file")
+    updated, header = _bulk_header(file)
+    try:
+        frame = pd.read_csv(
+            file,
+            skiprows=header - 1,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            encoding="utf-8-sig",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise EvidenceError(f"{file}: cannot be read as a World Bank bulk CSV: {error}") from None
+    # row r of the frame is on line header + 1 + r; TableSource labels CSV rows as r + 2
+    frame.index = pd.RangeIndex(header - 1, header - 1 + len(frame))
+    stat = file.stat()
+    source = TableSource(
+        path=str(file),
+        sha256=file_sha256(file),
+        size_bytes=stat.st_size,
+        modified=datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds"),
+        rows=len(frame),
+        file_format="csv",
+    )
+    absent = [c for c in _BULK_COLUMNS if c not in frame.columns]
+    years = [c for c in frame.columns if re.fullmatch(r"\d{4}", str(c))]
+    if absent or not years:
+        raise EvidenceError(
+            f"{file}: line {header}: column(s) {absent or ['<year>']} not found; the header "
+            f"has {list(frame.columns)[:8]}..."
+        )
+    for column in frame.columns:
+        if column not in _BULK_COLUMNS and column not in years:
+            filled = frame.index[frame[column].notna().to_numpy()]
+            if not str(column).startswith("Unnamed:") or len(filled):
+                at = filled if len(filled) else frame.index[:1]
+                problem = "unexpected column (expected the four names and one column per year)"
+                raise row_error(source, at, str(column), problem)
+    if frame.empty:
+        raise EvidenceError(f"{file}: no rows")
+    codes = frame["Indicator Code"]
+    missing = frame.index[codes.isna().to_numpy()]
+    if len(missing):
+        raise row_error(source, missing, "Indicator Code", "empty")
+    code = str(codes.iloc[0]).strip()
+    other = frame.index[(codes.str.strip() != code).to_numpy()]
+    if len(other) or not _CODE.fullmatch(code):
+        wrong = other if len(other) else frame.index[:1]
+        raise row_error(
+            source, wrong, "Indicator Code", f"one WDI code per file expected (first: {code!r})"
+        )
+    economy = frame["Country Code"].str.strip()
+    well_formed = economy.fillna("").str.fullmatch(_WB_CODE.pattern)
+    malformed = frame.index[(economy.notna() & ~well_formed).to_numpy()]
+    if len(malformed):
+        shown = sorted({str(economy.loc[r]) for r in malformed[:5]})
+        raise row_error(source, malformed, "Country Code", f"not a World Bank country code {shown}")
+    repeated = frame.index[(economy.notna() & economy.duplicated(keep=False)).to_numpy()]
+    if len(repeated):
+        raise row_error(source, repeated, "Country Code", "the same economy appears twice")
+    values = {year: numbers(frame[year], source, year, negative=True) for year in years}
+    country = to_iso3(economy)
+    unknown = country.isna().to_numpy()
+    skipped = Counter(
+        f"{c if isinstance(c, str) else '-'} {n}".strip()
+        for c, n in zip(economy[unknown], frame["Country Name"][unknown], strict=True)
+    )
+    wide = pd.DataFrame(values, index=frame.index).loc[~unknown]
+    wide.insert(0, "country", country[~unknown].astype(str))
+    long = wide.melt(id_vars="country", var_name="year", value_name="value")
+    nulls = int(long["value"].isna().sum())
+    long = long.dropna(subset=["value"])
+    rows = pd.DataFrame(
+        {
+            "year": long["year"].astype("int64"),
+            "country": long["country"],
+            "indicator": code,
+            "value": long["value"].astype("float64"),
+        }
+    ).sort_values(["country", "year"])
+    dropped = int(pd.DataFrame(values, index=frame.index).loc[unknown].notna().sum().sum())
+    if skipped:
+        logger.info(
+            "%s: skipped %d row(s) of entities that are neither countries nor known "
+            "aggregates (%d value(s)): %s; %d empty cell(s)",
+            file,
+            sum(skipped.values()),
+            dropped,
+            sorted(skipped),
+            nulls,
+        )
+    if rows.empty:
+        raise EvidenceError(f"{file}: no value for any country or known aggregate")
+    return store_rows(
+        store,
+        "country_indicators",
+        rows,
+        source,
+        source=SOURCE,
+        vintage=f"{SOURCE}-{updated}",
+        name=code,
+    )
+
+
+_FOLDER = "wdi_rd_researchers_2026"
+STAGED = [
+    (f"{_FOLDER}/API_GB.XPD.RSDV.GD.ZS_DS2_en_csv_v2_232.csv", import_bulk_csv),
+    (f"{_FOLDER}/API_SP.POP.SCIE.RD.P6_DS2_en_csv_v2_37695.csv", import_bulk_csv),
+]
