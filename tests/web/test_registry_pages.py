@@ -72,8 +72,10 @@ def test_the_agreement_list_shows_the_scope(registry, officer_a, viewer):
 
 def test_budgets_are_hidden_from_viewers(registry, viewer, officer_a):
     url = reverse("registry:project_detail", kwargs={"project_id": registry.project.pk})
-    assert "1000000" not in viewer.get(url).content.decode()
-    assert "1000000" in officer_a.get(url).content.decode()
+    hidden = viewer.get(url).content.decode()
+    assert "1000000" not in hidden
+    assert "1,000,000" not in hidden
+    assert "1,000,000.00" in officer_a.get(url).content.decode()  # es-MX and en-US alike
 
 
 # ---------------------------------------------------------------- forms

@@ -161,6 +161,12 @@ AXES_RESET_ON_SUCCESS = True
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", "Español"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Numbers as the strategy engine writes them (es-MX, en-US: 1,234.57 in both languages):
+# Spanish through vinculo/web/formats/es (Django's own "es" writes 1 234,57); English is
+# Django's. Thousands are grouped where a figure asks for it (floatformat:"2g",
+# vinculo.web.formatting.number), not everywhere: years, ids and versions print as they are.
+FORMAT_MODULE_PATH = ["vinculo.web.formats"]
+USE_THOUSAND_SEPARATOR = False
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "America/Mexico_City"

@@ -25,6 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from vinculo.web.formatting import number
+
 __all__ = [
     "CRITERIA",
     "HOLD_FROM",
@@ -77,19 +79,19 @@ class Fit:
 
 _TEXT = {
     "es": (
-        "{priority}: brecha de {home} {gap:.0f}/100; puntaje de {host} como socio "
-        "{strength:.0f}/100 (lugar {rank} de {of}) → ajuste {fit:.0f}"
+        "{priority}: brecha de {home} {gap}/100; puntaje de {host} como socio "
+        "{strength}/100 (lugar {rank} de {of}) → ajuste {fit}"
     ),
     "en": (
-        "{priority}: {home}'s gap {gap:.0f}/100; {host}'s partner score "
-        "{strength:.0f}/100 (rank {rank} of {of}) → fit {fit:.0f}"
+        "{priority}: {home}'s gap {gap}/100; {host}'s partner score "
+        "{strength}/100 (rank {rank} of {of}) → fit {fit}"
     ),
 }
 _UNRANKED = {
-    "es": "{priority}: brecha de {home} {gap:.0f}/100; {host} no figura entre los socios "
-    "posibles → ajuste {fit:.0f}",
-    "en": "{priority}: {home}'s gap {gap:.0f}/100; {host} is not among the possible "
-    "partners → fit {fit:.0f}",
+    "es": "{priority}: brecha de {home} {gap}/100; {host} no figura entre los socios "
+    "posibles → ajuste {fit}",
+    "en": "{priority}: {home}'s gap {gap}/100; {host} is not among the possible "
+    "partners → fit {fit}",
 }
 
 
@@ -121,11 +123,12 @@ def strategic_fit(payload: Mapping[str, Any] | None, priorities: Sequence[str], 
                 "priority": names.get(priority, {}).get(language, priority),
                 "home": home.get(language, payload.get("home", "")),
                 "host": _country(payload, host, language),
-                "gap": gap,
-                "strength": strength,
+                # figures written as the pages write them (the fit as stored: 0.1 apart)
+                "gap": number(gap, 0, language),
+                "strength": number(strength, 0, language),
                 "rank": rank,
                 "of": len(ranked),
-                "fit": fit,
+                "fit": number(round(fit, 1), 0, language),
             }
             template = _TEXT if rank is not None else _UNRANKED
             reasons[language].append(template[language].format(**values))

@@ -17,7 +17,6 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
@@ -26,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
-from vinculo.web.formatting import short_dates
+from vinculo.web.formatting import number, numbers, short_dates
 from vinculo.web.paging import open_page
 from vinculo.web.pipeline import classify
 from vinculo.web.pipeline.exports import FORMATS, export_bytes
@@ -148,14 +147,14 @@ def opportunity_table_rows(user: Any, values: Iterable[dict[str, Any]]) -> list[
     visible = confidential_posts(user)
     url = detail_urls("pipeline:detail", "opportunity_id")
     short = short_dates()
+    whole = numbers(0)
     rows = []
     for o in values:
         amount = None
         if visible(o["post_id"]):
             amount = "—"
             if o["amount_offered"] is not None:
-                figure = number_format(o["amount_offered"], 0, force_grouping=True)
-                amount = f"{figure} {o['currency']}"
+                amount = f"{whole(o['amount_offered'])} {o['currency']}"
         rows.append(
             OpportunityRow(
                 url=url(o["pk"]),
@@ -166,7 +165,7 @@ def opportunity_table_rows(user: Any, values: Iterable[dict[str, Any]]) -> list[
                 priorities=priorities_named(Opportunity.split_keys(o["priority_keys"]), language)
                 or "—",
                 suggested=not o["priorities_confirmed"],
-                fit="—" if o["fit"] is None else f"{o['fit']:.0f}",
+                fit="—" if o["fit"] is None else whole(o["fit"]),
                 amount=amount,
                 deadline=short(o["deadline"]) if o["deadline"] else "—",
                 updated=short(localtime(o["updated_at"])),
@@ -673,7 +672,7 @@ def opportunity_import(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(count)s opportunities imported.") % {"count": len(report.created)},
+                _("%(count)s opportunities imported.") % {"count": number(len(report.created), 0)},
             )
     elif request.method == "POST":
         status = 400

@@ -16,6 +16,7 @@ from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.web.audit.services import audit_record
+from vinculo.web.formatting import number
 from vinculo.web.registry.models import Agreement, AgreementDocument
 from vinculo.web.registry.selectors import can_write_agreement
 
@@ -95,7 +96,7 @@ def check_document(upload: UploadedFile) -> tuple[str, str]:
             {
                 "file": [
                     _("The file is %(size)s MB; the limit is %(limit)s MB.")
-                    % {"size": f"{size / 1024 / 1024:.1f}", "limit": MAX_DOCUMENT_BYTES >> 20}
+                    % {"size": number(size / 1024 / 1024, 1), "limit": MAX_DOCUMENT_BYTES >> 20}
                 ]
             },
             code="size",
