@@ -16,7 +16,12 @@ from vinculo.indicators.bibliometrics import (
     relative_specialization_index,
 )
 from vinculo.indicators.complexity import ComplexityVectors, eci_pci, eci_reflections
-from vinculo.indicators.pipeline import ComplexityResult, complexity
+from vinculo.indicators.pipeline import (
+    ComplexityBatches,
+    ComplexityResult,
+    complexity,
+    complexity_batches,
+)
 from vinculo.indicators.rca import diversity, presence, rca, rpop, ubiquity
 from vinculo.indicators.relatedness import (
     complexity_outlook,
@@ -26,18 +31,22 @@ from vinculo.indicators.relatedness import (
     proximity,
     proximity_from_cooccurrence,
 )
+from vinculo.indicators.shrinkage import ShrunkRatio, shrunk_ratio
 
 __all__ = [
+    "ComplexityBatches",
     "ComplexityResult",
     "ComplexityVectors",
     "IndicatorError",
     "IndicatorWarning",
     "InputError",
+    "ShrunkRatio",
     "activity_index",
     "activity_index_frame",
     "collaboration_strength",
     "collaboration_strength_frame",
     "complexity",
+    "complexity_batches",
     "complexity_outlook",
     "cooccurrence",
     "density",
@@ -54,5 +63,6 @@ __all__ = [
     "rca",
     "relative_specialization_index",
     "rpop",
+    "shrunk_ratio",
     "ubiquity",
 ]

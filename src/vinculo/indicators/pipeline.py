@@ -6,14 +6,14 @@ import contextlib
 import os
 import queue
 import warnings
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from vinculo.indicators._errors import IndicatorWarning, InputError
 from vinculo.indicators._frames import (
@@ -21,6 +21,7 @@ from vinculo.indicators._frames import (
     MissingPolicy,
     Panel,
     YearMatrix,
+    _to_arrow,
     as_pandas,
     build_panel,
 )
@@ -39,7 +40,11 @@ from vinculo.indicators.relatedness import (
     proximity_from_cooccurrence,
 )
 
-__all__ = ["ComplexityResult", "complexity"]
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+__all__ = ["ComplexityBatches", "ComplexityResult", "complexity", "complexity_batches"]
 
 FloatArray = npt.NDArray[np.float64]
 Method = Literal["eigenvector", "reflections"]
@@ -129,11 +134,19 @@ class ComplexityResult:
 
     def items_in(self, time: Any) -> pd.Index:
         """Items kept in a period, in the order of :meth:`proximity`'s rows."""
-        return self._panel.items[self._period(time).items]
+        import pandas as pd
+
+        labels = self._panel.items[self._period(time).items]
+        index: pd.Index = pd.Index(labels, name=self._panel.column_names["item"])
+        return index
 
     def locations_in(self, time: Any) -> pd.Index:
         """Locations kept in a period, in the order of :meth:`matrix`'s rows."""
-        return self._panel.locations[self._period(time).locations]
+        import pandas as pd
+
+        labels = self._panel.locations[self._period(time).locations]
+        index: pd.Index = pd.Index(labels, name=self._panel.column_names["location"])
+        return index
 
     def proximity(self, time: Any, *, out: FloatArray | None = None) -> FloatArray:
         """The item × item proximity matrix of a period, rebuilt exactly from stored counts.
@@ -164,6 +177,8 @@ class ComplexityResult:
 
         The same layout as ``ecomplexity.proximity``; large (items² rows per period).
         """
+        import pandas as pd
+
         names = self._panel.column_names
         parts = []
         for time in self.times if times is None else times:
@@ -269,17 +284,27 @@ def _compute_relatedness(
     return coi, stored
 
 
-def _allocate(
-    panel: Panel, shapes: list[tuple[int, int]], with_rpop: bool
-) -> dict[str, npt.NDArray[Any]]:
-    """The tidy columns, allocated once for all periods."""
-    total = sum(n_loc * n_item for n_loc, n_item in shapes)
+def _code_type(n_labels: int) -> type[np.signedinteger[Any]]:
+    """The integer type of category codes, as pandas picks it (so that a tidy frame in
+    Arrow has the dictionary index type it has when converted from pandas)."""
+    for kind in (np.int8, np.int16, np.int32):
+        if n_labels < np.iinfo(kind).max:
+            return kind
+    return np.int64
+
+
+def _column_types(panel: Panel, with_rpop: bool) -> dict[str, np.dtype[Any]]:
+    """The dtype of every tidy column (and of the key codes), in the frame's order."""
     dtypes: dict[str, Any] = {
         "time": panel.times.dtype if panel.times[0] is not None else np.int8,
-        "location": np.int16 if len(panel.locations) < 2**15 else np.int32,
-        "item": np.int16 if len(panel.items) < 2**15 else np.int32,
+        "location": _code_type(len(panel.locations)),
+        "item": _code_type(len(panel.items)),
         "value": panel.values.dtype,
         "rca": np.float64,
+    }
+    if with_rpop:
+        dtypes["rpop"] = np.float64
+    dtypes |= {
         "mcp": np.int8,
         "diversity": np.int32,
         "ubiquity": np.int32,
@@ -289,14 +314,25 @@ def _allocate(
         "coi": np.float64,
         "cog": np.float64,
     }
-    if with_rpop:
-        dtypes["rpop"] = np.float64
-    return {name: np.empty(total, dtype=dtype) for name, dtype in dtypes.items()}
+    return {name: np.dtype(dtype) for name, dtype in dtypes.items()}
+
+
+def _allocate(
+    panel: Panel, shapes: list[tuple[int, int]], with_rpop: bool
+) -> dict[str, npt.NDArray[Any]]:
+    """The tidy columns, allocated once for all periods."""
+    total = sum(n_loc * n_item for n_loc, n_item in shapes)
+    return {
+        name: np.empty(total, dtype=dtype)
+        for name, dtype in _column_types(panel, with_rpop).items()
+    }
 
 
 def _assemble_frames(
     panel: Panel, columns: dict[str, npt.NDArray[Any]], periods: list[_Period], value: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    import pandas as pd
+
     names = panel.column_names
     from_codes: Any = pd.Categorical.from_codes  # the stubs lack `validate`
     loc_type = pd.CategoricalDtype(panel.locations, ordered=True)
@@ -359,55 +395,136 @@ def _to_polars(frame: pd.DataFrame) -> Any:
     return pl.from_pandas(frame)
 
 
-def _warn_for_period(caught: list[warnings.WarningMessage], panel: Panel, time: Any) -> None:
+def _warn_for_period(
+    caught: list[warnings.WarningMessage], panel: Panel, time: Any, stacklevel: int = 4
+) -> None:
     """Re-emit warnings caught while computing a period, saying which period."""
     for warning in caught:
         message = str(warning.message)
         if issubclass(warning.category, IndicatorWarning):
             message = f"{panel.column_names['time']}={time}: {message}"
-        warnings.warn(message, warning.category, stacklevel=3)
+        warnings.warn(message, warning.category, stacklevel=stacklevel)
 
 
-def _relatedness_in_parallel(
-    matrices: list[YearMatrix],
-    blocks: list[dict[str, npt.NDArray[Any]]],
-    vectors: list[ComplexityVectors],
+@dataclass(frozen=True)
+class _Options:
+    """How the periods are computed (the options of :func:`complexity`)."""
+
+    test: PresenceTest
+    threshold: float
+    rpop_threshold: float
+    population: Any
+    population_columns: tuple[str, str, str]
+    method: Method
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return {
+            "presence_test": self.test,
+            "threshold": self.threshold,
+            "rpop_threshold": self.rpop_threshold,
+            "method": self.method,
+        }
+
+
+def _options(
+    presence_test: PresenceTest,
+    threshold: float,
+    rpop_threshold: float,
+    population: Any,
+    population_columns: tuple[str, str, str] | None,
+    method: Method,
+    time: str | None,
+    location: str,
+) -> _Options:
+    if presence_test not in ("rca", "rpop", "both"):
+        raise InputError(f"unknown presence test {presence_test!r}; use 'rca', 'rpop' or 'both'")
+    if method not in ("eigenvector", "reflections"):
+        raise InputError(f"unknown method {method!r}; use 'eigenvector' or 'reflections'")
+    if presence_test != "rca" and population is None:
+        raise InputError(f"presence_test={presence_test!r} needs a population frame")
+    columns = population_columns or (time or "", location, "population")
+    return _Options(presence_test, threshold, rpop_threshold, population, columns, method)
+
+
+@dataclass
+class _Computed:
+    """One period, computed: its block of the tidy columns and what is not a cell."""
+
+    period: YearMatrix
+    cells: dict[str, npt.NDArray[Any]]
+    vectors: ComplexityVectors
+    coi: FloatArray
+    cooccurrence: npt.NDArray[np.unsignedinteger[Any]]
+
+
+def _computed_periods(
     panel: Panel,
+    periods: Iterable[YearMatrix],
+    options: _Options,
+    block: Callable[[YearMatrix], dict[str, npt.NDArray[Any]]],
     on_period: Callable[[Any], None] | None,
-) -> list[tuple[FloatArray, npt.NDArray[np.unsignedinteger[Any]]]]:
-    """The item² stage of every period, periods side by side on the available cores.
+    stacklevel: int = 4,
+) -> Iterator[_Computed]:
+    """Compute every period; yield them in time order.
 
-    Each worker runs BLAS on one thread (two 2-thread products at once would fight for the
-    cores), and has its own item² workspace.
+    The first stage of a period (RCA, presence, ECI: the stage that may warn) runs in this
+    thread, period after period, so that every warning names its period; its item² stage
+    then runs on a worker thread (a thread per core, BLAS on one thread each, an item²
+    workspace each) while this thread goes on with the next periods and the consumer with
+    the finished ones. ``block(period)`` gives the arrays the period's cells are written
+    into. At most ``workers + 2`` periods are in flight, so a consumer that writes each
+    period out holds only those in memory.
     """
-    n_workers = max(1, min(len(matrices), os.cpu_count() or 1, _MAX_WORKERS))
-    largest = max(m.values.shape[1] for m in matrices)
+    n_workers = max(1, min(len(panel.times), os.cpu_count() or 1, _MAX_WORKERS))
     workspaces: queue.SimpleQueue[_Workspace] = queue.SimpleQueue()
     for _ in range(n_workers):
-        workspaces.put(_Workspace(largest))
-    results: list[Any] = [None] * len(matrices)
+        workspaces.put(_Workspace(len(panel.items)))
+    in_flight: deque[tuple[YearMatrix, dict[str, Any], ComplexityVectors, Future[Any]]] = deque()
+
+    def finish() -> _Computed:
+        period, cells, vectors, future = in_flight.popleft()
+        coi, counts = future.result()
+        if on_period is not None:
+            on_period(period.time)
+        if not np.isfinite(coi).any():
+            message = "COI is undefined: every location has the same complexity outlook"
+            caught = [warnings.WarningMessage(message, IndicatorWarning, __file__, 0)]
+            _warn_for_period(caught, panel, period.time, stacklevel + 1)
+        return _Computed(period, cells, vectors, coi, counts)
+
     with (
         _blas_one_thread() if n_workers > 1 else contextlib.nullcontext(),
         ThreadPoolExecutor(max_workers=n_workers) as executor,
     ):
-        futures = {
-            executor.submit(_compute_relatedness, cells, period_vectors, workspaces): index
-            for index, (cells, period_vectors) in enumerate(zip(blocks, vectors, strict=True))
-        }
-        for future in as_completed(futures):
-            index = futures[future]
-            results[index] = future.result()
-            if on_period is not None:
-                on_period(matrices[index].time)
-    for index, (coi, _) in enumerate(results):
-        if not np.isfinite(coi).any():
-            message = "COI is undefined: every location has the same complexity outlook"
-            _warn_for_period(
-                [warnings.WarningMessage(message, IndicatorWarning, __file__, 0)],
-                panel,
-                matrices[index].time,
+        for period in periods:
+            cells = block(period)
+            cells["time"][...] = period.time if period.time is not None else 0
+            cells["location"][...] = period.locations[:, np.newaxis]
+            cells["item"][...] = period.items[np.newaxis, :]
+            population = (
+                _population_vector(options.population, panel, period, options.population_columns)
+                if options.test != "rca"
+                else None
             )
-    return results
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                vectors = _compute_vectors(
+                    period,
+                    cells,
+                    test=options.test,
+                    threshold=options.threshold,
+                    rpop_threshold=options.rpop_threshold,
+                    population=population,
+                    method=options.method,
+                )
+            _warn_for_period(caught, panel, period.time, stacklevel)
+            future = executor.submit(_compute_relatedness, cells, vectors, workspaces)
+            in_flight.append((period, cells, vectors, future))
+            while in_flight and (in_flight[0][3].done() or len(in_flight) > n_workers + 1):
+                yield finish()
+        while in_flight:
+            yield finish()
 
 
 def complexity(
@@ -509,12 +626,16 @@ def complexity(
     .. [2] Hausmann, R. et al. (2014). The Atlas of Economic Complexity. MIT Press.
     .. [3] Growth Lab (2024). py-ecomplexity 0.5.3, https://github.com/cid-harvard/py-ecomplexity
     """
-    if presence_test not in ("rca", "rpop", "both"):
-        raise InputError(f"unknown presence test {presence_test!r}; use 'rca', 'rpop' or 'both'")
-    if method not in ("eigenvector", "reflections"):
-        raise InputError(f"unknown method {method!r}; use 'eigenvector' or 'reflections'")
-    if presence_test != "rca" and population is None:
-        raise InputError(f"presence_test={presence_test!r} needs a population frame")
+    options = _options(
+        presence_test,
+        threshold,
+        rpop_threshold,
+        population,
+        population_columns,
+        method,
+        time,
+        location,
+    )
     panel = build_panel(
         frame,
         time=time,
@@ -524,51 +645,35 @@ def complexity(
         missing=missing,
         duplicates=duplicates,
     )
-    pop_columns = population_columns or (time or "", location, "population")
     matrices = list(panel.years())
     if not matrices:
         raise InputError("the panel has no period with a non-zero value")
     shapes = [m.values.shape for m in matrices]
     columns = _allocate(panel, shapes, with_rpop=presence_test != "rca")
-    blocks: list[dict[str, npt.NDArray[Any]]] = []
-    vectors: list[ComplexityVectors] = []
-    start = 0
-    for period in matrices:
-        n_loc, n_item = period.values.shape
-        cells = {
-            name: column[start : start + n_loc * n_item].reshape(n_loc, n_item)
+    stops = iter(np.cumsum([n_loc * n_item for n_loc, n_item in shapes]))
+
+    def block(period: YearMatrix) -> dict[str, npt.NDArray[Any]]:
+        """The period's views of the tidy columns (periods come in order)."""
+        stop = int(next(stops))
+        return {
+            name: column[stop - period.values.size : stop].reshape(period.values.shape)
             for name, column in columns.items()
         }
-        start += n_loc * n_item
-        cells["time"][...] = period.time if period.time is not None else 0
-        cells["location"][...] = period.locations[:, np.newaxis]
-        cells["item"][...] = period.items[np.newaxis, :]
-        pop = (
-            _population_vector(population, panel, period, pop_columns)
-            if presence_test != "rca"
-            else None
-        )
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            vectors.append(
-                _compute_vectors(
-                    period,
-                    cells,
-                    test=presence_test,
-                    threshold=threshold,
-                    rpop_threshold=rpop_threshold,
-                    population=pop,
-                    method=method,
-                )
-            )
-        blocks.append(cells)
-        _warn_for_period(caught, panel, period.time)
-    outlooks = _relatedness_in_parallel(matrices, blocks, vectors, panel, on_period)
+
     periods: list[_Period] = []
     start = 0
-    for period, period_vectors, (coi, counts) in zip(matrices, vectors, outlooks, strict=True):
+    for done in _computed_periods(panel, matrices, options, block, on_period):
+        period = done.period
         periods.append(
-            _Period(period.time, period.locations, period.items, start, period_vectors, coi, counts)
+            _Period(
+                period.time,
+                period.locations,
+                period.items,
+                start,
+                done.vectors,
+                done.coi,
+                done.cooccurrence,
+            )
         )
         start += period.values.size
     tidy, locations, items = _assemble_frames(panel, columns, periods, value)
@@ -576,10 +681,7 @@ def complexity(
     if kind == "polars":
         tidy, locations, items = _to_polars(tidy), _to_polars(locations), _to_polars(items)
     parameters = {
-        "presence_test": presence_test,
-        "threshold": threshold,
-        "rpop_threshold": rpop_threshold,
-        "method": method,
+        **options.parameters,
         "missing": missing,
         "duplicates": duplicates,
         "columns": {"time": time, "location": location, "item": item, "value": value},
@@ -592,4 +694,330 @@ def complexity(
         {p.time: p for p in periods},
         panel,
         columns,
+    )
+
+
+class ComplexityBatches:
+    """Every complexity indicator of a panel, one Arrow record batch per period.
+
+    Made by :func:`complexity_batches`. Iterating over it (once) computes the periods in
+    ascending time order and yields, for each, a ``pyarrow.RecordBatch`` with the rows and
+    columns of :attr:`ComplexityResult.frame` for that period; the location and item columns
+    are dictionary-encoded (sorted labels, ``ordered``), as pandas categoricals become in
+    Arrow, and no column is nullable (no value is missing). Each batch owns its memory,
+    which returns to Arrow's pool when the batch is dropped: write the batches out as they
+    come and only a few periods are ever in memory.
+
+    Attributes
+    ----------
+    schema : pyarrow.Schema
+        The schema of every batch.
+    parameters : dict
+        The options the indicators are computed with (as :attr:`ComplexityResult.parameters`).
+    """
+
+    def __init__(
+        self,
+        panel: Panel,
+        options: _Options,
+        parameters: dict[str, Any],
+        value: str,
+        *,
+        keep_proximity: bool,
+        on_period: Callable[[Any], None] | None,
+    ) -> None:
+        import pyarrow as pa
+
+        self._panel = panel
+        self._options = options
+        self.parameters = parameters
+        self._on_period = on_period
+        self._keep_proximity = keep_proximity
+        self._types = _column_types(panel, with_rpop=options.test != "rca")
+        self._has_time = panel.times[0] is not None
+        self._labels = {
+            "location": _to_arrow(np.asarray(panel.locations)),
+            "item": _to_arrow(np.asarray(panel.items)),
+        }
+        names = panel.column_names
+        self._names = {"time": names["time"], "location": names["location"]}
+        self._names |= {"item": names["item"], "value": value}
+        self._order = [c for c in self._types if c != "time" or self._has_time]
+        fields = []
+        for column in self._order:
+            if column in ("location", "item"):
+                kind = pa.dictionary(
+                    pa.from_numpy_dtype(self._types[column]), self._labels[column].type, True
+                )
+            elif column == "time":
+                kind = _to_arrow(np.asarray(panel.times[:1])).type
+            else:
+                kind = pa.from_numpy_dtype(self._types[column])
+            # no value is ever missing (an undefined ECI is NaN): required columns, which
+            # Parquet writes without definition levels
+            fields.append(pa.field(self._names.get(column, column), kind, nullable=False))
+        self.schema: pa.Schema = pa.schema(fields)
+        self._computed: dict[Any, _Period] = {}
+        self._per_location: list[tuple[Any, npt.NDArray[Any], Any, FloatArray, FloatArray]] = []
+        self._per_item: list[tuple[Any, npt.NDArray[Any], Any, FloatArray]] = []
+        self._state = "new"
+
+    def __iter__(self) -> Iterator[pa.RecordBatch]:
+        if self._state != "new":
+            raise RuntimeError("the batches of a panel can be iterated over only once")
+        self._state = "running"
+        periods = self._panel.years(stacklevel=4)
+        for done in _computed_periods(
+            self._panel, periods, self._options, self._block, self._on_period
+        ):
+            self._record(done)
+            yield self._batch(done)
+        if not self._computed:
+            raise InputError("the panel has no period with a non-zero value")
+        self._state = "done"
+
+    def _block(self, period: YearMatrix) -> dict[str, npt.NDArray[Any]]:
+        """Arrays for the period's cells in memory from Arrow's pool (reused once freed:
+        fresh memory costs more than the arithmetic)."""
+        import pyarrow as pa
+
+        shape = period.values.shape
+        cells = {}
+        for name, dtype in self._types.items():
+            if dtype.kind in "iuf":
+                buffer = pa.allocate_buffer(period.values.size * dtype.itemsize)
+                cells[name] = np.frombuffer(buffer, dtype=dtype).reshape(shape)
+            else:  # e.g. text periods: a Python object column
+                cells[name] = np.empty(shape, dtype=dtype)
+        return cells
+
+    def _batch(self, done: _Computed) -> pa.RecordBatch:
+        import pyarrow as pa
+
+        arrays = []
+        for column in self._order:
+            cells = _to_arrow(done.cells[column].reshape(-1))  # zero-copy for numbers
+            if column in ("location", "item"):
+                cells = pa.DictionaryArray.from_arrays(
+                    cells, self._labels[column], ordered=True, safe=False
+                )
+            arrays.append(cells)
+        return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
+
+    def _record(self, done: _Computed) -> None:
+        period, cells = done.period, done.cells
+        empty = np.empty((0, 0), dtype=np.uint8)
+        self._computed[period.time] = _Period(
+            period.time,
+            period.locations,
+            period.items,
+            0,
+            done.vectors,
+            done.coi,
+            done.cooccurrence if self._keep_proximity else empty,
+        )
+        diversity = cells["diversity"][:, 0].copy()
+        ubiquity = cells["ubiquity"][0, :].copy()
+        self._per_location.append(
+            (period.time, period.locations, diversity, done.vectors.eci, done.coi)
+        )
+        self._per_item.append((period.time, period.items, ubiquity, done.vectors.pci))
+
+    def _finished(self) -> None:
+        if self._state != "done":
+            raise RuntimeError("iterate over the batches first: the periods are not computed yet")
+
+    @property
+    def n_periods(self) -> int:
+        """How many periods the panel has: batches to expect at most (a period with no
+        non-zero value yields none)."""
+        return len(self._panel.times)
+
+    @property
+    def times(self) -> list[Any]:
+        """The periods computed, in ascending order (after iterating)."""
+        self._finished()
+        return list(self._computed)
+
+    @property
+    def num_rows(self) -> int:
+        """Rows of all the batches (after iterating)."""
+        self._finished()
+        return sum(len(p.locations) * len(p.items) for p in self._computed.values())
+
+    def _table(self, rows: list[Any], key: str, names: tuple[str, ...]) -> pa.Table:
+        import pyarrow as pa
+
+        self._finished()
+        columns: dict[str, Any] = {}
+        if self._has_time:
+            times = np.concatenate([np.full(len(r[1]), r[0]) for r in rows])
+            columns[self._names["time"]] = _to_arrow(times.astype(self._types["time"]))
+        codes = np.concatenate([r[1] for r in rows]).astype(self._types[key])
+        columns[self._names[key]] = pa.DictionaryArray.from_arrays(
+            _to_arrow(codes), self._labels[key], ordered=True, safe=False
+        )
+        for index, name in enumerate(names, start=2):
+            columns[name] = _to_arrow(np.concatenate([r[index] for r in rows]))
+        return pa.table(columns)
+
+    @property
+    def locations(self) -> pa.Table:
+        """One row per (time, location): ``diversity``, ``eci``, ``coi`` (after iterating)."""
+        return self._table(self._per_location, "location", ("diversity", "eci", "coi"))
+
+    @property
+    def items(self) -> pa.Table:
+        """One row per (time, item): ``ubiquity``, ``pci`` (after iterating)."""
+        return self._table(self._per_item, "item", ("ubiquity", "pci"))
+
+    def items_in(self, time: Any) -> npt.NDArray[Any]:
+        """Items kept in a period (labels), in the order of :meth:`proximity`'s rows."""
+        self._finished()
+        return np.asarray(self._panel.items)[self._computed[time].items]
+
+    def locations_in(self, time: Any) -> npt.NDArray[Any]:
+        """Locations kept in a period (labels), in the order of its rows."""
+        self._finished()
+        return np.asarray(self._panel.locations)[self._computed[time].locations]
+
+    def proximity(self, time: Any, *, out: FloatArray | None = None) -> FloatArray:
+        """The item × item proximity of a period (needs ``proximity=True``)."""
+        self._finished()
+        if not self._keep_proximity:
+            raise RuntimeError("pass proximity=True to complexity_batches to keep proximity")
+        if time not in self._computed:
+            raise KeyError(f"no period {time!r}; the result has {self.times}")
+        counts = self._computed[time].cooccurrence
+        if out is not None and out.shape != counts.shape:
+            out = None
+        return proximity_from_cooccurrence(counts, out=out)
+
+    @property
+    def proximity_schema(self) -> pa.Schema:
+        """The schema of :meth:`proximity_batches`."""
+        import pyarrow as pa
+
+        item = self._names["item"]
+        fields = [self.schema.field(0)] if self._has_time else []
+        fields += [
+            pa.field(f"{item}_1", self._labels["item"].type, nullable=False),
+            pa.field(f"{item}_2", self._labels["item"].type, nullable=False),
+            pa.field("proximity", pa.float64(), nullable=False),
+        ]
+        return pa.schema(fields)
+
+    def proximity_batches(self) -> Iterator[pa.RecordBatch]:
+        """Proximity as tidy Arrow batches, one per period: ``time, item_1, item_2,
+        proximity`` for every pair (the layout of :meth:`ComplexityResult.proximity_frame`)."""
+        import pyarrow as pa
+
+        item = self._names["item"]
+        buffer = None
+        for time in self.times:
+            labels = _to_arrow(self.items_in(time))
+            n = len(labels)
+            buffer = self.proximity(time, out=buffer)
+            columns = {}
+            if self._has_time:
+                times = np.full(n * n, time, dtype=self._types["time"])
+                columns[self._names["time"]] = _to_arrow(times)
+            columns[f"{item}_1"] = labels.take(_to_arrow(np.repeat(np.arange(n), n)))
+            columns[f"{item}_2"] = labels.take(_to_arrow(np.tile(np.arange(n), n)))
+            columns["proximity"] = _to_arrow(buffer.ravel().copy())
+            yield pa.RecordBatch.from_pydict(columns, schema=self.proximity_schema)
+
+
+def complexity_batches(
+    frame: Any,
+    *,
+    time: str | None,
+    location: str,
+    item: str,
+    value: str,
+    presence_test: PresenceTest = "rca",
+    threshold: float = 1.0,
+    rpop_threshold: float = 1.0,
+    population: Any = None,
+    population_columns: tuple[str, str, str] | None = None,
+    method: Method = "eigenvector",
+    missing: MissingPolicy = "raise",
+    duplicates: DuplicatePolicy = "raise",
+    proximity: bool = False,
+    on_period: Callable[[Any], None] | None = None,
+) -> ComplexityBatches:
+    """:func:`complexity`, period by period, as Arrow record batches.
+
+    The same numbers as :func:`complexity` (the same code computes them), for writing large
+    panels out as they are computed: iterate over the result to get one
+    ``pyarrow.RecordBatch`` per period. The input is validated here (``InputError`` now);
+    the periods are computed during the iteration, which may warn as :func:`complexity`
+    does.
+
+    Parameters
+    ----------
+    frame : pyarrow.Table, pandas.DataFrame or polars.DataFrame
+        Tidy panel, as for :func:`complexity`. An Arrow table is read without pandas:
+        dictionary-encoded or plain text keys, integer or float values.
+    time, location, item, value, presence_test, threshold, rpop_threshold, population, \
+population_columns, method, missing, duplicates, on_period
+        As for :func:`complexity`.
+    proximity : bool, default False
+        Keep the co-occurrence counts of every period (items² bytes each) so that
+        :meth:`ComplexityBatches.proximity` and ``proximity_batches`` work afterwards.
+
+    Returns
+    -------
+    ComplexityBatches
+
+    Raises
+    ------
+    InputError
+        As :func:`complexity` (a panel with no non-zero period: while iterating).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> exports = pa.table({
+    ...     "year": [2020] * 12,
+    ...     "country": ["A"] * 3 + ["B"] * 3 + ["C"] * 3 + ["D"] * 3,
+    ...     "product": ["x", "y", "z"] * 4,
+    ...     "usd": [10, 50, 50, 10, 30, 20, 30, 40, 30, 40, 10, 20],
+    ... })
+    >>> batches = complexity_batches(exports, time="year", location="country",
+    ...                              item="product", value="usd")
+    >>> [batch.num_rows for batch in batches]
+    [12]
+    >>> batches.schema.field("country").type
+    DictionaryType(dictionary<values=string, indices=int8, ordered=1>)
+    >>> [round(x, 4) for x in batches.locations.column("eci").to_pylist()]
+    [1.1717, 0.6509, -0.3906, -1.4321]
+    """
+    options = _options(
+        presence_test,
+        threshold,
+        rpop_threshold,
+        population,
+        population_columns,
+        method,
+        time,
+        location,
+    )
+    panel = build_panel(
+        frame,
+        time=time,
+        location=location,
+        item=item,
+        value=value,
+        missing=missing,
+        duplicates=duplicates,
+    )
+    parameters = {
+        **options.parameters,
+        "missing": missing,
+        "duplicates": duplicates,
+        "columns": {"time": time, "location": location, "item": item, "value": value},
+    }
+    return ComplexityBatches(
+        panel, options, parameters, value, keep_proximity=proximity, on_period=on_period
     )

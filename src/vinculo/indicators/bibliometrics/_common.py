@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from vinculo.indicators._errors import InputError
 from vinculo.indicators._frames import _input_error, describe_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -50,6 +52,8 @@ def _float_array(values: npt.ArrayLike, name: str) -> FloatArray:
 
 def _column_numbers(series: pd.Series, column: str) -> FloatArray:
     """A frame's value column as float64, NaN kept; non-numeric entries raise."""
+    import pandas as pd
+
     if pd.api.types.is_bool_dtype(series.dtype):
         raise _input_error(f"column {column!r} is boolean, expected numbers", column=column)
     numeric = pd.to_numeric(series, errors="coerce")
@@ -101,6 +105,8 @@ def _label(key: Any) -> str:
 
 def _combine(major: npt.NDArray[Any], minor: npt.NDArray[Any]) -> IntArray:
     """Dense codes ``0..k-1`` of the pairs ``(major, minor)`` of two non-negative code arrays."""
+    import pandas as pd
+
     joint = major.astype(np.int64) * (int(minor.max()) + 1) + minor
     codes, _ = pd.factorize(joint)
     return np.asarray(codes, dtype=np.int64)

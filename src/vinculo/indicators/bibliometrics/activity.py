@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from vinculo.indicators._frames import (
     DuplicatePolicy,
@@ -23,6 +22,9 @@ from vinculo.indicators.bibliometrics._common import (
     _positions,
 )
 from vinculo.indicators.rca import rca
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["activity_index", "activity_index_frame", "relative_specialization_index"]
 
@@ -217,6 +219,8 @@ def activity_index_frame(
     .. [2] Glänzel, W. (2000). Science in Scandinavia: A bibliometric approach.
        Scientometrics, 48(2), 121-150.
     """
+    import pandas as pd
+
     outputs = ("activity_index", "rsi", "world_share")
     keys = [c for c in (time, location, field) if c is not None]
     _distinct_columns([*keys, value], outputs)
@@ -246,6 +250,8 @@ def activity_index_frame(
 
 def _activity_chunk(panel: Panel, year: YearMatrix) -> tuple[npt.NDArray[Any], ...]:
     """Codes (time, location, field), values, AI, RSI and world share of one period."""
+    import pandas as pd
+
     counts = year.values
     n_locations, n_fields = counts.shape
     ai = activity_index(counts)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from vinculo.indicators._errors import IndicatorWarning, InputError
 from vinculo.indicators._frames import _input_error, _key_codes, as_pandas, describe_rows
@@ -28,6 +27,9 @@ from vinculo.indicators.bibliometrics._common import (
     _positions,
     _rows,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["collaboration_strength", "collaboration_strength_frame"]
 
@@ -306,6 +308,8 @@ def collaboration_strength_frame(
        international scientific collaboration. Science, Technology, & Human Values, 17(1),
        101-126.
     """
+    import pandas as pd
+
     _check_method(method)
     if not isinstance(totals, str) or totals not in ("row_sums", "diagonal"):
         raise InputError(
@@ -357,6 +361,8 @@ def _pair_codes(
     data: pd.DataFrame, a: str, b: str
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], pd.Index]:
     """Codes of both location columns in one sorted vocabulary (so code order = label order)."""
+    import pandas as pd
+
     both = pd.concat([data[a], data[b]], ignore_index=True)
     codes, uniques = pd.factorize(both, sort=True)
     codes = np.asarray(codes, dtype=np.intp)

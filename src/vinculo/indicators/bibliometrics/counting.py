@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from vinculo.indicators._errors import IndicatorWarning, InputError
 from vinculo.indicators._frames import _input_error, _key_codes, as_pandas, describe_rows
@@ -29,6 +28,9 @@ from vinculo.indicators.bibliometrics._common import (
     _positions,
     _rows,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "fractional_counts",
@@ -123,6 +125,8 @@ def fractional_counts(
        International Comparisons. Science and Engineering Indicators 2024, NCSES
        (technical appendix: fractional "author-share" counting).
     """
+    import pandas as pd
+
     if method not in ("location", "author"):
         raise InputError(f"unknown counting method {method!r}; use 'location' or 'author'")
     keys = [c for c in (time, location, field) if c is not None]
