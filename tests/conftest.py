@@ -37,3 +37,16 @@ def reference_package(name: str) -> ModuleType:
         pytest.skip(
             f"reference package {name} is not installed: pip install -r requirements/dev.txt"
         )
+
+
+@pytest.fixture(scope="session")
+def staged_home(test_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A VINCULO_HOME whose evidence store holds every staged dataset, pulled once per
+    session (about 15 s). Open it read-only; a test that writes copies it first."""
+    from vinculo.evidence.pull import pull
+    from vinculo.evidence.store import EvidenceStore
+
+    folder = tmp_path_factory.mktemp("staged-home")
+    with EvidenceStore(folder / "evidence.duckdb") as store:
+        pull(store, mirror=test_data)
+    return folder

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import time as clock
 import warnings
@@ -123,18 +122,31 @@ def complexity_command(
     to a Parquet file (with the input's checksum and the parameters in its metadata),
     and prints a summary.
     """
+    # Only what this command needs is imported: pyarrow and numpy, not pandas (~0.4 s),
+    # unless the file needs pandas to be read as intended (Excel, unusual CSV).
+    import os
+
+    if "numpy" not in sys.modules:
+        # BLAS runs on one thread per worker here (periods side by side): without a pool
+        # of its own, OpenBLAS neither starts threads nor keeps them spinning.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from vinculo.evidence.tables import (
         TableError,
+        read_arrow,
         read_header,
         read_table,
         write_parquet_atomic,
     )
-    from vinculo.indicators import IndicatorWarning, InputError, complexity
+    from vinculo.indicators import IndicatorWarning, InputError, complexity_batches
 
     given = {"time": time_col, "location": location_col, "item": item_col, "value": value_col}
     try:
         columns = _guess_columns(read_header(input_file), given)
-        frame, source = read_table(input_file, text_columns=(columns["location"], columns["item"]))
+        keys = [columns[role] for role in ("time", "location", "item", "value")]
+        text = (columns["location"], columns["item"])
+        read = read_arrow(input_file, columns=keys, text_columns=text)
+        frame, source = read or read_table(input_file, text_columns=text)
+        del read
     except TableError as error:
         _fail(str(error))
         return
@@ -144,18 +156,12 @@ def complexity_command(
         f"value={columns['value']}"
     )
 
+    target = output or Path("out") / f"{input_file.name.split('.')[0]}.complexity.parquet"
     started = clock.perf_counter()
-    n_periods = int(frame[columns["time"]].nunique())
-    progress = click.progressbar(
-        length=n_periods, label="Computing periods", file=sys.stderr, show_pos=True
-    )
-    with (
-        progress if n_periods > 1 and sys.stderr.isatty() else contextlib.nullcontext() as bar,
-        warnings.catch_warnings(record=True) as caught,
-    ):
+    with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", IndicatorWarning)
         try:
-            result = complexity(
+            result = complexity_batches(
                 frame,
                 time=columns["time"],
                 location=columns["location"],
@@ -165,8 +171,53 @@ def complexity_command(
                 method=method,  # type: ignore[arg-type]
                 missing=missing,  # type: ignore[arg-type]
                 duplicates=duplicates,  # type: ignore[arg-type]
-                on_period=(lambda _: bar.update(1)) if bar is not None else None,
+                proximity=proximity_output is not None,
             )
+            del frame  # the panel holds what it needs: the input's memory can go
+            metadata: dict[str, Any] = {
+                "vinculo_version": __version__,
+                "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                "indicator": "complexity",
+                "source": source.as_dict(),
+                "parameters": result.parameters,
+            }
+
+            def with_progress(batches: Any) -> Any:
+                bar = click.progressbar(
+                    length=result.n_periods,
+                    label="Computing periods",
+                    file=sys.stderr,
+                    show_pos=True,
+                )
+                with bar:
+                    for batch in batches:
+                        bar.update(1)
+                        yield batch
+
+            interactive = result.n_periods > 1 and sys.stderr.isatty()
+            # Each period is written (a row group) while the next ones are computed. Snappy
+            # pages; dictionary encoding for the keys only (a dictionary of distinct numbers
+            # is work thrown away); no statistics for the text keys (min/max of a dictionary
+            # column costs more than encoding it); 8 MiB pages, encoded 64 Ki values at a
+            # time (fewer, larger steps).
+            write_parquet_atomic(
+                with_progress(result) if interactive else result,
+                target,
+                metadata,
+                schema=result.schema,
+                compression="snappy",
+                use_dictionary=[columns["time"], *text],
+                write_statistics=[n for n in result.schema.names if n not in text],
+                data_page_size=8 << 20,
+                write_batch_size=64 << 10,
+            )
+            if proximity_output is not None:
+                write_parquet_atomic(
+                    result.proximity_batches(),
+                    proximity_output,
+                    metadata,
+                    schema=result.proximity_schema,
+                )
         except InputError as error:
             rows = getattr(error, "rows", [])
             where = ""
@@ -177,45 +228,40 @@ def complexity_command(
             field = f" field {column!r}:" if column else ""
             _fail(f"{source.path}:{where}{field} {error}")
             return
+        except OSError as error:
+            _fail(f"{target}: cannot write: {error}")
+            return
     for warning in caught:
         click.echo(f"warning: {warning.message}", err=True)
     elapsed = clock.perf_counter() - started
 
-    target = output or Path("out") / f"{input_file.name.split('.')[0]}.complexity.parquet"
-    metadata: dict[str, Any] = {
-        "vinculo_version": __version__,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "indicator": "complexity",
-        "source": source.as_dict(),
-        "parameters": result.parameters,
-    }
-    try:
-        write_parquet_atomic(result.frame, target, metadata)
-        if proximity_output is not None:
-            write_parquet_atomic(result.proximity_frame(), proximity_output, metadata)
-    except OSError as error:
-        _fail(f"{target}: cannot write: {error}")
-        return
-
     locations = result.locations
     time_name = columns["time"]
+    table = {name: locations.column(name).to_pylist() for name in locations.column_names}
+    by_period: dict[Any, list[tuple[float, str, int]]] = {}
+    for when, name, eci, diversity in zip(
+        table[time_name], table[columns["location"]], table["eci"], table["diversity"], strict=True
+    ):
+        by_period.setdefault(when, []).append((eci, name, diversity))
     for period in result.times:
-        rows = locations[locations[time_name] == period].sort_values("eci", ascending=False)
+        rows = by_period[period]
         n_items = len(result.items_in(period))
+        mean_diversity = sum(d for _, _, d in rows) / len(rows)
         click.echo(
             f"\n{time_name} {period}: {len(rows):,} locations × {n_items:,} items "
-            f"(mean diversity {rows['diversity'].mean():.1f})"
+            f"(mean diversity {mean_diversity:.1f})"
         )
-        shown = rows.dropna(subset=["eci"])
-        if shown.empty:
+        shown = sorted((r for r in rows if r[0] == r[0]), key=lambda r: -r[0])  # NaN left out
+        if not shown:
             click.echo("  ECI undefined in this period (see the warnings)")
             continue
-        head = ", ".join(f"{r.iloc[1]} {r.eci:+.3f}" for _, r in shown.head(top).iterrows())
-        tail = ", ".join(f"{r.iloc[1]} {r.eci:+.3f}" for _, r in shown.tail(top).iterrows())
+        head = ", ".join(f"{name} {eci:+.3f}" for eci, name, _ in shown[:top])
+        tail = ", ".join(f"{name} {eci:+.3f}" for eci, name, _ in shown[max(len(shown) - top, 0) :])
         click.echo(f"  highest ECI: {head}")
         click.echo(f"  lowest ECI:  {tail}")
     click.echo(
-        f"\n{len(result.times)} period(s), {len(result.frame):,} rows in {elapsed:.2f} s → {target}"
+        f"\n{len(result.times)} period(s), {result.num_rows:,} rows computed and written in "
+        f"{elapsed:.2f} s → {target}"
     )
 
 
@@ -276,7 +322,9 @@ def data_pull(sources: tuple[str, ...]) -> None:
     Downloads each source's files from its public address into VINCULO_HOME/downloads
     (resuming partial downloads, checking sizes and checksums) and queries the APIs, or,
     when VINCULO_MIRROR names a folder, reads the same files from there with no network.
-    Sources: atlas, ots, baci, comtrade, ncses, openalex, ror, wdi (docs/evidence.md).
+    Sources: atlas, ots, baci, comtrade, ncses, openalex, ror, wdi, top500, ucs, usgs, iea,
+    atlas-common-data; openalex-api and openalex-api-topics only when named
+    (docs/evidence.md).
     """
     from vinculo.evidence.pull import pull
     from vinculo.evidence.store import EvidenceError
@@ -308,11 +356,11 @@ def data_pull(sources: tuple[str, ...]) -> None:
         verb = "imported" if item.result.created else "already loaded"
         shown = item.path.name if isinstance(item.path, Path) else item.path
         click.echo(
-            f"{item.source:10s} {shown:50s} {verb:15s} {item.result.rows:>12,} rows "
+            f"{item.source:17s} {shown:50s} {verb:15s} {item.result.rows:>12,} rows "
             f"(vintage {item.result.vintage})"
         )
     for name, why in report.skipped.items():
-        click.echo(f"{name:10s} skipped: {why}")
+        click.echo(f"{name:17s} skipped: {why}")
 
 
 class _DownloadProgress:
@@ -354,7 +402,7 @@ def data_status() -> None:
         return
     for row in datasets.itertuples():
         click.echo(
-            f"{row.canonical_table:18s} {row.source:10s} {row.name:40s} {row.vintage:22s} "
+            f"{row.canonical_table:18s} {row.source:17s} {row.name:40s} {row.vintage:25s} "
             f"{row.row_count:>12,} rows  {row.imported_at:%Y-%m-%d %H:%M}"
         )
 
@@ -396,7 +444,8 @@ def _strategy(priorities_file: Path | None, country: str | None, *, home: bool) 
         store = EvidenceStore(path, read_only=True)
     except EvidenceError as error:
         _fail(str(error))
-    return store, priorities, CapabilityModel(store, priorities), country
+    cache = vinculo_home() / "cache" / "strategy"
+    return store, priorities, CapabilityModel(store, priorities, cache_folder=cache), country
 
 
 def _emit(frame: Any, output_format: str, columns: list[str] | None = None) -> None:
@@ -430,22 +479,50 @@ _FORMAT = click.option(
 def gaps_command(
     country: str | None, priority: str | None, priorities_file: Path | None, output_format: str
 ) -> None:
-    """A country's capability gaps per priority: science, technology, trade."""
+    """A country's position per priority in science, technology, trade and infrastructure:
+    world share and rank (mass), specialization (shrunk for small counts), the gap to the
+    frontier, the frontier and the most specialised country, with the year and vintage."""
     from vinculo.strategy.capability import MissingEvidenceError
     from vinculo.strategy.priorities import PrioritiesError
 
-    store, _, model, country = _strategy(priorities_file, country, home=False)
+    store, priorities, model, country = _strategy(priorities_file, country, home=False)
     with store:
         try:
             table = model.gaps(country, priority)
+            chosen = [priorities.priority(priority)] if priority else list(priorities.priorities)
+            absent = {p.id: model.absent(p.id) for p in chosen}
         except (MissingEvidenceError, PrioritiesError) as error:
             _fail(str(error))
     if table.empty:
         _fail(f"no evidence about {country} in the store for these priorities (vinculo data pull)")
-    columns = ["priority", "component", "basis", "year", "metric", "value", "world_share",
-               "percentile", "peer_percentile", "gap", "leader", "leader_value",
+    columns = ["priority", "component", "basis", "year", "value", "world_share", "mass_rank",
+               "countries", "metric", "specialization", "specialization_raw", "gap", "leader",
+               "leader_share", "most_specialised", "most_specialised_value",
                "vintage"]  # fmt: skip
-    _emit(table, output_format, columns)
+    if output_format != "table":
+        _emit(table, output_format, [*columns, "score", "world_position", "share_percentile",
+                                     "specialization_percentile", "peer_percentile"])  # fmt: skip
+        return
+    shown = table[columns].copy()
+    shown["world_share"] = shown["world_share"].map(lambda v: f"{v:.2%}")
+    shown["leader_share"] = shown["leader_share"].map(lambda v: f"{v:.1%}")
+    shown["mass_rank"] = [
+        f"{int(r)}/{n}" + ("" if world else "*") if r == r else f"-/{n}"
+        for r, n, world in zip(table["mass_rank"], table["countries"], table["world_position"],
+                               strict=True)
+    ]  # fmt: skip
+    shown = shown.drop(columns=["countries"]).rename(columns={"mass_rank": "rank"})
+    _emit(shown, output_format)
+    if not table["world_position"].all():
+        click.echo("* ranked among fewer than 30 countries: not a world position")
+    click.echo(
+        "gap: decades of world share below the frontier (the largest share among specialised "
+        "countries with >= 1% of the world), over 3: 0 at the frontier, 100 at 1/1000 of it"
+    )
+    for prio, components in absent.items():
+        for component, reason in components.items():
+            said = reason.get("en") or "no data in the evidence store"
+            click.echo(f"{prio}: no {component} evidence: {said}")
 
 
 @main.command("partners")
@@ -468,6 +545,7 @@ def partners_command(
     (they add up to the score), the rank range under ±20 % weights, and the reasons."""
     from vinculo.strategy.capability import MissingEvidenceError
     from vinculo.strategy.chain import stage_table
+    from vinculo.strategy.i18n import country_name
     from vinculo.strategy.partners import as_frame, leading_institutions, recommend
     from vinculo.strategy.priorities import PrioritiesError
 
@@ -476,11 +554,36 @@ def partners_command(
         try:
             chain = stage_table(model, priority)
             recommendations = recommend(model, priority, chain=chain)
-            _ = model.institutions  # read before the store closes
+            institutions = {  # found while the store is open (kept in the model's cache)
+                r.partner: leading_institutions(model, r.partner, priority, limit=3)
+                for r in recommendations[:top]
+            }
         except (MissingEvidenceError, PrioritiesError) as error:
             _fail(str(error))
     if not recommendations:
         _fail(f"no candidate partner has evidence for {priority!r} (vinculo data pull)")
+    if output_format == "json":
+        import json
+
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "rank": r.rank,
+                        "partner": r.partner,
+                        "score": r.score,
+                        "contributions": r.contributions,
+                        "rank_range": list(r.rank_range),
+                        "stable": r.stable,
+                        "reasons": r.structured(),
+                        "offers": r.structured_offers(),
+                    }
+                    for r in recommendations[:top]
+                ],
+                ensure_ascii=False,
+            )
+        )
+        return
     table = as_frame(recommendations[:top], lang)
     if output_format != "table":
         _emit(table, output_format)
@@ -495,10 +598,16 @@ def partners_command(
             for factor in ("strength", "complementarity", "ties", "capacity", "proximity")
         )
         click.echo(f"{row.rank:>3}. {row.partner} {row.name}: {row.score:.3f} = {parts} ({ranks})")
-        for reason in str(row.reasons).split("; "):
-            if reason:
-                click.echo(f"       - {reason}")
-        found = leading_institutions(model, str(row.partner), priority, limit=3)
+        chosen = recommendations[row.Index]
+        for reason in chosen.reasons_text(lang):
+            click.echo(f"       - {reason}")
+        offers = chosen.offers_text(lang)
+        if offers:
+            home_name = country_name(model.priorities.home, lang)
+            click.echo(f"       {home_name} {'ofrece' if lang == 'es' else 'offers'}:")
+            for offer in offers:
+                click.echo(f"         + {offer}")
+        found = institutions[str(row.partner)]
         if not found.empty:
             names = "; ".join(found["name"])
             click.echo(f"       institutions (ROR, names matching the keywords): {names}")
@@ -536,6 +645,7 @@ def chain_command(
                 "rca": s.rca,
                 "world_share": s.world_share,
                 "density": s.density,
+                "score": s.score,
                 "percentile": s.percentile,
                 "leaders": " ".join(s.leaders["country"]),
                 "gap": s.stage.id == view.gap_stage,
@@ -548,6 +658,13 @@ def chain_command(
         _emit(table, output_format)
         return
     _emit(table, "table")
+    for stage in view.stages:
+        for row in stage.resources.to_dict("records"):
+            click.echo(
+                f"{stage.stage.id}: {row['names'].get('en', row['indicator'])} ({row['year']}): "
+                f"{row['value']:,.0f} {row['unit']} ({row['world_share']:.2%} of the world); "
+                f"frontier {row['leader']} ({row['leader_share']:.1%})"
+            )
     click.echo(f"gap stage: {view.gap_stage}")
     if view.next_step:
         step = view.next_step

@@ -45,7 +45,7 @@ def test_pull_from_the_staged_mirror_then_again(test_data, tmp_path, monkeypatch
     assert first.exit_code == 0, first.output + first.stderr
     expected = sum(len(source.staged) + len(source.bundled) for source in SOURCES.values())
     assert first.stdout.count(" imported ") == expected
-    assert "baci       skipped: nothing of it in the mirror" in first.stdout
+    assert "baci              skipped: nothing of it in the mirror" in first.stdout
     assert "wdi        skipped" not in first.stdout  # its bulk CSV files are staged
     second = runner.invoke(main, ["data", "pull"])
     assert second.stdout.count("already loaded") == expected

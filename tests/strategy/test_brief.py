@@ -39,7 +39,12 @@ from vinculo.strategy.priorities import default_priorities
 pytestmark = pytest.mark.realdata
 
 LANGUAGES = ("es", "en")
-CHOSEN = ("health-security", "lithium-value-chain", "aerospace")  # lithium has a chain
+CHOSEN = (
+    "health-security",
+    "lithium-value-chain",
+    "aerospace",
+    "supercomputing",
+)  # lithium: a chain
 HOST = "FRA"
 TODAY = date(2026, 11, 30)
 HOSTILE = "<script>alert(1)</script>"
@@ -234,23 +239,33 @@ def test_coauthorship_equals_the_staged_file_and_the_store(test_data, store, bri
 
 
 def test_capabilities_are_the_models(model, briefs):
-    scores = model.scores()
+    positions = model.positions()
+    gaps = model.gaps().set_index(["priority", "component"])
     brief = briefs["es"]
     for item in brief.priorities:
-        assert item.capabilities
+        assert item.capabilities or item.absent
         for row in item.capabilities:
-            mine = scores[
-                (scores["priority"] == item.id)
-                & (scores["component"] == row.component)
-                & (scores["basis"] == row.basis)
+            if row.indicator:  # one infrastructure indicator, named in the language
+                continue
+            mine = positions[
+                (positions["priority"] == item.id)
+                & (positions["component"] == row.component)
+                & positions["primary"]
             ].set_index("country")
-            assert row.home_percentile == pytest.approx(
-                mine.loc["MEX", "specialization_percentile"]
-            )
+            assert row.basis == mine["basis"].iloc[0]
+            assert row.home_share == pytest.approx(mine.loc["MEX", "world_share"])
             assert row.host_value == pytest.approx(mine.loc["FRA", "specialization"])
-            assert row.gap == pytest.approx(100 - row.home_percentile)
+            assert row.host_score == pytest.approx(mine.loc["FRA", "score"])
+            assert row.gap == pytest.approx(gaps.loc[(item.id, row.component), "gap"])
             assert row.year == int(mine["year"].iloc[0])
+            assert row.world_position == (row.countries >= 30)
             assert row.vintage
+    supercomputing = next(p for p in brief.priorities if p.id == "supercomputing")
+    assert any("Ningún código del Sistema Armonizado" in line for line in supercomputing.absent)
+    aerospace = next(p for p in brief.priorities if p.id == "aerospace")
+    indicators = [r.basis for r in aerospace.capabilities if r.indicator]
+    assert indicators == ["Satélites operados", "Satélites operados sin Starlink ni OneWeb"]
+    assert all(p.offers for p in brief.priorities)  # what Mexico offers France, every time
 
 
 def test_value_chain_stages(briefs, evidence):

@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from vinculo.cli import main
-from vinculo.evidence.pull import pull
 from vinculo.evidence.store import EvidenceStore
 from vinculo.strategy.priorities import default_priorities
 
@@ -61,11 +60,8 @@ priorities:
 
 
 @pytest.fixture(scope="module")
-def home(test_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("home")
-    with EvidenceStore(folder / "evidence.duckdb") as store:
-        pull(store, mirror=test_data)
-    return folder
+def home(staged_home: Path) -> Path:
+    return staged_home
 
 
 def _run(home: Path, *args: str) -> tuple[int, str, str]:
@@ -81,11 +77,19 @@ def test_gaps_for_every_priority_of_mexico(home):
     assert {r["priority"] for r in rows} == {p.id for p in MEXICO.priorities}
     for row in rows:
         assert row["vintage"]
-        assert row["gap"] == pytest.approx(100 - row["percentile"])
+        assert 0 <= row["gap"] <= 100
+        assert row["leader"] != "MEX"
+        assert row["leader_share"] >= 0.01
     code, out, _ = _run(home, "gaps", "--priority", "aerospace", "--format", "csv")
     assert code == 0
-    assert out.splitlines()[0].startswith("priority,component,basis,year,metric,value")
+    assert out.splitlines()[0].startswith("priority,component,basis,year,value,world_share")
     assert all(line.startswith("aerospace,") for line in out.splitlines()[1:])
+    code, out, _ = _run(home, "gaps", "--priority", "supercomputing")
+    assert code == 0
+    assert "supercomputing: no trade evidence: No Harmonized System code" in out
+    code, out, _ = _run(home, "gaps", "--priority", "lithium-value-chain")
+    assert code == 0
+    assert "not a world position" in out  # ten countries mine lithium (USGS)
 
 
 @pytest.mark.realdata
@@ -98,11 +102,14 @@ def test_partners_for_every_priority(home, priority):
     assert [r["rank"] for r in rows] == sorted(r["rank"] for r in rows)
     assert len(rows) == 5
     for row in rows:
-        parts = sum(row[f] for f in ("strength", "complementarity", "ties", "capacity",
-                                     "proximity"))  # fmt: skip
-        assert parts == pytest.approx(row["score"], abs=1e-12)
+        assert sum(row["contributions"].values()) == pytest.approx(row["score"], abs=1e-12)
         assert row["partner"] != "MEX"
         assert row["reasons"]
+        assert row["offers"]
+        for reason in row["reasons"]:
+            assert set(reason) == {"factor", "code", "values", "text"}
+            assert reason["text"]["es"]
+            assert reason["text"]["en"]
 
 
 @pytest.mark.realdata
@@ -125,7 +132,7 @@ def test_chain_for_every_priority_with_a_chain(home, priority):
     stages = json.loads(out)
     assert [s["stage"] for s in stages] == [s.id for s in MEXICO.priority(priority).chain]
     assert sum(s["gap"] for s in stages) == 1
-    gap = min(stages, key=lambda s: s["percentile"])
+    gap = min(stages, key=lambda s: s["score"])
     assert gap["gap"]
 
 
@@ -146,7 +153,8 @@ def test_a_second_home_country_with_its_own_file(home, tmp_path):
     rows = json.loads(out)
     trade = [r for r in rows if r["component"] == "trade"]
     assert trade
-    assert all(r["value"] > 10 for r in trade)  # Chile's copper RCA is huge
+    assert all(r["specialization"] > 10 for r in trade)  # Chile's copper RCA is huge
+    assert all(r["leader"] == "CHL" for r in trade)  # and it holds the largest share
     code, out, err = _run(home, "partners", "--priorities", str(path), "--priority", "copper",
                           "--format", "json")  # fmt: skip
     assert code == 0, err

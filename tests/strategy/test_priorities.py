@@ -93,8 +93,15 @@ def test_every_priority_maps_onto_all_the_evidence(mexico, identifier):
         assert priority.name[language].strip()
         assert priority.description[language].strip()
         assert priority.keywords[language]
-    assert priority.products["hs92"]
-    assert priority.products["hs07"]
+    if "trade" in priority.absent:  # no HS code measures it: said, with the reason
+        assert not priority.products
+        assert priority.absent["trade"]["es"]
+        assert priority.absent["trade"]["en"]
+    else:
+        assert priority.products["hs92"]
+        assert priority.products["hs07"]
+    assert priority.fields["openalex-subfield"]
+    assert priority.infrastructure or "infrastructure" in priority.absent
     assert priority.fields["ncses15"]
     assert priority.fields["openalex-field"]
     assert priority.tech_fields["wipo35"]

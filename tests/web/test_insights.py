@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from vinculo.evidence.pull import pull
 from vinculo.evidence.store import EvidenceStore
 from vinculo.strategy.capability import CapabilityModel
 from vinculo.strategy.priorities import default_priorities
@@ -24,11 +23,8 @@ PRIORITIES = replace(
 
 
 @pytest.fixture(scope="module")
-def evidence(test_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("insights") / "evidence.duckdb"
-    with EvidenceStore(path) as store:
-        pull(store, mirror=test_data)
-    return path
+def evidence(staged_home: Path) -> Path:
+    return staged_home / "evidence.duckdb"
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +39,8 @@ def test_the_payload_holds_the_engines_results(payload, test_data):
     assert payload["home_names"] == {"es": "México", "en": "Mexico"}
     heat = {(row["priority"], row["component"]) for row in payload["heat"]}
     assert heat == {(p, c) for p in ("lithium-value-chain", "aerospace")
-                    for c in ("science", "technology", "trade")}  # fmt: skip
+                    for c in ("science", "technology", "trade", "infrastructure")}  # fmt: skip
+    assert all(0 <= row["score"] <= 100 for row in payload["heat"])
     top = payload["partners"]["aerospace"]["top"]
     assert [row["rank"] for row in top] == sorted(row["rank"] for row in top)
     assert round(top[0]["score"], 4) == max(payload["partners"]["aerospace"]["scores"].values())
@@ -55,6 +52,13 @@ def test_the_payload_holds_the_engines_results(payload, test_data):
     assert [s["id"] for s in chain["stages"]] == [s.id for s in MEXICO.priority(
         "lithium-value-chain").chain]  # fmt: skip
     assert "aerospace" not in payload["chains"]
+    ores = chain["stages"][0]
+    assert {r["indicator"] for r in ores["resources"]} == {
+        "lithium_mine_production_t", "lithium_reserves_t"}  # fmt: skip
+    assert payload["absent"]["aerospace"] == {}
+    best = payload["partners"]["aerospace"]["ranked"][0]
+    assert best["offers"]["es"]
+    assert best["offers_structured"]
     assert payload["iso_numeric"]["MEX"] == "484"
     json.dumps(payload)  # storable as JSON
 
@@ -150,6 +154,18 @@ def test_priority_and_country_pages(client, django_user_model, payload):
     assert best["names"]["en"] in html
     assert best["reasons"]["en"][0] in html
     assert "complementarity" in html
+    # in Spanish the scores read as the reasons beside them (es-MX: 0.52, not 0,52)
+    from tests.web.test_formatting import _comma_decimals
+    from vinculo.strategy.i18n import number
+
+    user.language = "es"
+    user.save(update_fields=["language"])
+    spanish = client.get("/priorities/aerospace/").content.decode()
+    assert f"<td>{number(best['score'], 'es', 3)}</td>" in spanish
+    assert best["reasons"]["es"][0] in spanish
+    assert not _comma_decimals(spanish)
+    user.language = "en"
+    user.save(update_fields=["language"])
     assert client.get("/priorities/no-such-thing/").status_code == 404
     country = client.get("/countries/fra/")
     assert country.status_code == 200
@@ -184,8 +200,19 @@ def test_the_insights_api_serves_what_the_pages_show(client, django_user_model, 
     ranked = payload["partners"]["aerospace"]["ranked"]
     assert priority["candidates"] == len(ranked)
     assert [p["partner"] for p in priority["partners"]] == [r["partner"] for r in ranked[:3]]
-    assert priority["partners"][0]["reasons"]["es"] == ranked[0]["reasons"]["es"]
-    assert {g["component"] for g in priority["gaps"]} == {"science", "technology", "trade"}
+    first = priority["partners"][0]
+    # reasons and offers as objects: the code, the values they quote, the text in each language
+    assert [r["text"]["es"] for r in first["reasons"]] == ranked[0]["reasons"]["es"]
+    assert first["reasons"] == ranked[0]["reasons_structured"]
+    assert [o["text"]["en"] for o in first["offers"]] == ranked[0]["offers"]["en"]
+    assert {r["factor"] for r in first["reasons"]} <= {"strength", "complementarity", "ties",
+                                                      "capacity", "proximity"}  # fmt: skip
+    assert {g["component"] for g in priority["gaps"]} == {
+        "science", "technology", "trade", "infrastructure"}  # fmt: skip
+    for gap in priority["gaps"]:
+        assert gap["leader"] != "MEX"
+        assert gap["leader_share"] >= 0.01
+        assert gap["world_position"] == (gap["countries"] >= 30)
     country = client.get("/api/v1/insights/countries/FRA").json()
     assert country["names"] == {"es": "Francia", "en": "France"}
     assert [2023, 1609.0] in country["coauthorship"]
@@ -208,6 +235,22 @@ def _ranked(partner: str, names: tuple[str, str], rank: int, score: float) -> di
         "rank_range": [rank, rank + 1],
         "stable": rank == 1,
         "reasons": {"es": [f"razón {partner}"], "en": [f"reason {partner}"]},
+        "offers": {"es": [f"oferta a {partner}"], "en": [f"offer to {partner}"]},
+        "reasons_structured": [
+            {
+                "factor": "strength",
+                "code": "reason.strength",
+                "values": {"share": 0.12, "value": 1.5},
+                "text": {"es": f"razón {partner}", "en": f"reason {partner}"},
+            }
+        ],
+        "offers_structured": [
+            {
+                "code": "offer.field",
+                "values": {"mine": 2.0, "partner": 0.5},
+                "text": {"es": f"oferta a {partner}", "en": f"offer to {partner}"},
+            }
+        ],
     }
 
 
@@ -225,20 +268,51 @@ def _small_payload(tag: str = "") -> dict:
     gap = {
         "basis": "b",
         "year": 2022,
-        "value": 0.5,
-        "percentile": 40.0,
+        "value": 1500.0,
+        "world_share": 0.0052,
+        "mass_rank": 31.0,
+        "countries": 138,
+        "world_position": True,
+        "metric": "activity_index",
+        "specialization": 0.5,
+        "specialization_raw": 0.49,
+        "share_percentile": 70.0,
+        "specialization_percentile": 40.0,
+        "peer_percentile": 50.0,
+        "score": 30.0,
         "gap": 60.0,
         "leader": "DEU",
+        "leader_share": 0.21,
+        "leader_value": 90000.0,
+        "leader_specialization": 1.3,
+        "most_specialised": "FRA",
+        "most_specialised_value": 2.1,
+        "most_specialised_share": 0.03,
         "vintage": "v1",
     }
     stage = {
         "id": "ores",
         "names": {"es": "Minerales", "en": "Ores"},
         "rca": 0.2,
-        "percentile": 30.0,
+        "world_share": 0.004,
+        "score": 30.0,
         "leaders": ["AUS"],
         "year": 2017,
+        "classification": "hs07",
         "vintage": "v2",
+        "resources": [
+            {
+                "indicator": "lithium_reserves_t",
+                "names": {"es": "Reservas de litio", "en": "Lithium reserves"},
+                "unit": "t Li",
+                "year": 2024,
+                "value": 0.0,
+                "world_share": 0.0,
+                "leader": "CHL",
+                "leader_share": 0.33,
+                "vintage": "usgs usgs-mcs2025",
+            }
+        ],
     }
     return {
         "home": "MEX",
@@ -248,16 +322,14 @@ def _small_payload(tag: str = "") -> dict:
             {"id": "aerospace", "names": {"es": "Aeroespacial", "en": "Aerospace"}, "chain": False},
             {"id": "lithium-value-chain", "names": {"es": "Litio", "en": "Lithium"}, "chain": True},
         ],
-        "components": ["science", "technology", "trade"],
+        "components": ["science", "technology", "trade", "infrastructure"],
         "factors": ["strength", "complementarity"],
         "gaps": [
             {"priority": p, "component": c, **gap}
             for p in ("aerospace", "lithium-value-chain")
             for c in ("science", "trade")
         ],
-        "heat": [
-            {"priority": "aerospace", "component": "science", "percentile": 40.0, "gap": 60.0}
-        ],
+        "heat": [{"priority": "aerospace", "component": "science", "score": 30.0, "gap": 60.0}],
         "partners": {"aerospace": partners, "lithium-value-chain": partners},
         "chains": {
             "lithium-value-chain": {"gap_stage": "ores", "next_step": None, "stages": [stage]}
@@ -274,6 +346,10 @@ def _small_payload(tag: str = "") -> dict:
         "coauthorship": {"FRA": [[2022, 8.0], [2023, 10.0]]},
         "coauthorship_vintage": "v3",
         "iso_numeric": {"MEX": "484", "FRA": "250", "DEU": "276"},
+        "absent": {
+            "aerospace": {},
+            "lithium-value-chain": {"technology": {"es": "no aplica", "en": "not relevant"}},
+        },
         "datasets": [],
     }
 

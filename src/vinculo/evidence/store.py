@@ -399,6 +399,23 @@ class EvidenceStore:
         Rows about aggregates (World, EU-27, income groups...) are left out unless
         ``include_aggregates``: they are never mixed with countries by accident.
         """
+        sql, parameters = self.rows_sql(
+            table, source=source, vintage=vintage, include_aggregates=include_aggregates
+        )
+        frame: pd.DataFrame = self._db.execute(sql, parameters).df()
+        return frame
+
+    def rows_sql(
+        self,
+        table: str,
+        *,
+        source: str | None = None,
+        vintage: str | None = None,
+        include_aggregates: bool = False,
+    ) -> tuple[str, list[Any]]:
+        """The query :meth:`rows` runs, as SQL text and its parameters: a subquery an
+        analysis can filter and aggregate inside the store (``SELECT year, sum(count) FROM
+        (<sql>) GROUP BY year``) instead of reading every row."""
         self._check_table(table)
         conditions, parameters = [], []
         if source is not None:
@@ -420,12 +437,11 @@ class EvidenceStore:
                 )
         where = " AND ".join(conditions)
         columns = ", ".join(f"t.{c}" for c in CANONICAL_TABLES[table])
-        frame: pd.DataFrame = self._db.execute(
+        sql = (
             f"SELECT {columns}, d.source, d.vintage FROM {table} t "
-            f"JOIN datasets d USING (dataset_id) WHERE {where}",
-            parameters,
-        ).df()
-        return frame
+            f"JOIN datasets d USING (dataset_id) WHERE {where}"
+        )
+        return sql, parameters
 
     def execute(self, sql: str, parameters: list[Any] | None = None) -> pd.DataFrame:
         """A read query on the store, as a frame (for analysts and tests)."""

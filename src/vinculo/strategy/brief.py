@@ -43,7 +43,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from vinculo.strategy import svg
-from vinculo.strategy.capability import COMPONENTS, HEADLINE, CapabilityModel, MissingEvidenceError
+from vinculo.strategy.capability import (
+    COMPONENTS,
+    SPECIALIZATION,
+    WORLD_POSITION_MIN,
+    CapabilityModel,
+    MissingEvidenceError,
+    gap_from_shares,
+    row_of,
+)
 from vinculo.strategy.chain import ChainView, stage_table, value_chain
 from vinculo.strategy.i18n import (
     LANGUAGES,
@@ -55,6 +63,8 @@ from vinculo.strategy.i18n import (
     text,
 )
 from vinculo.strategy.partners import (
+    _MIN_COMPONENTS,
+    _MIN_SHARE,
     FACTORS,
     Recommendation,
     co_authorship_series,
@@ -62,6 +72,7 @@ from vinculo.strategy.partners import (
     recommend,
 )
 from vinculo.strategy.priorities import Priority
+from vinculo.strategy.reciprocity import Reciprocity
 
 __all__ = [
     "Brief",
@@ -88,17 +99,10 @@ __all__ = [
 
 _LOCALES = {"es": "es_MX", "en": "en_US"}
 _HTML_LANG = {"es": "es-MX", "en": "en-US"}
-_MIN_COMPONENTS = 2  # as in partners.recommend: a candidate has scores in two components
-_MIN_SHARE = 0.001  # ... and at least 0.1 % of the world in one of them
 _TOP = 3  # candidates named beside the host's standing
 _INSTITUTIONS = 5  # leading institutions shown per priority
 _TABLE_YEARS = 10  # years of co-authorship in the table (the chart shows them all)
 _TREND_YEARS = 5
-_METRIC_KEY = {
-    "science": "metric.activity_index",
-    "technology": "metric.rca",
-    "trade": "metric.rca",
-}
 
 
 # ---------------------------------------------------------------- the evidence (any language)
@@ -112,7 +116,10 @@ class PriorityEvidence:
     recommendations: tuple[Recommendation, ...]  # every candidate, best first
     host: Recommendation | None  # the host's recommendation; None when not a candidate
     missing: str | None  # why there is no standing: "no_evidence", "components", "share"...
-    capability: pd.DataFrame  # model.scores() rows of the priority for home and host
+    capability: pd.DataFrame  # model.positions() rows (primary bases, indicators): home, host
+    leaders: pd.DataFrame  # model.leaders() rows of the priority
+    absent: dict[str, dict[str, str]]  # component -> language -> why there is no evidence
+    offers: tuple[Any, ...]  # what the home country offers the host (i18n Messages)
     stages: pd.DataFrame | None  # chain.stage_table (every country); None without a chain
     chain: ChainView | None  # the home country's view of the chain; None when unavailable
     institutions: pd.DataFrame  # partners.leading_institutions, whole-word matches only
@@ -125,6 +132,7 @@ class PostEvidence:
     home: str
     host: str
     programme: dict[str, str]  # the priorities file's title per language
+    indicator_names: dict[str, dict[str, str]]  # infrastructure indicator -> names
     weights: dict[str, float]
     priorities: tuple[PriorityEvidence, ...]  # in the priorities file's order
     coauthorship: pd.DataFrame  # year, works, source, vintage
@@ -182,10 +190,19 @@ def collect_evidence(model: CapabilityModel, host: str) -> PostEvidence:
     host = _check_host(model, host)
     home = model.priorities.home
     scores = model.scores()
+    positions = model.positions()
+    leaders = model.leaders()
+    giving = Reciprocity.of(model)
     names = _institution_names(model, host)
     collected = []
     for priority in model.priorities.priorities:
         mine = scores[scores["priority"] == priority.id]
+        indicators = {i.indicator for i in priority.infrastructure}
+        shown = positions[
+            (positions["priority"] == priority.id)
+            & (positions["primary"] | positions["basis"].isin(indicators))
+            & positions["country"].isin([home, host])
+        ]
         stages = stage_table(model, priority.id) if priority.chain else None
         recommendations: list[Recommendation] = []
         missing: str | None = None
@@ -202,13 +219,17 @@ def collect_evidence(model: CapabilityModel, host: str) -> PostEvidence:
                 chain = value_chain(model, priority.id, home)
             except MissingEvidenceError:
                 chain = None
+        offers = found[0].offers if found else giving.offers(host, priority.id, chain=stages)
         collected.append(
             PriorityEvidence(
                 priority=priority,
                 recommendations=tuple(recommendations),
                 host=found[0] if found else None,
                 missing=missing,
-                capability=mine[mine["country"].isin([home, host])].reset_index(drop=True),
+                capability=shown.reset_index(drop=True),
+                leaders=leaders[leaders["priority"] == priority.id].reset_index(drop=True),
+                absent=model.absent(priority.id) if not mine.empty else {},
+                offers=tuple(offers),
                 stages=stages,
                 chain=chain,
                 institutions=_institutions_named(model, host, priority.id, names),
@@ -220,6 +241,9 @@ def collect_evidence(model: CapabilityModel, host: str) -> PostEvidence:
         home=home,
         host=host,
         programme=dict(model.priorities.title),
+        indicator_names={
+            i.indicator: dict(i.name) for p in model.priorities.priorities for i in p.infrastructure
+        },
         weights=model.priorities.weights.as_dict(),
         priorities=tuple(collected),
         coauthorship=co_authorship_series(model, home, host),
@@ -261,21 +285,29 @@ class Standing:
 
 @dataclass(frozen=True)
 class CapabilityRow:
-    """One component and basis of a priority: home and host side by side."""
+    """One component (or one infrastructure indicator) of a priority: home and host side
+    by side on both axes, with the frontier and the home country's gap to it."""
 
     component: str
     component_name: str
-    basis: str
+    basis: str  # the taxonomy, classification or indicator (its name for an indicator)
     year: int
     metric: str  # the specialization metric's name
-    home_value: float | None
+    home_value: float | None  # specialization (shrunk)
     host_value: float | None
-    home_percentile: float | None
-    host_percentile: float | None
     home_share: float | None
     host_share: float | None
-    gap: float | None  # 100 - the home country's percentile
+    home_rank: int | None  # by world share among the ranked countries
+    host_rank: int | None
+    countries: int  # ranked countries
+    world_position: bool  # at least WORLD_POSITION_MIN countries ranked
+    home_score: float | None  # 0-100
+    host_score: float | None
+    frontier: str | None  # the frontier country's name
+    frontier_share: float | None
+    gap: float | None  # the home country's gap to the frontier (0-100, log scale)
     vintage: str
+    indicator: bool = False  # one indicator of the infrastructure component
 
 
 @dataclass(frozen=True)
@@ -298,10 +330,11 @@ class StageRow:
     year: int
     home_rca: float | None
     host_rca: float | None
-    home_percentile: float | None
-    host_percentile: float | None
+    home_score: float | None
+    host_score: float | None
     leaders: tuple[Leader, ...]
     vintage: str
+    resources: tuple[str, ...] = ()  # sentences on the stage's infrastructure indicators
 
 
 @dataclass(frozen=True)
@@ -321,7 +354,7 @@ class ChainSection:
     stages: tuple[StageRow, ...]
     gap_stage: str | None
     next_step: NextStep | None
-    host_ahead: int  # stages where the host's RCA is above the home country's
+    host_ahead: int  # stages where the host's score is above the home country's
 
 
 @dataclass(frozen=True)
@@ -346,6 +379,8 @@ class PriorityBrief:
     standing: Standing | None
     note: str | None  # why there is no standing
     capabilities: tuple[CapabilityRow, ...]
+    absent: tuple[str, ...]  # sentences: components without evidence, and why
+    offers: tuple[str, ...]  # what the home country offers the host
     chain: ChainSection | None  # None: the priority declares no chain
     institutions: tuple[InstitutionRow, ...]
 
@@ -462,41 +497,86 @@ def _standing(
 
 
 def _capabilities(
-    evidence: PriorityEvidence, language: str, home: str, host: str
+    evidence: PriorityEvidence, language: str, home: str, host: str, names: dict[str, Any]
 ) -> tuple[CapabilityRow, ...]:
     frame = evidence.capability
+    leaders = evidence.leaders.set_index(["component", "basis"])
     rows = []
     order = {c: i for i, c in enumerate(COMPONENTS)}
     keys = sorted(
-        {(str(c), str(b)) for c, b in zip(frame["component"], frame["basis"], strict=True)},
-        key=lambda k: (order.get(k[0], 9), k[1]),
+        {
+            (str(c), str(b), bool(p))
+            for c, b, p in zip(frame["component"], frame["basis"], frame["primary"], strict=True)
+        },
+        key=lambda k: (order.get(k[0], 9), not k[2], k[1]),
     )
-    for component, basis in keys:
+    for component, basis, primary in keys:
         part = frame[(frame["component"] == component) & (frame["basis"] == basis)]
         by_country = part.set_index("country")
 
         def get(country: str, column: str, table: pd.DataFrame = by_country) -> float | None:
             return _finite(table[column].get(country)) if country in table.index else None
 
-        home_percentile = get(home, "specialization_percentile")
+        def rank(country: str) -> int | None:
+            value = get(country, "mass_rank")
+            return None if value is None else int(value)
+
+        lead = row_of(leaders, (component, basis)) if (component, basis) in leaders.index else None
+        frontier = None if lead is None or not isinstance(lead["leader"], str) else lead["leader"]
+        frontier_share = None if lead is None else _finite(lead["leader_share"])
+        home_share = get(home, "world_share")
+        gap = (
+            None
+            if home_share is None or frontier_share is None
+            else (0.0 if frontier == home else gap_from_shares(home_share, frontier_share))
+        )
+        indicator = component == "infrastructure" and not primary
+        label = names.get(basis, {}).get(language, basis) if indicator else basis
+        countries = int(part["countries"].iloc[0])
         rows.append(
             CapabilityRow(
                 component=component,
                 component_name=_capitalized(text(f"component.{component}", language)),
-                basis=basis,
+                basis=label,
                 year=int(part["year"].iloc[0]),
-                metric=text(_METRIC_KEY.get(component, f"metric.{HEADLINE[component]}"), language),
+                metric=text(f"metric.{SPECIALIZATION[component]}", language),
                 home_value=get(home, "specialization"),
                 host_value=get(host, "specialization"),
-                home_percentile=home_percentile,
-                host_percentile=get(host, "specialization_percentile"),
-                home_share=get(home, "world_share"),
+                home_share=home_share,
                 host_share=get(host, "world_share"),
-                gap=None if home_percentile is None else 100.0 - home_percentile,
+                home_rank=rank(home),
+                host_rank=rank(host),
+                countries=countries,
+                world_position=countries >= WORLD_POSITION_MIN,
+                home_score=get(home, "score"),
+                host_score=get(host, "score"),
+                frontier=None if frontier is None else country_name(frontier, language),
+                frontier_share=frontier_share,
+                gap=gap,
                 vintage=str(part["vintage"].iloc[0]),
+                indicator=indicator,
             )
         )
     return tuple(rows)
+
+
+def _absent(evidence: PriorityEvidence, language: str) -> tuple[str, ...]:
+    lines = []
+    for component in COMPONENTS:
+        if component not in evidence.absent:
+            continue
+        reason = evidence.absent[component].get(language) or text(
+            "brief.capabilities.absent_data", language
+        )
+        lines.append(
+            text(
+                "brief.capabilities.absent",
+                language,
+                component=text(f"component.{component}", language),
+                reason=reason,
+            )
+        )
+    return tuple(lines)
 
 
 def _chain(evidence: PriorityEvidence, language: str, home: str, host: str) -> ChainSection | None:
@@ -522,8 +602,8 @@ def _chain(evidence: PriorityEvidence, language: str, home: str, host: str) -> C
                 year=stage.year,
                 home_rca=get(home, "rca"),
                 host_rca=get(host, "rca"),
-                home_percentile=get(home, "percentile"),
-                host_percentile=get(host, "percentile"),
+                home_score=get(home, "score"),
+                host_score=get(host, "score"),
                 leaders=tuple(
                     Leader(
                         code=str(leader["country"]),
@@ -534,6 +614,29 @@ def _chain(evidence: PriorityEvidence, language: str, home: str, host: str) -> C
                     for leader in stage.leaders.to_dict("records")
                 ),
                 vintage=stage.vintage,
+                resources=tuple(
+                    text(
+                        "brief.chain.resource",
+                        language,
+                        indicator=dict(r["names"]).get(language, str(r["indicator"])),
+                        year=int(r["year"]),
+                        home=country_name(home, language),
+                        value=number(float(r["value"]), language, 0)
+                        if _finite(r["value"]) is not None
+                        else text("brief.na", language),
+                        unit=str(r["unit"]),
+                        share=percent(float(r["world_share"]), language, 2)
+                        if _finite(r["world_share"]) is not None
+                        else text("brief.na", language),
+                        leader=country_name(str(r["leader"]), language)
+                        if isinstance(r["leader"], str)
+                        else text("brief.na", language),
+                        leader_share=percent(float(r["leader_share"]), language, 1)
+                        if _finite(r["leader_share"]) is not None
+                        else text("brief.na", language),
+                    )
+                    for r in stage.resources.to_dict("records")
+                ),
             )
         )
     step = view.next_step
@@ -550,7 +653,7 @@ def _chain(evidence: PriorityEvidence, language: str, home: str, host: str) -> C
     ahead = sum(
         1
         for r in rows
-        if r.home_rca is not None and r.host_rca is not None and r.host_rca > r.home_rca
+        if r.home_score is not None and r.host_score is not None and r.host_score > r.home_score
     )
     return ChainSection(
         stages=tuple(rows),
@@ -625,7 +728,9 @@ def localize(evidence: PostEvidence, language: str, *, today: date | None = None
                 position=position,
                 standing=_standing(item, evidence.weights, language, home),
                 note=_note(item, language, home, host),
-                capabilities=_capabilities(item, language, home, host),
+                capabilities=_capabilities(item, language, home, host, evidence.indicator_names),
+                absent=_absent(item, language),
+                offers=tuple(m.render(language) for m in item.offers),
                 chain=_chain(item, language, home, host),
                 institutions=_institutions(item, language),
             )
@@ -734,12 +839,8 @@ def _charts(brief: Brief) -> dict[str, Markup]:
                     ),
                     categories,
                     [
-                        svg.Series(
-                            brief.home_name, tuple(r.home_percentile for r in item.capabilities)
-                        ),
-                        svg.Series(
-                            brief.host_name, tuple(r.host_percentile for r in item.capabilities)
-                        ),
+                        svg.Series(brief.home_name, tuple(r.home_score for r in item.capabilities)),
+                        svg.Series(brief.host_name, tuple(r.host_score for r in item.capabilities)),
                     ],
                     language=language,
                     missing=missing,

@@ -7,6 +7,7 @@ same recommendation reads in either language.
 
 from __future__ import annotations
 
+import decimal
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Protocol, runtime_checkable
@@ -19,19 +20,42 @@ from vinculo.evidence.countries import locations_table
 __all__ = [
     "LANGUAGES",
     "MESSAGES",
+    "NCSES_FIELDS_ES",
     "Country",
     "Languages",
     "Message",
     "Named",
     "Num",
     "Pct",
+    "Share",
     "country_name",
     "number",
     "percent",
+    "share",
     "text",
 ]
 
 LANGUAGES = ("es", "en")
+
+#: The 14 NCSES fields in Spanish (the team's translation).
+NCSES_FIELDS_ES: dict[str, str] = {
+    "Agricultural sciences": "Ciencias agrícolas",
+    "Astronomy and astrophysics": "Astronomía y astrofísica",
+    "Biological and biomedical sciences": "Ciencias biológicas y biomédicas",
+    "Chemistry": "Química",
+    "Computer and information sciences": "Ciencias de la computación y de la información",
+    "Engineering": "Ingeniería",
+    "Geosciences, atmospheric sciences, and ocean sciences": (
+        "Geociencias, ciencias atmosféricas y oceánicas"
+    ),
+    "Health sciences": "Ciencias de la salud",
+    "Materials science": "Ciencia de materiales",
+    "Mathematics and statistics": "Matemáticas y estadística",
+    "Natural resources and conservation": "Recursos naturales y conservación",
+    "Physics": "Física",
+    "Psychology": "Psicología",
+    "Social sciences": "Ciencias sociales",
+}
 _LOCALES = {"es": "es_MX", "en": "en_US"}
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -43,41 +67,120 @@ MESSAGES: dict[str, dict[str, str]] = {
     "factor.ties": {"es": "vínculos", "en": "ties"},
     "factor.capacity": {"es": "capacidad", "en": "capacity"},
     "factor.proximity": {"es": "proximidad", "en": "proximity"},
+    "component.infrastructure": {
+        "es": "infraestructura y recursos",
+        "en": "infrastructure and resources",
+    },
+    "reason.leader": {
+        "es": "frontera mundial en {component}: {share} del mundo, lugar {rank} de "
+        "{countries} ({metric} {value}; {year})",
+        "en": "world frontier in {component}: {share} of the world, rank {rank} of "
+        "{countries} ({metric} {value}; {year})",
+    },
     "reason.strength": {
-        "es": "fuerte en {component}: percentil {percentile} ({metric} {value})",
-        "en": "strong in {component}: percentile {percentile} ({metric} {value})",
+        "es": "fuerte en {component}: {share} del mundo, lugar {rank} de {countries}, "
+        "especializado ({metric} {value}; {year})",
+        "en": "strong in {component}: {share} of the world, rank {rank} of {countries}, "
+        "specialised ({metric} {value}; {year})",
+    },
+    "reason.mass": {
+        "es": "grande en {component}: {share} del mundo, lugar {rank} de {countries}, "
+        "aunque no especializado ({metric} {value}; {year})",
+        "en": "large in {component}: {share} of the world, rank {rank} of {countries}, "
+        "though not specialised ({metric} {value}; {year})",
+    },
+    "reason.specialised_small": {
+        "es": "especializado en {component} ({metric} {value}) pero pequeño: {share} del "
+        "mundo ({year})",
+        "en": "specialised in {component} ({metric} {value}) but small: {share} of the "
+        "world ({year})",
+    },
+    "reason.share": {
+        "es": "{share} del mundo en {component}, lugar {rank} de {countries} ({year}; sin "
+        "medida de especialización)",
+        "en": "{share} of the world in {component}, rank {rank} of {countries} ({year}; no "
+        "measure of specialization)",
+    },
+    "reason.weak": {
+        "es": "{share} del mundo en {component} ({metric} {value}; {year})",
+        "en": "{share} of the world in {component} ({metric} {value}; {year})",
     },
     "reason.complements": {
-        "es": "complementa a {home} en {component}: percentil {partner} frente a {mine}",
-        "en": "complements {home} in {component}: percentile {partner} against {mine}",
+        "es": "más fuerte que {home} en {component}: puntaje {partner} frente a {mine} "
+        "({partner_share} del mundo y {metric} {partner_value}, frente a {home_share} y "
+        "{home_value})",
+        "en": "stronger than {home} in {component}: score {partner} against {mine} "
+        "({partner_share} of the world and {metric} {partner_value}, against {home_share} "
+        "and {home_value})",
     },
     "reason.complements_stage": {
-        "es": "más fuerte que {home} en la etapa «{stage}» (RCA {partner} frente a {mine})",
-        "en": "stronger than {home} at the stage '{stage}' (RCA {partner} against {mine})",
+        "es": "más fuerte que {home} en la etapa «{stage}»: puntaje {partner_score} frente a "
+        "{home_score} ({partner_share} de las exportaciones mundiales y VCR {partner}, frente "
+        "a {home_share} y {mine}; {year})",
+        "en": "stronger than {home} at the stage '{stage}': score {partner_score} against "
+        "{home_score} ({partner_share} of world exports and RCA {partner}, against "
+        "{home_share} and {mine}; {year})",
     },
     "reason.ties": {
-        "es": "{works} obras en coautoría con {home} en {year} (fuerza de asociación {strength})",
-        "en": "{works} works co-authored with {home} in {year} (association strength {strength})",
+        "es": "{works} obras en coautoría con {home} en {year}: {share} de la coautoría "
+        "internacional de {home} (fuerza de asociación {strength})",
+        "en": "{works} works co-authored with {home} in {year}: {share} of {home}'s "
+        "international co-authorship (association strength {strength})",
     },
     "reason.ties_trend": {
-        "es": "coautoría con {home}: {change} en {years} años",
-        "en": "co-authorship with {home}: {change} over {years} years",
+        "es": "coautoría con {home}: {change} en {years} años (desde {before} obras)",
+        "en": "co-authorship with {home}: {change} over {years} years (from {before} works)",
     },
     "reason.no_ties": {
         "es": "sin coautoría registrada con {home}",
         "en": "no co-authorship with {home} on record",
     },
-    "reason.rd": {
-        "es": "gasto en I+D de {value} del PIB ({year})",
-        "en": "R&D expenditure {value} of GDP ({year})",
+    "reason.rd_absolute": {
+        "es": "gasto en I+D de {amount} mil millones de dólares PPA ({year}; {share} del PIB)",
+        "en": "R&D expenditure of PPP$ {amount} billion ({year}; {share} of GDP)",
     },
-    "reason.international": {
-        "es": "{value} de sus artículos con coautoría internacional ({year})",
-        "en": "{value} of its articles internationally co-authored ({year})",
+    "reason.researchers": {
+        "es": "{researchers} investigadores en I+D ({year}; {per_million} por millón de "
+        "habitantes)",
+        "en": "{researchers} researchers in R&D ({year}; {per_million} per million people)",
     },
     "reason.no_capacity": {
-        "es": "sin datos de I+D ni de colaboración internacional: valor neutro",
-        "en": "no R&D or international-collaboration data: neutral value",
+        "es": "sin datos de gasto en I+D ni de investigadores: valor neutro",
+        "en": "no data on R&D expenditure or researchers: neutral value",
+    },
+    "offer.component": {
+        "es": "{home} es más fuerte en {component}: puntaje {mine} frente a {partner} "
+        "({home_share} del mundo y {metric} {home_value}, frente a {partner_share} y "
+        "{partner_value})",
+        "en": "{home} is stronger in {component}: score {mine} against {partner} "
+        "({home_share} of the world and {metric} {home_value}, against {partner_share} "
+        "and {partner_value})",
+    },
+    "offer.stage": {
+        "es": "{home} es más fuerte en la etapa «{stage}»: puntaje {home_score} frente a "
+        "{partner_score} ({home_share} de las exportaciones mundiales y VCR {mine}, frente a "
+        "{partner_share} y {partner}; {year})",
+        "en": "{home} is stronger at the stage '{stage}': score {home_score} against "
+        "{partner_score} ({home_share} of world exports and RCA {mine}, against "
+        "{partner_share} and {partner}; {year})",
+    },
+    "offer.field": {
+        "es": "ciencia: {home} está especializado en «{field}» ({works} obras en {year}, "
+        "índice de actividad {mine} frente a {partner})",
+        "en": "science: {home} is specialised in '{field}' ({works} works in {year}, "
+        "activity index {mine} against {partner})",
+    },
+    "offer.product": {
+        "es": "comercio: {home} exporta «{product}» ({amount} millones de dólares en {year}, "
+        "VCR {mine} frente a {partner})",
+        "en": "trade: {home} exports '{product}' (USD {amount} million in {year}, RCA {mine} "
+        "against {partner})",
+    },
+    "offer.none": {
+        "es": "los datos no muestran un campo, producto o etapa en que {home} supere "
+        "claramente a este socio",
+        "en": "the evidence shows no field, product or stage where {home} is clearly ahead "
+        "of this partner",
     },
     "reason.distance": {
         "es": "a {km} km de {home}",
@@ -89,6 +192,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "metric.activity_index": {"es": "índice de actividad", "en": "activity index"},
     "metric.rca": {"es": "VCR", "en": "RCA"},
+    "metric.intensity": {"es": "intensidad", "en": "intensity"},
     "metric.world_share": {"es": "participación mundial", "en": "world share"},
     # ---------------------------------------------------------------- the brief for a post
     "brief.title": {
@@ -216,20 +320,48 @@ MESSAGES: dict[str, dict[str, str]] = {
         "“vinculo data pull”.",
     },
     "brief.capabilities.intro": {
-        "es": "Percentil de especialización (índice de actividad en ciencia; VCR en "
-        "tecnología y comercio) entre todos los países con datos, en el último año con datos "
-        "de {home}; la brecha de {home} es 100 menos su percentil.",
-        "en": "Specialization percentile (activity index in science; RCA in technology and "
-        "trade) among all countries with data, in the latest year with data for {home}; the "
-        "gap of {home} is 100 minus its percentile.",
+        "es": "Cada componente se lee en dos ejes: la masa (participación mundial y lugar "
+        "entre los países con datos) y la especialización (índice de actividad en ciencia, "
+        "VCR en tecnología y comercio, intensidad en infraestructura: 1 es el perfil del "
+        "mundo; los cocientes de conteos pequeños se contraen hacia 1). La frontera es el "
+        "país con mayor participación entre los especializados con al menos 1 % del mundo; "
+        "la brecha de {home} se mide contra ella en escala logarítmica (0 en la frontera, "
+        "100 a una milésima o menos). El puntaje (0 a 100) combina ambos ejes.",
+        "en": "Each component is read on two axes: mass (world share, and rank among the "
+        "countries with data) and specialization (activity index in science, RCA in "
+        "technology and trade, intensity in infrastructure: 1 is the world's profile; ratios "
+        "of small counts are shrunk towards 1). The frontier is the country with the largest "
+        "share among the specialised ones holding at least 1% of the world; the gap of "
+        "{home} is measured against it on a log scale (0 at the frontier, 100 at a "
+        "thousandth of it or less). The score (0 to 100) combines both axes.",
+    },
+    "brief.capabilities.absent": {
+        "es": "Sin evidencia de {component}: {reason}",
+        "en": "No evidence of {component}: {reason}",
+    },
+    "brief.capabilities.absent_data": {
+        "es": "el almacén de evidencia no tiene datos de este componente para la prioridad.",
+        "en": "the evidence store has no data of this component for the priority.",
+    },
+    "brief.capabilities.not_world": {
+        "es": "lugar entre {countries} países: no es una posición mundial",
+        "en": "rank among {countries} countries: not a world position",
+    },
+    "brief.col.share_rank": {"es": "Participación (lugar)", "en": "Share (rank)"},
+    "brief.col.ratio": {"es": "Especialización", "en": "Specialization"},
+    "brief.col.frontier": {"es": "Frontera", "en": "Frontier"},
+    "brief.col.gap_frontier": {"es": "Brecha de {home}", "en": "Gap of {home}"},
+    "brief.offers.title": {
+        "es": "Lo que {home} ofrece a {host}",
+        "en": "What {home} offers {host}",
     },
     "brief.capabilities.none": {
         "es": "Sin datos de capacidades para esta prioridad.",
         "en": "No capability data for this priority.",
     },
     "brief.chart.capabilities": {
-        "es": "{priority}: percentil de especialización de {home} y {host}",
-        "en": "{priority}: specialization percentile of {home} and {host}",
+        "es": "{priority}: puntaje de capacidad (0 a 100) de {home} y {host}",
+        "en": "{priority}: capability score (0 to 100) of {home} and {host}",
     },
     "brief.coauthorship.intro": {
         "es": "Obras con autores de {home} y de {host} por año, en todos los campos "
@@ -270,8 +402,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No export data for the stages of this chain.",
     },
     "brief.chain.host_ahead": {
-        "es": "{host} supera la VCR de {home} en {count} de {total} etapas.",
-        "en": "{host} has a higher RCA than {home} at {count} of {total} stages.",
+        "es": "{host} supera el puntaje de {home} en {count} de {total} etapas.",
+        "en": "{host} has a higher score than {home} at {count} of {total} stages.",
+    },
+    "brief.chain.resource": {
+        "es": "{indicator} ({year}): {home} {value} {unit} ({share} del mundo); frontera: "
+        "{leader} ({leader_share}).",
+        "en": "{indicator} ({year}): {home} {value} {unit} ({share} of the world); frontier: "
+        "{leader} ({leader_share}).",
     },
     "brief.chain.gap_stage": {
         "es": "Etapa con la mayor brecha de {home}: «{stage}».",
@@ -316,20 +454,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "value times its weight, and the contributions add up to the score.",
     },
     "brief.method.candidates": {
-        "es": "Son candidatos los países con datos en al menos dos de los tres componentes y "
-        "con al menos el 0.1 % del total mundial en alguno de ellos.",
-        "en": "Candidates are the countries with data in at least two of the three "
-        "components and at least 0.1% of the world total in one of them.",
+        "es": "Son candidatos los países con datos en al menos dos componentes y con al "
+        "menos el 0.5 % del total mundial en alguno de ellos.",
+        "en": "Candidates are the countries with data in at least two components and at "
+        "least 0.5% of the world total in one of them.",
     },
     "brief.weights": {
         "es": "Pesos de los factores: {weights}.",
         "en": "Factor weights: {weights}.",
     },
     "brief.method.percentile": {
-        "es": "Percentil: proporción de países con un valor menor (los empates cuentan la "
-        "mitad), de 0 a 100.",
-        "en": "Percentile: the share of countries with a lower value (ties counted half), "
-        "from 0 to 100.",
+        "es": "Lugar: posición por participación mundial entre los países con datos; cuando "
+        "son menos de 30, no es una posición mundial y se dice. Ningún país con menos del "
+        "1 % del mundo es frontera ni «fuerte».",
+        "en": "Rank: position by world share among the countries with data; when they are "
+        "fewer than 30, it is not a world position and is said so. No country under 1% of "
+        "the world is a frontier or called strong.",
     },
     "table.exports": {"es": "exportaciones", "en": "exports"},
     "table.publications": {"es": "publicaciones", "en": "publications"},
@@ -363,6 +503,36 @@ class Message:
 
     def __str__(self) -> str:
         return self.render("en")
+
+    def values(self) -> dict[str, Any]:
+        """The values the message quotes, as plain data: numbers as numbers (a percentage
+        as its fraction), countries as ISO3 codes, nested messages as their keys."""
+        return {name: _plain(value) for name, value in self.params.items()}
+
+    def as_dict(self) -> dict[str, Any]:
+        """``{"code", "values", "text": {language: text}}``: the message as JSON."""
+        return {
+            "code": self.key,
+            "values": self.values(),
+            "text": {language: self.render(language) for language in LANGUAGES},
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Num | Pct | Share):
+        number = float(value.value)
+        return number if number == number else None  # NaN -> None (JSON has no NaN)
+    if isinstance(value, Country):
+        return value.code
+    if isinstance(value, Message):
+        return value.key
+    if isinstance(value, Named):
+        return dict(value.names) or value.fallback
+    if isinstance(value, Languages):
+        return list(value.codes)
+    if isinstance(value, float) and value != value:
+        return None
+    return value
 
 
 def _check(language: str) -> str:
@@ -461,6 +631,28 @@ class Pct:
         return f"+{shown}" if self.signed and value > 0 else shown
 
 
+@dataclass(frozen=True)
+class Share:
+    """A world share as a percentage with as many decimals as it needs to show: one from
+    1 % up, two from 0.1 %, three below (0.043 %, not 0.0 %)."""
+
+    value: Any  # anything float() reads
+
+    def render(self, language: str) -> str:
+        return share(float(self.value), language)
+
+
+def share(value: float, language: str) -> str:
+    """A world share as the language writes it, with the decimals it needs.
+
+    >>> share(0.123, "en"), share(0.0052, "es"), share(0.00043, "en"), share(0.0, "en")
+    ('12.3%', '0.52%', '0.043%', '0.0%')
+    """
+    magnitude = abs(value)
+    digits = 1 if magnitude >= 0.01 or magnitude == 0 else 2 if magnitude >= 0.001 else 3
+    return percent(value, language, digits)
+
+
 @cache
 def _iso2() -> dict[str, str]:
     frame = locations_table()
@@ -485,23 +677,38 @@ def country_name(code: str, language: str) -> str:
     return str(name or _english_names().get(code, code))
 
 
+def _half_up(value: float, digits: int) -> decimal.Decimal:
+    """``value`` rounded half away from zero, as Django's ``floatformat`` and the web
+    pages round; a value that rounds to zero loses its sign ("0.00", not "-0.00")."""
+    exact = decimal.Decimal(repr(float(value)))
+    rounded = exact.quantize(decimal.Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP)
+    return abs(rounded) if rounded == 0 else rounded
+
+
 def number(value: float, language: str, digits: int = 2) -> str:
-    """A number as the language writes it (Spanish as in Mexico: 1,234.5).
+    """A number as the language writes it (Spanish as in Mexico: 1,234.5), rounded half away
+    from zero as the web pages round.
 
     >>> number(1234.567, "es"), number(1234.567, "en")
     ('1,234.57', '1,234.57')
-    >>> number(0.5, "es", 1)
-    '0.5'
+    >>> number(0.5, "es", 1), number(2.945, "es"), number(-0.001, "en")
+    ('0.5', '2.95', '0.00')
     """
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return str(format_decimal(value, format=pattern, locale=_LOCALES[_check(language)]))
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(format_decimal(value, format=pattern, locale=_LOCALES[_check(language)]))
+    rounded = _half_up(value, digits)
+    return str(format_decimal(rounded, format=pattern, locale=_LOCALES[_check(language)]))
 
 
 def percent(value: float, language: str, digits: int = 1) -> str:
-    """A fraction as a percentage.
+    """A fraction as a percentage, rounded half away from zero.
 
-    >>> percent(0.1234, "es"), percent(0.1234, "en")
-    ('12.3%', '12.3%')
+    >>> percent(0.1234, "es"), percent(0.1234, "en"), percent(0.00125, "en", 1)
+    ('12.3%', '12.3%', '0.1%')
     """
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return str(format_percent(value, format=pattern, locale=_LOCALES[_check(language)]))
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(format_percent(value, format=pattern, locale=_LOCALES[_check(language)]))
+    rounded = _half_up(value * 100, digits) / 100
+    return str(format_percent(rounded, format=pattern, locale=_LOCALES[_check(language)]))

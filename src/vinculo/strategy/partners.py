@@ -1,27 +1,38 @@
 """Partner recommendation: every candidate country ranked for a home country and a
-priority by five named factors, each with its contribution and its reasons.
+priority by five named factors, each with its contribution and its reasons, and what the
+home country offers each partner in return.
 
 Each factor is a value in [0, 1]; the score is the weighted sum (weights from the
 priorities file), so the contributions ``weight × value`` add up to the score exactly:
 
 * **strength** — the partner's capability in the priority: the mean over components of
-  its component score (the mean of its specialization and world-share percentiles) / 100;
-* **complementarity** — how strong the partner is where the home country is weak: the mean
-  over components of max(0, partner score − home score) / 100, averaged with the same over
-  the stages of the priority's value chain (trade RCA percentiles) when it has one;
-* **ties** — existing co-authorship: the mean of the percentile, among the candidates, of
-  the pair's association strength in the latest year and of the growth of its co-authored
-  works over five years (0 when they never co-authored);
-* **capacity** — the mean of the percentiles of R&D expenditure (% of GDP) and of the share
-  of internationally co-authored articles, where known (0.5, neutral, when neither is);
+  its component score (mass on a log scale below the frontier, discounted by up to half
+  when it is not specialised; :func:`vinculo.strategy.capability.score_from`) / 100;
+* **complementarity** — how much stronger the partner is where the home country is weak:
+  the mean over components of max(0, partner score − home score) / 100, averaged with the
+  same over the stages of the priority's value chain when it has one;
+* **ties** — existing co-authorship, without rewarding tiny bases or sudden surges: half
+  the partner's share of the home country's internationally co-authored works (on a log
+  scale below the largest partner's share, over two decades), a quarter the association
+  strength (capped at 2; counted from 100 co-authored works), a quarter the growth over
+  five years (−50 % to +100 % mapped onto 0–1, counted from a base of 100 works; neutral
+  otherwise); 0 when they never co-authored;
+* **capacity** — absolute research capacity: the mean of the partner's R&D expenditure
+  (PPP dollars: R&D as % of GDP × GDP at PPP, or NCSES's GERD) and its researchers
+  (per million people × population), each on a log scale over three decades below the
+  largest among the candidates, in each country's latest year; 0.5 (neutral) with neither;
 * **proximity** — half 1 − distance / 20,000 km (between the mean coordinates of the
   countries' research institutions, from ROR; 0.5 when unknown), half a shared official
   language (CLDR).
 
-Candidates are the countries with a component score in at least two of the three
-components and at least 0.1 % of the world (publications, patent families or exports) in
-one of them. The sensitivity check moves each weight by ±20 % (the others rescaled so the
-weights still sum to 1) and records the best and worst rank each partner takes.
+Every reason is a :class:`~vinculo.strategy.i18n.Message` (a code and the values it
+quotes) and true by construction: "strong" only for a ratio ≥ 1 with at least 1 % of the
+world, "frontier" only for the component's leader.
+
+Candidates are the countries with a score in at least two components and at least 0.5 %
+of the world in one of them. The sensitivity check moves each weight by ±20 % (the others
+rescaled so the weights still sum to 1) and records the best and worst rank each partner
+takes.
 """
 
 from __future__ import annotations
@@ -38,9 +49,15 @@ from babel.languages import get_official_languages
 
 from vinculo.evidence.countries import locations_table
 from vinculo.indicators.bibliometrics import collaboration_strength_frame
-from vinculo.strategy.capability import COMPONENTS, CapabilityModel, MissingEvidenceError
-from vinculo.strategy.capability import percentile as _percentile
-from vinculo.strategy.i18n import Country, Languages, Message, Named, Num, Pct
+from vinculo.strategy.capability import (
+    COMPONENTS,
+    LEADER_MIN_SHARE,
+    SPECIALIZATION,
+    CapabilityModel,
+    MissingEvidenceError,
+    row_of,
+)
+from vinculo.strategy.i18n import Country, Languages, Message, Named, Num, Pct, Share, country_name
 from vinculo.strategy.priorities import Weights
 
 __all__ = [
@@ -59,13 +76,26 @@ FACTORS = ("strength", "complementarity", "ties", "capacity", "proximity")
 _HALF_EARTH_KM = 20_000.0
 _TREND_YEARS = 5
 _MIN_COMPONENTS = 2
-_MIN_SHARE = 0.001  # a candidate holds at least 0.1 % of the world in one component
-_METRIC = {"science": "metric.activity_index", "technology": "metric.rca", "trade": "metric.rca"}
+_MIN_SHARE = 0.005  # a candidate holds at least 0.5 % of the world in one component
+_MIN_WORKS = 100  # association strength and growth are read from this many works on
+_TIES_DECADES = 2.0
+_CAPACITY_DECADES = 3.0
+_LEAD = 25.0  # a complementarity reason needs a lead of this many score points
+_RD_SHARE = ("GB.XPD.RSDV.GD.ZS", "gerd_gdp_pct")
+_GDP_PPP = ("NY.GDP.MKTP.PP.CD",)
+_RESEARCHERS = ("SP.POP.SCIE.RD.P6",)
+_POPULATION = ("SP.POP.TOTL",)
+_NCSES_GERD = ("gerd_usd_ppp_current_bn",)
+
+
+def _metric(component: str) -> Message:
+    return Message(f"metric.{SPECIALIZATION[component]}")
 
 
 @dataclass
 class Recommendation:
-    """One candidate partner: rank, score, factor values and contributions, reasons."""
+    """One candidate partner: rank, score, factor values and contributions, reasons, and
+    what the home country offers it."""
 
     partner: str
     name: str
@@ -73,6 +103,7 @@ class Recommendation:
     values: dict[str, float]
     contributions: dict[str, float]
     reasons: dict[str, list[Message]]
+    offers: list[Message] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
     rank: int = 0
     rank_range: tuple[int, int] = (0, 0)
@@ -85,6 +116,21 @@ class Recommendation:
     def reasons_text(self, language: str) -> list[str]:
         return [m.render(language) for factor in FACTORS for m in self.reasons.get(factor, [])]
 
+    def offers_text(self, language: str) -> list[str]:
+        return [m.render(language) for m in self.offers]
+
+    def structured(self) -> list[dict[str, Any]]:
+        """The reasons as objects: factor, code, the values they quote, the text in each
+        language (what the JSON exports and the API carry)."""
+        return [
+            {"factor": factor, **message.as_dict()}
+            for factor in FACTORS
+            for message in self.reasons.get(factor, [])
+        ]
+
+    def structured_offers(self) -> list[dict[str, Any]]:
+        return [message.as_dict() for message in self.offers]
+
 
 @dataclass
 class _Context:
@@ -96,40 +142,66 @@ class _Context:
         return self.model.priorities.home
 
     @cached_property
-    def scores(self) -> pd.DataFrame:
-        """(country, component) -> score, averaged over bases (e.g. HS92 and HS07)."""
-        table = self.model.scores()
-        table = table[table["priority"] == self.priority]
-        return table.groupby(["country", "component"])["score"].mean().unstack("component")
+    def positions(self) -> pd.DataFrame:
+        scores = self.model.scores()
+        return scores[scores["priority"] == self.priority].set_index(["component", "country"])
 
     @cached_property
-    def names(self) -> dict[str, str]:
-        frame = locations_table()
-        return dict(zip(frame["code"], frame["name"], strict=True))
+    def scores(self) -> pd.DataFrame:
+        """(country, component) -> score."""
+        return self.positions["score"].unstack("component")
+
+    @cached_property
+    def leaders(self) -> dict[str, str | None]:
+        table = self.model.leaders()
+        table = table[(table["priority"] == self.priority) & table["primary"]]
+        return dict(zip(table["component"], table["leader"], strict=True))
+
+    def figure(self, component: str, country: str) -> pd.Series | None:
+        try:
+            return row_of(self.positions, (component, country))
+        except KeyError:
+            return None
+
+
+def _standing(ctx: _Context, component: str, country: str) -> Message | None:
+    """What a country's figures in one component say, in the words they allow."""
+    row = ctx.figure(component, country)
+    if row is None or not np.isfinite(row["world_share"]):
+        return None
+    params = {
+        "component": Message(f"component.{component}"),
+        "share": Share(row["world_share"]),
+        "rank": int(row["mass_rank"]) if np.isfinite(row["mass_rank"]) else "—",
+        "countries": int(row["countries"]),
+        "metric": _metric(component),
+        "value": Num(row["specialization"]),
+        "year": int(row["year"]),
+    }
+    share, special = float(row["world_share"]), float(row["specialization"])
+    if not np.isfinite(special):  # no measure of specialization (e.g. no GDP for it)
+        del params["metric"], params["value"]
+        return Message("reason.share", params)
+    if ctx.leaders.get(component) == country:
+        return Message("reason.leader", params)
+    if share >= LEADER_MIN_SHARE and special >= 1:
+        return Message("reason.strength", params)
+    if share >= LEADER_MIN_SHARE:
+        return Message("reason.mass", params)
+    if special >= 1:
+        return Message("reason.specialised_small", params)
+    return Message("reason.weak", params)
 
 
 def _strength(ctx: _Context, candidates: list[str]) -> tuple[pd.Series, dict[str, list[Message]]]:
     scores = ctx.scores.reindex(candidates)
     value = scores.mean(axis=1) / 100.0
-    latest = ctx.model.scores()
-    latest = latest[latest["priority"] == ctx.priority]
     reasons: dict[str, list[Message]] = {}
     for country in candidates:
-        mine = latest[latest["country"] == country]
-        best = mine.sort_values("score", ascending=False).head(1)
-        reasons[country] = [
-            Message(
-                "reason.strength",
-                {
-                    "component": Message(f"component.{row.component}"),
-                    "percentile": Num(row.specialization_percentile, 0),
-                    "metric": Message(_METRIC[str(row.component)]),
-                    "value": Num(row.specialization),
-                },
-            )
-            for row in best.itertuples()
-        ]
-    return value, reasons
+        row = row_of(scores, country).dropna().sort_values(ascending=False)
+        said = [_standing(ctx, str(component), country) for component in row.index[:2]]
+        reasons[country] = [m for m in said if m is not None]
+    return value.fillna(0.0), reasons
 
 
 def _complementarity(
@@ -145,19 +217,27 @@ def _complementarity(
         theirs = scores[component].reindex(candidates)
         lead = (theirs - home[component]).clip(lower=0) / 100.0
         parts.append(lead)
+        mine = ctx.figure(component, ctx.home)
         for country in candidates:
-            if lead[country] >= 0.25:
-                reasons[country].append(
-                    Message(
-                        "reason.complements",
-                        {
-                            "home": Country(ctx.home),
-                            "component": Message(f"component.{component}"),
-                            "partner": Num(theirs[country], 0),
-                            "mine": Num(home[component], 0),
-                        },
-                    )
+            other = ctx.figure(component, country)
+            if other is None or mine is None or not lead[country] * 100 >= _LEAD:
+                continue
+            reasons[country].append(
+                Message(
+                    "reason.complements",
+                    {
+                        "home": Country(ctx.home),
+                        "component": Message(f"component.{component}"),
+                        "partner": Num(other["score"], 0),
+                        "mine": Num(mine["score"], 0),
+                        "partner_share": Share(other["world_share"]),
+                        "home_share": Share(mine["world_share"]),
+                        "metric": _metric(component),
+                        "partner_value": Num(other["specialization"]),
+                        "home_value": Num(mine["specialization"]),
+                    },
                 )
+            )
     component_part = pd.concat(parts, axis=1).mean(axis=1) if parts else None
     stage_part = None
     stage_names = {
@@ -165,27 +245,33 @@ def _complementarity(
         for stage in ctx.model.priorities.priority(ctx.priority).chain
     }
     if chain is not None and not chain.empty:
-        pct = chain.pivot_table(index="country", columns="stage", values="percentile")
-        rca = chain.pivot_table(index="country", columns="stage", values="rca")
-        if ctx.home in pct.index:
-            gaps: pd.DataFrame = (pct.reindex(candidates) - pct.loc[ctx.home]).clip(lower=0)
-            lead_table = gaps / 100.0
-            stage_part = lead_table.mean(axis=1)
+        score = chain.pivot_table(index="country", columns="stage", values="score")
+        if ctx.home in score.index:
+            table = (score.reindex(candidates) - score.loc[ctx.home]).clip(lower=0) / 100.0
+            stage_part = table.mean(axis=1)
+            keyed = chain.set_index(["stage", "country"])
             for country in candidates:
-                row = lead_table.loc[country]
+                row = table.loc[country]
                 best = row.idxmax() if row.notna().any() else None
-                if best is not None and row[best] >= 0.25:
-                    reasons[country].append(
-                        Message(
-                            "reason.complements_stage",
-                            {
-                                "home": Country(ctx.home),
-                                "stage": stage_names.get(str(best), Named.of({}, str(best))),
-                                "partner": Num(rca[best][country]),
-                                "mine": Num(rca[best][ctx.home]),
-                            },
-                        )
+                if best is None or row[best] * 100 < _LEAD:
+                    continue
+                theirs, mine = row_of(keyed, (best, country)), row_of(keyed, (best, ctx.home))
+                reasons[country].append(
+                    Message(
+                        "reason.complements_stage",
+                        {
+                            "home": Country(ctx.home),
+                            "stage": stage_names.get(str(best), Named.of({}, str(best))),
+                            "partner_share": Share(theirs["world_share"]),
+                            "home_share": Share(mine["world_share"]),
+                            "partner": Num(theirs["rca"]),
+                            "mine": Num(mine["rca"]),
+                            "partner_score": Num(theirs["score"], 0),
+                            "home_score": Num(mine["score"], 0),
+                            "year": int(theirs["year"]),
+                        },
                     )
+                )
     if component_part is None and stage_part is None:
         return pd.Series(0.0, index=candidates), reasons
     both = pd.concat([p for p in (component_part, stage_part) if p is not None], axis=1)
@@ -193,42 +279,78 @@ def _complementarity(
 
 
 def _pairs(model: CapabilityModel) -> pd.DataFrame:
-    """Country-pair co-authorship (all fields), from the source reaching the latest year."""
+    """Country-pair co-authorship (all fields), from the source reaching the latest year;
+    the diagonal (a country with itself) is its internationally co-authored works."""
+    pairs: pd.DataFrame = _memo(model, "pairs", lambda: _read_pairs(model))
+    return pairs
+
+
+def _read_pairs(model: CapabilityModel) -> pd.DataFrame:
     rows = model.store.rows("coauthorship")
-    rows = rows[rows["field"].isna() & (rows["country_a"] != rows["country_b"])]
+    rows = rows[rows["field"].isna()]
     if rows.empty:
         return rows
-    reach = rows.groupby("source")["year"].max().sort_values(ascending=False)
-    chosen: pd.DataFrame = rows[rows["source"] == reach.index[0]]
+    reach = rows[rows["country_a"] != rows["country_b"]].groupby("source")["year"].max()
+    if reach.empty:
+        return rows.iloc[0:0]
+    chosen: pd.DataFrame = rows[rows["source"] == reach.sort_values(ascending=False).index[0]]
     return chosen
 
 
-def _ties(ctx: _Context, candidates: list[str]) -> tuple[pd.Series, dict[str, list[Message]]]:
-    pairs = _pairs(ctx.model)
-    reasons: dict[str, list[Message]] = {c: [] for c in candidates}
+def _ties_table(model: CapabilityModel) -> pd.DataFrame:
+    """The home country's co-authorship with every partner: ``partner, year, works,
+    strength`` (association strength), ``before`` (works five years earlier) and
+    ``international`` (the home country's internationally co-authored works that year)."""
+    home = model.priorities.home
+    everything = _pairs(model)
+    pairs = everything[everything["country_a"] != everything["country_b"]]
+    columns = ["partner", "year", "works", "strength", "before", "international"]
     if pairs.empty:
-        for country in candidates:
-            reasons[country].append(Message("reason.no_ties", {"home": Country(ctx.home)}))
-        return pd.Series(0.0, index=candidates), reasons
+        return pd.DataFrame(columns=columns)
     year = int(pairs["year"].max())
     span = pairs[pairs["year"].isin([year, year - _TREND_YEARS])]
     strength = collaboration_strength_frame(
         span, a="country_a", b="country_b", value="works", time="year"
     )
-    mine = strength[(strength["country_a"] == ctx.home) | (strength["country_b"] == ctx.home)]
-    other = np.where(mine["country_a"] == ctx.home, mine["country_b"], mine["country_a"])
+    mine = strength[(strength["country_a"] == home) | (strength["country_b"] == home)]
+    other = np.where(mine["country_a"] == home, mine["country_b"], mine["country_a"])
     mine = mine.assign(partner=other)
-    now = mine[mine["year"] == year].set_index("partner")
-    before = mine[mine["year"] == year - _TREND_YEARS].set_index("partner")
-    association = now["strength"].reindex(candidates)
+    now = mine[mine["year"] == year].groupby("partner")[["works", "strength"]].max()
+    before = mine[mine["year"] == year - _TREND_YEARS].groupby("partner")["works"].max()
+    diagonal = everything[
+        (everything["country_a"] == home)
+        & (everything["country_b"] == home)
+        & (everything["year"] == year)
+    ]["works"]
+    international = float(diagonal.iloc[0]) if not diagonal.empty else float(now["works"].sum())
+    table = now.assign(before=before.reindex(now.index), year=year, international=international)
+    table.index.name = "partner"
+    return table.reset_index()[columns]
+
+
+def _ties(ctx: _Context, candidates: list[str]) -> tuple[pd.Series, dict[str, list[Message]]]:
+    table = ctx.model.cached_frame("ties", lambda: _ties_table(ctx.model))
+    reasons: dict[str, list[Message]] = {c: [] for c in candidates}
+    if table.empty:
+        for country in candidates:
+            reasons[country].append(Message("reason.no_ties", {"home": Country(ctx.home)}))
+        return pd.Series(0.0, index=candidates), reasons
+    year = int(table["year"].iloc[0])
+    international = float(table["international"].iloc[0])
+    now = table.set_index("partner")
     works = now["works"].reindex(candidates)
-    growth = (works / before["works"].reindex(candidates)) - 1
-    value = (
-        pd.concat(
-            [_percentile(association.fillna(0.0)), _percentile(growth).fillna(0.0)], axis=1
-        ).mean(axis=1)
-        / 100.0
-    )
+    association = now["strength"].reindex(candidates)
+    share = works / international if international > 0 else works * np.nan
+    top = float(now["works"].max() / international) if international > 0 else np.nan
+    base = now["before"].reindex(candidates)
+    growth = (works / base - 1).where(base >= _MIN_WORKS)
+    shares = share.fillna(0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_part = (1 + np.log10(shares / top) / _TIES_DECADES).clip(0, 1).where(shares > 0, 0.0)
+    strength_part = (association.clip(upper=2.0) / 2.0).where(works >= _MIN_WORKS, 0.0)
+    growth_part = ((growth + 0.5) / 1.5).clip(0, 1).where(growth.notna(), 0.5)
+    growth_part = growth_part.where(works >= _MIN_WORKS, 0.0)
+    value = (0.5 * share_part + 0.25 * strength_part.fillna(0.0) + 0.25 * growth_part).fillna(0.0)
     value[works.isna() | (works == 0)] = 0.0
     for country in candidates:
         if pd.isna(works[country]) or works[country] == 0:
@@ -241,6 +363,7 @@ def _ties(ctx: _Context, candidates: list[str]) -> tuple[pd.Series, dict[str, li
                     "works": Num(works[country], 0),
                     "home": Country(ctx.home),
                     "year": year,
+                    "share": Pct(share[country], 1),
                     "strength": Num(association[country]),
                 },
             )
@@ -253,55 +376,134 @@ def _ties(ctx: _Context, candidates: list[str]) -> tuple[pd.Series, dict[str, li
                         "home": Country(ctx.home),
                         "change": Pct(growth[country], signed=True),
                         "years": _TREND_YEARS,
+                        "before": Num(base[country], 0),
                     },
                 )
             )
-    return value, reasons
+    return value.reindex(candidates).fillna(0.0), reasons
 
 
-def _indicator(model: CapabilityModel, names: tuple[str, ...]) -> pd.DataFrame:
-    """The latest value and year per country of the first indicator present."""
-    rows = model.store.rows("country_indicators")
-    for name in names:
-        found = rows[rows["indicator"] == name]
-        if not found.empty:
-            last = found.sort_values("year").groupby("country").tail(1)
-            return last.set_index("country")[["value", "year"]]
-    return pd.DataFrame(columns=["value", "year"])
+def _memo(model: CapabilityModel, name: str, compute: Any) -> Any:
+    """A value computed once per model (the evidence does not change under it)."""
+    if name not in model.memo:
+        model.memo[name] = compute()
+    return model.memo[name]
+
+
+def capacity_table(model: CapabilityModel) -> pd.DataFrame:
+    """Every country's absolute research capacity in its latest year: R&D expenditure in
+    PPP dollars (``rd_ppp``, with ``rd_year``, ``rd_share`` of GDP) and researchers in R&D
+    (``researchers``, ``researchers_year``, ``per_million``), indexed by country."""
+    table = model.cached_frame("capacity", lambda: _capacity_table(model).reset_index())
+    return table.set_index("country")
+
+
+def _capacity_table(model: CapabilityModel) -> pd.DataFrame:
+    rows = model.indicators
+    countries = set(
+        model.store.execute("SELECT code FROM locations WHERE kind = 'country'")["code"]
+    )
+    rows = rows[rows["country"].isin(countries)]
+
+    def series(names: tuple[str, ...], column: str) -> pd.DataFrame:
+        for name in names:
+            found = rows[rows["indicator"] == name]
+            if not found.empty:
+                found = found.sort_values("source", key=lambda s: s != "wdi")
+                found = found.drop_duplicates(["country", "year"])
+                return found[["country", "year", "value"]].rename(columns={"value": column})
+        return pd.DataFrame(columns=["country", "year", column])
+
+    def latest(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.dropna()
+        return frame.sort_values("year").groupby("country").tail(1).set_index("country")
+
+    share = series(_RD_SHARE, "share")
+    rd = latest(share.merge(series(_GDP_PPP, "gdp"), on=["country", "year"]))
+    rd = pd.DataFrame(
+        {
+            "rd_ppp": rd["share"] / 100 * rd["gdp"],
+            "rd_year": rd["year"],
+            "rd_share": rd["share"] / 100,
+        }
+    )
+    ncses = latest(series(_NCSES_GERD, "gerd"))
+    newer = ncses.index[
+        ~ncses.index.isin(rd.index) | (ncses["year"] > rd["rd_year"].reindex(ncses.index))
+    ]
+    if len(newer):
+        known = share.set_index(["country", "year"])["share"]
+        extra = pd.DataFrame(
+            {
+                "rd_ppp": ncses.loc[newer, "gerd"] * 1e9,
+                "rd_year": ncses.loc[newer, "year"],
+                "rd_share": [
+                    known.get((c, y), np.nan) / 100
+                    for c, y in zip(newer, ncses.loc[newer, "year"], strict=True)
+                ],
+            }
+        )
+        kept = rd.drop(index=newer, errors="ignore")
+        rd = pd.concat([kept, extra]) if not kept.empty else extra
+    people = latest(
+        series(_RESEARCHERS, "per_million").merge(
+            series(_POPULATION, "population"), on=["country", "year"]
+        )
+    )
+    researchers = pd.DataFrame(
+        {
+            "researchers": people["per_million"] * people["population"] / 1e6,
+            "researchers_year": people["year"],
+            "per_million": people["per_million"],
+        }
+    )
+    table = rd.join(researchers, how="outer").astype(float)
+    table.index.name = "country"
+    return table
+
+
+def _log_position(values: pd.Series, decades: float) -> pd.Series:
+    top = values.max()
+    if not np.isfinite(top) or top <= 0:
+        return values * np.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        position = 1 + np.log10(values / top) / decades
+    result: pd.Series = position.clip(0, 1).where(values > 0, 0.0).where(values.notna())
+    return result
 
 
 def _capacity(ctx: _Context, candidates: list[str]) -> tuple[pd.Series, dict[str, list[Message]]]:
-    rd = _indicator(ctx.model, ("GB.XPD.RSDV.GD.ZS", "gerd_gdp_pct"))
-    total = _indicator(ctx.model, ("articles_total",))
-    international = _indicator(ctx.model, ("articles_international",))
-    share = (international["value"] / total["value"]).dropna()
+    table = capacity_table(ctx.model).reindex(candidates)
     parts = pd.concat(
         [
-            _percentile(rd["value"].reindex(candidates).astype(float)),
-            _percentile(share.reindex(candidates).astype(float)),
+            _log_position(table["rd_ppp"].astype(float), _CAPACITY_DECADES),
+            _log_position(table["researchers"].astype(float), _CAPACITY_DECADES),
         ],
         axis=1,
     )
-    value = (parts.mean(axis=1) / 100.0).fillna(0.5)
+    value = parts.mean(axis=1).fillna(0.5)
     reasons: dict[str, list[Message]] = {c: [] for c in candidates}
     for country in candidates:
-        if country in rd.index:
+        row = table.loc[country]
+        if pd.notna(row["rd_ppp"]):
             reasons[country].append(
                 Message(
-                    "reason.rd",
+                    "reason.rd_absolute",
                     {
-                        "value": Pct(rd["value"].astype(float)[country] / 100, 2),
-                        "year": int(rd["year"].astype(int)[country]),
+                        "amount": Num(row["rd_ppp"] / 1e9, 1),
+                        "year": int(row["rd_year"]),
+                        "share": Pct(row["rd_share"], 2) if pd.notna(row["rd_share"]) else "—",
                     },
                 )
             )
-        if country in share.index:
+        if pd.notna(row["researchers"]):
             reasons[country].append(
                 Message(
-                    "reason.international",
+                    "reason.researchers",
                     {
-                        "value": Pct(share[country]),
-                        "year": int(international["year"].astype(int)[country]),
+                        "researchers": Num(row["researchers"], 0),
+                        "year": int(row["researchers_year"]),
+                        "per_million": Num(row["per_million"], 0),
                     },
                 )
             )
@@ -311,11 +513,15 @@ def _capacity(ctx: _Context, candidates: list[str]) -> tuple[pd.Series, dict[str
 
 
 def _centroids(model: CapabilityModel) -> pd.DataFrame:
-    rows = model.store.rows("institutions")
+    return model.cached_frame("centroids", lambda: _read_centroids(model)).set_index("country")
+
+
+def _read_centroids(model: CapabilityModel) -> pd.DataFrame:
+    rows = model.institutions
     rows = rows.dropna(subset=["latitude", "longitude"])
     if "status" in rows:
         rows = rows[rows["status"].isna() | (rows["status"] == "active")]
-    return rows.groupby("country")[["latitude", "longitude"]].mean()
+    return rows.groupby("country")[["latitude", "longitude"]].mean().reset_index()
 
 
 def _languages(country: str) -> set[str]:
@@ -392,29 +598,39 @@ def sensitivity(values: pd.DataFrame, weights: Weights, change: float = 0.2) -> 
     return pd.DataFrame({"best": table.min(axis=1), "worst": table.max(axis=1)})
 
 
+def candidates_of(model: CapabilityModel, priority: str) -> list[str]:
+    """The countries considered as partners for ``priority``: a score in at least two
+    components and at least 0.5 % of the world in one of them (the home country aside)."""
+    scores = model.scores()
+    scores = scores[scores["priority"] == priority]
+    wide = scores.pivot_table(index="country", columns="component", values="score")
+    enough = wide.notna().sum(axis=1) >= min(_MIN_COMPONENTS, wide.shape[1])
+    sizable = set(scores.loc[scores["world_share"] >= _MIN_SHARE, "country"])
+    home = model.priorities.home
+    return sorted(c for c in wide.index[enough] if c != home and c in sizable)
+
+
 def recommend(
     model: CapabilityModel, priority: str, *, chain: pd.DataFrame | None = None
 ) -> list[Recommendation]:
-    """Every candidate partner of the home country for ``priority``, best first.
+    """Every candidate partner of the home country for ``priority``, best first, each with
+    what the home country offers it (:func:`vinculo.strategy.reciprocity.offers`).
 
     ``chain`` (from :func:`vinculo.strategy.chain.stage_table`) adds the value chain's
     stages to complementarity. Raises :class:`MissingEvidenceError` when the store has no
     evidence for the priority.
     """
+    from vinculo.strategy.reciprocity import Reciprocity
+
     model.priorities.priority(priority)
     model.require()
     ctx = _Context(model, priority)
-    scores = ctx.scores
-    if scores.empty:
+    if ctx.scores.empty:
         raise MissingEvidenceError(
-            f"no evidence for priority {priority!r}: none of its fields, technology fields "
-            "or products is in the evidence store (vinculo data pull)"
+            f"no evidence for priority {priority!r}: none of its fields, technology fields, "
+            "products or indicators is in the evidence store (vinculo data pull)"
         )
-    enough = scores.notna().sum(axis=1) >= min(_MIN_COMPONENTS, scores.shape[1])
-    latest = model.scores()
-    latest = latest[latest["priority"] == priority]
-    sizable = set(latest.loc[latest["world_share"] >= _MIN_SHARE, "country"])
-    candidates = sorted(c for c in scores.index[enough] if c != ctx.home and c in sizable)
+    candidates = candidates_of(model, priority)
     factors = {
         "strength": _strength(ctx, candidates),
         "complementarity": _complementarity(ctx, candidates, chain),
@@ -426,19 +642,22 @@ def recommend(
     weights = model.priorities.weights.as_dict()
     ranges = sensitivity(values, model.priorities.weights)
     ranks = _ranks(values, weights)
+    giving = Reciprocity.of(model)
     out = []
     for country in candidates:
-        contributions = {f: float(values.loc[country, f] * weights[f]) for f in FACTORS}
+        mine = row_of(values, country)
+        contributions = {f: float(mine[f]) * weights[f] for f in FACTORS}
         out.append(
             Recommendation(
                 partner=country,
-                name=ctx.names.get(country, country),
+                name=country_name(country, "en"),
                 score=float(sum(contributions.values())),
-                values={f: float(values.loc[country, f]) for f in FACTORS},
+                values={f: float(mine[f]) for f in FACTORS},
                 contributions=contributions,
                 reasons={f: factors[f][1].get(country, []) for f in FACTORS},
+                offers=giving.offers(country, priority, chain=chain),
                 rank=int(ranks[country]),
-                rank_range=(int(ranges.loc[country, "best"]), int(ranges.loc[country, "worst"])),
+                rank_range=(int(ranges["best"][country]), int(ranges["worst"][country])),
             )
         )
     return sorted(out, key=lambda r: (r.rank, r.partner))
@@ -446,19 +665,21 @@ def recommend(
 
 def as_frame(recommendations: list[Recommendation], language: str = "en") -> pd.DataFrame:
     """The recommendations as a table: rank, partner, score, each factor's contribution,
-    the rank range of the sensitivity check, and the reasons as text."""
+    the rank range of the sensitivity check, the reasons and what the home country offers
+    as text."""
     return pd.DataFrame(
         [
             {
                 "rank": r.rank,
                 "partner": r.partner,
-                "name": r.name,
+                "name": country_name(r.partner, language),
                 "score": r.score,
                 **{f"{f}": r.contributions[f] for f in FACTORS},
                 "rank_best": r.rank_range[0],
                 "rank_worst": r.rank_range[1],
                 "stable": r.stable,
                 "reasons": "; ".join(r.reasons_text(language)),
+                "offers": "; ".join(r.offers_text(language)),
             }
             for r in recommendations
         ]
@@ -469,6 +690,7 @@ def co_authorship_with(model: CapabilityModel, home: str) -> pd.DataFrame:
     """Works co-authored by ``home`` with every partner per year (all fields):
     ``partner, year, works, source, vintage``, sorted."""
     pairs = _pairs(model)
+    pairs = pairs[pairs["country_a"] != pairs["country_b"]]
     mine = pairs[(pairs["country_a"] == home) | (pairs["country_b"] == home)]
     partner = np.where(mine["country_a"] == home, mine["country_b"], mine["country_a"])
     out: pd.DataFrame = mine.assign(partner=partner)[
@@ -499,30 +721,51 @@ def leading_institutions(
     facilities, government and health bodies: ``ror_id, name, city, types, matched``.
 
     ROR carries no research fields, so this is a name match, said as such in the brief.
+    The matches of every country are found once per priority and kept in the model's cache.
     """
-    chosen = model.priorities.priority(priority)
-    words = sorted({w.lower() for words in chosen.keywords.values() for w in words if w})
+    model.priorities.priority(priority)
+    found = model.cached_frame(
+        f"institutions-{priority}", lambda: _matching_institutions(model, priority)
+    )
+    mine = found[found["country"] == country]
+    result: pd.DataFrame = mine.head(limit)[["ror_id", "name", "city", "types", "matched"]]
+    return result.reset_index(drop=True)
+
+
+def _matching_institutions(model: CapabilityModel, priority: str) -> pd.DataFrame:
+    """Every active ROR institution matching a keyword of ``priority``, in display order."""
+    columns = ["ror_id", "name", "city", "types", "matched", "country"]
+    keywords = model.priorities.priority(priority).keywords
+    words = sorted({w.lower() for words in keywords.values() for w in words if w})
     rows = model.institutions
-    rows = rows[rows["country"] == country]
     if "status" in rows:
         rows = rows[rows["status"].isna() | (rows["status"] == "active")]
     if rows.empty or not words:
-        return pd.DataFrame(columns=["ror_id", "name", "city", "types", "matched"])
+        return pd.DataFrame(columns=columns)
     text = (
         rows["name"].str.lower()
         + " | "
         + rows["aliases"].map(lambda a: " | ".join(a) if a is not None else "").str.lower()
     )
+    # one alternation, longest words first: only rows matching a keyword are looked at
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternation})(?:e?s)?(?!\w)")
     patterns = {w: re.compile(rf"(?<!\w){re.escape(w)}(?:e?s)?(?!\w)") for w in words}
-    matched = text.map(lambda t: [w for w, p in patterns.items() if p.search(t)])
-    kind = rows["types"].map(
+    candidates = text[text.str.contains(pattern)]
+    matched = pd.Series(
+        [[w for w, p in patterns.items() if p.search(value)] for value in candidates],
+        index=candidates.index,
+        dtype=object,
+    )
+    chosen = rows.loc[candidates.index]
+    kind = chosen["types"].map(
         lambda types: min(
             (_INSTITUTION_TYPES.get(t, 9) for t in (types if types is not None else [])), default=9
         )
     )
-    found = rows.assign(matched=matched, hits=matched.map(len), kind=kind)
-    found = found[found["hits"] > 0].sort_values(
-        ["hits", "kind", "name"], ascending=[False, True, True]
+    chosen = chosen.assign(matched=matched, hits=matched.map(len), kind=kind)
+    chosen = chosen[chosen["hits"] > 0].sort_values(
+        ["country", "hits", "kind", "name"], ascending=[True, False, True, True]
     )
-    result: pd.DataFrame = found.head(limit)[["ror_id", "name", "city", "types", "matched"]]
+    result: pd.DataFrame = chosen[columns]
     return result.reset_index(drop=True)

@@ -16,12 +16,14 @@ from typing import Any, NoReturn
 
 import pycountry
 import yaml
+from babel import localedata
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from vinculo.evidence.countries import locations_table
 
 __all__ = [
+    "COMPONENT_NAMES",
     "DEFAULT_FILE",
     "FIELD_TAXONOMIES",
     "HS_CLASSIFICATIONS",
@@ -30,6 +32,7 @@ __all__ = [
     "TECH_TAXONOMIES",
     "WIPO35_FIELDS",
     "Code",
+    "Indicator",
     "Priorities",
     "PrioritiesError",
     "Priority",
@@ -66,6 +69,25 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class Indicator:
+    """An indicator of the infrastructure or resources behind a priority (supercomputers,
+    satellites, mine production, the EV market), as ``country_indicators.indicator``
+    holds it, with why it belongs and how to read it."""
+
+    indicator: str  # e.g. "top500_rmax_tflops"
+    name: dict[str, str]  # language -> short name ("TOP500 computing power")
+    why: str = ""
+    unit: str = ""  # e.g. "TFlop/s", "t", "satellites"
+    stage: str | None = None  # the value-chain stage it measures, if any
+    # another indicator whose value over the world's is the specialization (e.g. the EV
+    # share of car sales); None: the world share over the share of world GDP
+    specialization: str | None = None
+    # "zero": a country the source does not list holds none (TOP500, USGS, UCS list every
+    # holder that counts); "unknown": the source covers only some countries (IEA)
+    missing: str = "zero"
+
+
+@dataclass(frozen=True)
 class Priority:
     """A national priority and how it maps onto the evidence."""
 
@@ -81,6 +103,11 @@ class Priority:
     tech_fields: dict[str, tuple[Code, ...]] = field(default_factory=dict)
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language -> words
     chain: tuple[Stage, ...] = ()  # a value chain, upstream first; empty when none
+    # the infrastructure and resources behind the priority (the fourth component)
+    infrastructure: tuple[Indicator, ...] = ()
+    # component -> language -> why the priority has no evidence of that kind (e.g. no HS
+    # code measures supercomputing: trade gets no weight rather than a wrong proxy)
+    absent: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -138,6 +165,9 @@ FIELD_TAXONOMIES: tuple[str, ...] = (
     "openalex-subfield",
     "openalex-topic",
 )
+
+#: The components of the capability model, in the order they are shown.
+COMPONENT_NAMES: tuple[str, ...] = ("science", "technology", "trade", "infrastructure")
 
 #: Taxonomies of technology fields, as ``patents.taxonomy`` names them.
 TECH_TAXONOMIES: tuple[str, ...] = ("wipo35",)
@@ -213,8 +243,13 @@ _PRIORITY_KEYS = (
     "tech_fields",
     "keywords",
     "chain",
+    "infrastructure",
+    "absent",
 )
 _STAGE_KEYS = ("id", "name", "products", "fields")
+_INDICATOR_KEYS = ("indicator", "name", "why", "unit", "stage", "specialization", "missing")
+_MISSING = ("zero", "unknown")
+_INDICATOR = re.compile(r"[A-Za-z][A-Za-z0-9_.]*")
 _CODE_KEYS = ("code", "why")
 _FACTORS = tuple(Weights().as_dict())
 _TAG = "tag:yaml.org,2002:"
@@ -276,6 +311,19 @@ def default_priorities() -> Priorities:
 
 
 def _parse(text: str, name: str, path: Path | None) -> Priorities:
+    fast = getattr(yaml, "CSafeLoader", None)  # libyaml: the same nodes, 15x faster
+    if fast is not None:
+        try:
+            root = yaml.compose(text, Loader=fast)
+        except yaml.YAMLError:
+            pass  # parsed again below, for the pure-Python parser's precise message
+        else:
+            if root is None:
+                raise PrioritiesError(
+                    f"{name}: line 1: the file is empty; expected a mapping with the keys "
+                    "home, title and priorities"
+                )
+            return _Reader(name).priorities(root, path)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -298,6 +346,14 @@ def _parse(text: str, name: str, path: Path | None) -> Priorities:
             "home, title and priorities"
         )
     return _Reader(name).priorities(root, path)
+
+
+def _is_language(code: str) -> bool:
+    """An ISO 639-1 code: one CLDR knows (a file lookup), else one ISO 639 lists (the
+    pycountry database, slow to load, is read only for codes CLDR does not have)."""
+    if localedata.exists(code):
+        return True
+    return pycountry.languages.get(alpha_2=code) is not None
 
 
 def _join(path: str, key: str) -> str:
@@ -400,10 +456,7 @@ class _Reader:
     # ------------------------------------------------------------ vocabularies
 
     def language(self, node: Node, path: str, value: str) -> str:
-        if (
-            not (len(value) == 2 and value.isalpha() and value.islower())
-            or pycountry.languages.get(alpha_2=value) is None
-        ):
+        if not (len(value) == 2 and value.isalpha() and value.islower()) or not _is_language(value):
             self.fail(node, path, f"{value!r} is not an ISO 639-1 language code (e.g. 'es', 'en')")
         return value
 
@@ -658,6 +711,18 @@ class _Reader:
                 lambda _: self.wipo_code,
                 "WIPO technology fields",
             )
+        infrastructure: tuple[Indicator, ...] = ()
+        if "infrastructure" in parts:
+            infrastructure = self.infrastructure(
+                parts["infrastructure"], _join(path, "infrastructure"), chain
+            )
+        absent: dict[str, dict[str, str]] = {}
+        if "absent" in parts:
+            where = _join(path, "absent")
+            for component, node_ in self.mapping(parts["absent"], where, COMPONENT_NAMES).items():
+                absent[component] = self.languages_text(
+                    node_, _join(where, component), "the reason"
+                )
         priority = Priority(
             id=self.identifier(parts["id"], _join(path, "id")),
             name=self.languages_text(parts["name"], _join(path, "name"), "a name"),
@@ -669,8 +734,83 @@ class _Reader:
             tech_fields=tech,
             keywords=keywords,
             chain=chain,
+            infrastructure=infrastructure,
+            absent=absent,
         )
         return priority, parts["id"]
+
+    def infrastructure(
+        self, node: Node, path: str, chain: tuple[Stage, ...]
+    ) -> tuple[Indicator, ...]:
+        stages = [stage.id for stage in chain]
+        result: list[Indicator] = []
+        seen: dict[str, int] = {}
+        for index, entry in enumerate(self.sequence(node, path, "indicators")):
+            where = f"{path}[{index}]"
+            parts = self.mapping(entry, where, _INDICATOR_KEYS, ("indicator", "name"))
+            code = self.text(parts["indicator"], _join(where, "indicator"), "an indicator name")
+            if not _INDICATOR.fullmatch(code):
+                self.fail(
+                    parts["indicator"],
+                    _join(where, "indicator"),
+                    f"{code!r} is not an indicator name (letters, digits, '_' and '.', "
+                    "e.g. 'top500_rmax_tflops')",
+                )
+            if code in seen:
+                self.fail(
+                    parts["indicator"],
+                    _join(where, "indicator"),
+                    f"{code!r} is listed twice (first at line {seen[code]})",
+                )
+            seen[code] = parts["indicator"].start_mark.line + 1
+            stage = None
+            if "stage" in parts:
+                stage = self.text(parts["stage"], _join(where, "stage"), "a stage id")
+                if stage not in stages:
+                    known = ", ".join(stages) if stages else "none: the priority has no chain"
+                    self.fail(
+                        parts["stage"],
+                        _join(where, "stage"),
+                        f"{stage!r} is not a stage of this priority's chain (stages: {known})",
+                    )
+            missing = "zero"
+            if "missing" in parts:
+                missing = self.text(parts["missing"], _join(where, "missing"), "zero or unknown")
+                if missing not in _MISSING:
+                    self.fail(
+                        parts["missing"],
+                        _join(where, "missing"),
+                        f"{missing!r}: expected 'zero' (a country the source does not list "
+                        "holds none) or 'unknown' (the source covers only some countries)",
+                    )
+            result.append(
+                Indicator(
+                    indicator=code,
+                    name=self.languages_text(parts["name"], _join(where, "name"), "a name"),
+                    why=(
+                        self.text(parts["why"], _join(where, "why"), "a one-line reason")
+                        if "why" in parts
+                        else ""
+                    ),
+                    unit=(
+                        self.text(parts["unit"], _join(where, "unit"), "a unit")
+                        if "unit" in parts
+                        else ""
+                    ),
+                    stage=stage,
+                    specialization=(
+                        self.text(
+                            parts["specialization"],
+                            _join(where, "specialization"),
+                            "an indicator name",
+                        )
+                        if "specialization" in parts
+                        else None
+                    ),
+                    missing=missing,
+                )
+            )
+        return tuple(result)
 
     def keywords(self, node: Node, path: str) -> dict[str, tuple[str, ...]]:
         if not isinstance(node, MappingNode):

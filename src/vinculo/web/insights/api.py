@@ -32,20 +32,45 @@ class SnapshotOut(Schema):
 
 
 class GapOut(Schema):
+    """The home country's position in one component of a priority: mass (value, world
+    share, rank among the ranked countries), specialization (shrunk, and raw), the gap to
+    the frontier (0-100, log scale), the frontier and the most specialised country."""
+
     priority: str
     component: str
     basis: str
     year: int
-    metric: str
-    value: float
+    value: float | None = None
     world_share: float | None = None
-    percentile: float | None = None
-    peer_percentile: float | None = None
-    gap: float | None = None
-    leader: str
-    leader_value: float
+    mass_rank: float | None = None
     countries: int
+    world_position: bool
+    metric: str
+    specialization: float | None = None
+    specialization_raw: float | None = None
+    share_percentile: float | None = None
+    specialization_percentile: float | None = None
+    peer_percentile: float | None = None
+    score: float | None = None
+    gap: float | None = None
+    leader: str | None = None
+    leader_share: float | None = None
+    leader_value: float | None = None
+    leader_specialization: float | None = None
+    most_specialised: str | None = None
+    most_specialised_value: float | None = None
+    most_specialised_share: float | None = None
     vintage: str
+
+
+class ReasonOut(Schema):
+    """One reason (or offer): its message code, the values it quotes (numbers as numbers,
+    a percentage as its fraction, countries as ISO3 codes) and its text per language."""
+
+    factor: str | None = None
+    code: str
+    values: dict[str, Any]
+    text: dict[str, str]
 
 
 class PartnerOut(Schema):
@@ -56,13 +81,15 @@ class PartnerOut(Schema):
     contributions: dict[str, float]
     rank_range: list[int]
     stable: bool
-    reasons: dict[str, list[str]]
+    reasons: list[ReasonOut]
+    offers: list[ReasonOut]
 
 
 class PriorityOut(Schema):
     priority: PriorityRef
     candidates: int
     gaps: list[GapOut]
+    absent: dict[str, dict[str, str]]
     partners: list[PartnerOut]
     chain: dict[str, Any] | None = None
 
@@ -128,8 +155,19 @@ def priority_get(request: HttpRequest, priority_id: str, top: int = 20) -> Any:
         "priority": priority,
         "candidates": len(ranked),
         "gaps": [g for g in payload["gaps"] if g["priority"] == priority_id],
-        "partners": ranked[: max(1, min(top, 200))],
+        "absent": payload.get("absent", {}).get(priority_id, {}),
+        "partners": [_partner(r) for r in ranked[: max(1, min(top, 200))]],
         "chain": payload["chains"].get(priority_id),
+    }
+
+
+def _partner(entry: dict[str, Any]) -> dict[str, Any]:
+    """A ranked partner of the snapshot as the API shows it: reasons and offers as
+    structured objects (code, values, text per language)."""
+    return {
+        **entry,
+        "reasons": entry.get("reasons_structured", []),
+        "offers": entry.get("offers_structured", []),
     }
 
 
@@ -152,7 +190,11 @@ def country_get(request: HttpRequest, code: str) -> Any:
         if found is not None:
             names = found["names"]
         priorities.append(
-            {"priority": priority["id"], "candidates": len(ranked), "standing": found}
+            {
+                "priority": priority["id"],
+                "candidates": len(ranked),
+                "standing": _partner(found) if found is not None else None,
+            }
         )
     if not names:
         from vinculo.strategy.i18n import country_name

@@ -30,6 +30,11 @@ def store_fingerprint(store: EvidenceStore) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _cache(store_path: Path) -> Path:
+    """The strategy engine's cache beside the evidence store (as the CLI keeps it)."""
+    return store_path.parent / "cache" / "strategy"
+
+
 def _names(code: str) -> dict[str, str]:
     return {language: country_name(code, language) for language in ("es", "en")}
 
@@ -38,7 +43,7 @@ def _payload(model: CapabilityModel, priorities: Priorities) -> dict[str, Any]:
     home = priorities.home
     gaps = model.gaps()
     heat = (
-        gaps.groupby(["priority", "component"])[["percentile", "gap"]].mean().reset_index()
+        gaps.groupby(["priority", "component"])[["score", "gap"]].mean().reset_index()
         if not gaps.empty
         else gaps
     )
@@ -71,6 +76,9 @@ def _payload(model: CapabilityModel, priorities: Priorities) -> dict[str, Any]:
                     "rank_range": list(r.rank_range),
                     "stable": r.stable,
                     "reasons": {lang: r.reasons_text(lang) for lang in ("es", "en")},
+                    "offers": {lang: r.offers_text(lang) for lang in ("es", "en")},
+                    "reasons_structured": r.structured(),
+                    "offers_structured": r.structured_offers(),
                 }
                 for r in found
             ],
@@ -86,10 +94,13 @@ def _payload(model: CapabilityModel, priorities: Priorities) -> dict[str, Any]:
                         "id": s.stage.id,
                         "names": s.stage.name,
                         "rca": s.rca,
-                        "percentile": s.percentile,
+                        "world_share": s.world_share,
+                        "score": s.score,
                         "leaders": s.leaders["country"].tolist(),
                         "year": s.year,
+                        "classification": s.classification,
                         "vintage": s.vintage,
+                        "resources": json.loads(s.resources.to_json(orient="records")),
                     }
                     for s in view.stages
                 ],
@@ -122,6 +133,7 @@ def _payload(model: CapabilityModel, priorities: Priorities) -> dict[str, Any]:
         "components": list(COMPONENTS),
         "factors": list(FACTORS),
         "gaps": json.loads(gaps.to_json(orient="records")),
+        "absent": {p.id: model.absent(p.id) for p in priorities.priorities},
         "heat": json.loads(heat.to_json(orient="records")),
         "partners": partners,
         "chains": chains,
@@ -148,7 +160,7 @@ def insights_refresh(
         if existing is not None and not force:
             return existing
         start = time.perf_counter()
-        model = CapabilityModel(store, priorities)
+        model = CapabilityModel(store, priorities, cache_folder=_cache(store_path))
         model.require()
         payload = _payload(model, priorities)
         seconds = time.perf_counter() - start
@@ -172,7 +184,7 @@ def brief_file(*, host: str, language: str, file_format: str, store_path: Path) 
         wanted = folder / f"{host}-{language}.{file_format}"
         if wanted.exists():
             return wanted
-        model = CapabilityModel(store, default_priorities())
+        model = CapabilityModel(store, default_priorities(), cache_folder=_cache(store_path))
         evidence = collect_evidence(model, host)
     folder.mkdir(parents=True, exist_ok=True)
     for lang in ("es", "en"):

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_safe
 
 from vinculo.settings import vinculo_home
 from vinculo.strategy.capability import MissingEvidenceError
-from vinculo.strategy.i18n import country_name
+from vinculo.strategy.i18n import country_name, share
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
+from vinculo.web.formatting import number
 from vinculo.web.insights.models import Snapshot
 from vinculo.web.insights.selectors import coverage, snapshot_derived, snapshot_for
 from vinculo.web.insights.services import brief_file
@@ -108,7 +109,7 @@ def home(request: HttpRequest) -> HttpResponse:
     language = (get_language() or "es")[:2]
     dashboard = snapshot_derived(snapshot, _dashboard, language, chosen)
     labels = {
-        "percentile": _("percentile"),
+        "capability": _("capability score"),
         "score": _("score"),
         "works": _("works"),
         "agreements": _("agreements"),
@@ -118,6 +119,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "science": _("science"),
         "technology": _("technology"),
         "trade": _("trade"),
+        "infrastructure": _("infrastructure"),
         "no_chain": _("This priority declares no value chain."),
     }
     context = {
@@ -176,12 +178,42 @@ def _labels() -> dict[str, str]:
         "science": _("science"),
         "technology": _("technology"),
         "trade": _("trade"),
+        "infrastructure": _("infrastructure and resources"),
         "strength": _("strength"),
         "complementarity": _("complementarity"),
         "ties": _("ties"),
         "capacity": _("capacity"),
         "proximity": _("proximity"),
     }
+
+
+def _resource_lines(stage: dict[str, Any], payload: dict[str, Any], language: str) -> list[str]:
+    """The infrastructure indicators tied to a value-chain stage, one sentence each."""
+    home = payload["home_names"].get(language, payload["home"])
+    lines = []
+    for row in stage.get("resources", []):
+        value = row.get("value")
+        lines.append(
+            _(
+                "%(indicator)s (%(year)s): %(home)s %(value)s %(unit)s, %(share)s of the world; "
+                "frontier %(leader)s (%(leader_share)s)"
+            )
+            % {
+                "indicator": row["names"].get(language, row["indicator"]),
+                "year": row["year"],
+                "home": home,
+                "value": number(value, 0, language) if value is not None else "—",
+                "unit": row.get("unit", ""),
+                "share": share(row["world_share"], language)
+                if row.get("world_share") is not None
+                else "—",
+                "leader": row.get("leader") or "—",
+                "leader_share": share(row["leader_share"], language)
+                if row.get("leader_share") is not None
+                else "—",
+            }
+        )
+    return lines
 
 
 def _snapshot_or_empty(request: HttpRequest) -> Any:
@@ -212,16 +244,45 @@ def _priority_sections(snapshot: Snapshot, priority_id: str, language: str) -> S
     payload = snapshot.payload
     ranked = payload["partners"][priority_id]["ranked"]
     labels = _labels()
+    chain = payload["chains"].get(priority_id)
+    if chain is not None:
+        chain = {
+            **chain,
+            "stages": [
+                {**stage, "resource_lines": _resource_lines(stage, payload, language)}
+                for stage in chain["stages"]
+            ],
+        }
+    absent = payload.get("absent", {}).get(priority_id, {})
     context = {
         "language": language,
+        "home_name": payload["home_names"].get(language, payload["home"]),
         "gaps": [
-            {**g, "component_label": labels[g["component"]]}
+            {
+                **g,
+                "component_label": labels[g["component"]],
+                "share_text": share(g["world_share"], language)
+                if g.get("world_share") is not None
+                else "—",
+                "leader_share_text": share(g["leader_share"], language)
+                if g.get("leader_share") is not None
+                else "",
+            }
             for g in payload["gaps"]
             if g["priority"] == priority_id
         ],
+        "absent": [
+            _("No evidence of %(component)s: %(reason)s")
+            % {
+                "component": labels[component],
+                "reason": reason.get(language)
+                or _("the evidence store has no data of this component for the priority."),
+            }
+            for component, reason in absent.items()
+        ],
         "partners": ranked[:20],
         "candidates": len(ranked),
-        "chain": payload["chains"].get(priority_id),
+        "chain": chain,
         "factors": [labels[f] for f in payload["factors"]],
     }
     return mark_safe(render_to_string("insights/partials/priority_sections.html", context))

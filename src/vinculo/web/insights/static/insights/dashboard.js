@@ -1,6 +1,7 @@
 /* The home dashboard's charts (Apache ECharts, served locally). Data come from the page's
    JSON blocks (Django's json_script: escaped, no inline code). Each chart container gets
-   data-rendered="1" once drawn, which the end-to-end tests check. */
+   data-rendered="1" once drawn, which the end-to-end tests check. Numbers are written by
+   vinculoNumbers (vinculo/numbers.js), as the tables beside the charts write them. */
 (function () {
   "use strict";
 
@@ -18,6 +19,8 @@
     return instance;
   }
 
+  function number(value, digits) { return window.vinculoNumbers.format(value, digits); }
+
   function name(entry, language) {
     return (entry.names && entry.names[language]) || entry.id || entry.partner;
   }
@@ -28,16 +31,17 @@
     var priorities = data.priorities.map(function (p) { return p.id; });
     var cells = data.heat.map(function (row) {
       return [data.components.indexOf(row.component), priorities.indexOf(row.priority),
-              Math.round(row.percentile)];
+              Math.round(row.score)];
     });
     instance.setOption({
-      tooltip: { formatter: function (p) { return labels.percentile + ": " + p.value[2]; } },
+      tooltip: { formatter: function (p) { return labels.capability + ": " + number(p.value[2], 0); } },
       grid: { left: 170, right: 20, top: 10, bottom: 60 },
       xAxis: { type: "category", data: data.components.map(function (c) { return labels[c]; }) },
       yAxis: { type: "category", data: data.priorities.map(function (p) { return name(p, data.language); }) },
       visualMap: { min: 0, max: 100, orient: "horizontal", left: "center", bottom: 0, calculable: true,
                    inRange: { color: ["#b2182b", "#f7f7f7", "#2166ac"] } },
-      series: [{ type: "heatmap", data: cells, label: { show: true } }]
+      series: [{ type: "heatmap", data: cells,
+                 label: { show: true, formatter: function (p) { return number(p.value[2], 0); } } }]
     });
   }
 
@@ -62,7 +66,7 @@
       values.push({ name: data.home, value: null, itemStyle: { areaColor: "#444" } });
       instance.setOption({
         tooltip: { trigger: "item", formatter: function (p) {
-          return p.name + (p.value ? " — " + labels.score + " " + p.value.toFixed(3) : ""); } },
+          return p.name + (p.value ? " — " + labels.score + " " + number(p.value, 3) : ""); } },
         visualMap: { min: 0, max: 1, left: 10, bottom: 10, calculable: true,
                      inRange: { color: ["#fee8c8", "#e34a33"] } },
         series: [{ type: "map", map: "world", roam: true, data: values,
@@ -85,7 +89,7 @@
     });
     instance.setOption({
       tooltip: { formatter: function (p) {
-        return p.data && p.data.value ? p.name + ": " + p.data.value + " " + labels.works : p.name; } },
+        return p.data && p.data.value ? p.name + ": " + number(p.data.value, 0) + " " + labels.works : p.name; } },
       series: [{ type: "graph", layout: "force", roam: true, data: nodes, links: links,
                  label: { show: true, fontSize: 10 }, force: { repulsion: 160, edgeLength: [60, 160] } }]
     });
@@ -102,13 +106,15 @@
     }
     var stages = data.chain.stages;
     instance.setOption({
-      tooltip: {},
+      tooltip: { formatter: function (p) {  // the stage's RCA, not the bar's floor of 0.01
+        var rca = p.data && p.data.rca !== undefined ? p.data.rca : p.value;
+        return (p.name ? p.name + ": " : "") + labels.rca + " " + number(rca, 2); } },
       grid: { left: 50, right: 20, top: 20, bottom: 70 },
       xAxis: { type: "category", data: stages.map(function (s) { return s.names[data.language] || s.id; }),
                axisLabel: { interval: 0, rotate: 20, fontSize: 10 } },
-      yAxis: { type: "log", name: labels.rca, min: 0.01 },
+      yAxis: { type: "log", name: labels.rca, min: 0.01, axisLabel: { formatter: function (v) { return number(v); } } },
       series: [{ type: "bar", data: stages.map(function (s) {
-        return { value: Math.max(s.rca, 0.01),
+        return { value: Math.max(s.rca, 0.01), rca: s.rca,
                  itemStyle: { color: s.id === data.chain.gap_stage ? "#b2182b" : "#2166ac" } }; }),
         markLine: { data: [{ yAxis: 1 }], lineStyle: { type: "dashed" } } }]
     });
@@ -128,12 +134,12 @@
     var c = data.coverage;
     var priorities = data.priorities.map(function (p) { return name(p, data.language); });
     instance.setOption({
-      tooltip: { formatter: function (p) { return p.value[2] + " " + labels.agreements; } },
+      tooltip: { formatter: function (p) { return number(p.value[2], 0) + " " + labels.agreements; } },
       grid: { left: 60, right: 20, top: 10, bottom: 90 },
       xAxis: { type: "category", data: priorities, axisLabel: { interval: 0, rotate: 25, fontSize: 10 } },
       yAxis: { type: "category", data: c.partners },
       visualMap: { min: 0, max: 3, show: false, inRange: { color: ["#fff5f0", "#2166ac"] } },
-      series: [{ type: "heatmap", label: { show: true },
+      series: [{ type: "heatmap", label: { show: true, formatter: function (p) { return number(p.value[2], 0); } },
                  data: c.cells.map(function (cell) {
                    return [c.priorities.indexOf(cell[1]), c.partners.indexOf(cell[0]), cell[2]]; }) }]
     });
