@@ -123,6 +123,8 @@ pipeline:suggest                GET    -                  302 405 405 405 405 40
 pipeline:suggest                POST   -                  302 403 200 200 403 200 200
 pipeline:import                 GET    -                  302 403 200 200 403 200 200
 pipeline:import                 POST   -                  302 403 200 200 403 200 200
+pipeline:import_template        GET    -                  302 403 200 200 403 200 200
+pipeline:import_template        POST   -                  302 405 405 405 405 405 405
 pipeline:summary                GET    -                  302 200 200 200 200 200 200
 pipeline:summary                POST   -                  302 405 405 405 405 405 405
 pipeline:export                 GET    csv                302 200 200 200 200 200 200
@@ -328,6 +330,7 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
         "description": "An observatory offers time on its ground station for satellites.",
         "kind": "infrastructure",
         "post": _own_post(r, p),
+        "host_country": "FRA",
         "currency": "EUR",
         "amount_offered": "1000",
     },
@@ -349,11 +352,12 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
         "title": "Renamed",
         "description": "A CNRS laboratory offers access to its pilot line.",
         "kind": "infrastructure",
+        "host_country": "FRA",
         "currency": "EUR",
         "amount_offered": "250000",
     },
     "pipeline:status": lambda r, p, k: (
-        {"version": "1", "status": "closed"}
+        {"version": "1", "status": "closed", "confirm": "on"}
         if k["opportunity_id"] == r.opportunity_a.pk
         else {"version": "1", "status": "agreed", "agreement": str(r.agreement_b.pk)}
     ),

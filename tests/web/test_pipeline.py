@@ -160,17 +160,36 @@ def test_transitions_follow_the_workflow_and_the_roles(registry):
         actor=users["planner"], opportunity=opportunity, version=1, status="screening"
     )
     assert (moved.status, moved.version, moved.owner) == ("screening", 2, users["planner"])
-    for version, status in ((2, "assessment"), (3, "negotiation")):
+    # the assessment needs confirmed priorities: the classifier's suggestions are not enough
+    assert moved.suggested_priorities
+    assert not moved.priorities_confirmed
+    with pytest.raises(ValidationError) as error:
+        opportunity_transition(
+            actor=users["planner"], opportunity=moved, version=2, status="assessment"
+        )
+    assert "Confirm the opportunity's priorities" in error.value.message_dict["status"][0]
+    moved = priorities_confirm(
+        actor=users["planner"], opportunity=moved, version=2, priorities=[]
+    )  # confirmed, but none chosen: still refused
+    with pytest.raises(ValidationError) as error:
+        opportunity_transition(
+            actor=users["planner"], opportunity=moved, version=3, status="assessment"
+        )
+    assert "at least one priority" in error.value.message_dict["status"][0]
+    moved = priorities_confirm(
+        actor=users["planner"], opportunity=moved, version=3, priorities=["batteries"]
+    )
+    for version, status in ((4, "assessment"), (5, "negotiation")):
         moved = opportunity_transition(
             actor=users["planner"], opportunity=moved, version=version, status=status
         )
     with pytest.raises(ValidationError) as error:  # agreed needs its agreement
-        opportunity_transition(actor=users["legal"], opportunity=moved, version=4, status="agreed")
+        opportunity_transition(actor=users["legal"], opportunity=moved, version=6, status="agreed")
     assert "agreement" in error.value.message_dict
     moved = opportunity_transition(
         actor=users["legal"],
         opportunity=moved,
-        version=4,
+        version=6,
         status="agreed",
         agreement=registry.agreement_a,
         note="Signed in Paris.",
@@ -225,6 +244,7 @@ def test_a_stale_form_answers_409_and_keeps_what_the_user_typed(registry):
             "title": "Officer's own words",
             "description": "Kept in the form.",
             "kind": "infrastructure",
+            "host_country": "FRA",
         },
     )
     assert response.status_code == 409

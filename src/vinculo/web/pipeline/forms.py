@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.web.accounts.models import Role
+from vinculo.web.pipeline.matching import fold
 from vinculo.web.pipeline.models import Opportunity
 from vinculo.web.pipeline.scoring import CRITERIA
 from vinculo.web.pipeline.selectors import transitions_for
@@ -19,7 +20,6 @@ from vinculo.web.registry.forms import (
     KeptHTMLForm,
     ModelChoiceField,
     PriorityField,
-    country_choices,
 )
 from vinculo.web.registry.models import Country
 from vinculo.web.registry.selectors import posts_visible_to, priority_choices
@@ -32,9 +32,19 @@ def _field(name: str, **kwargs: Any) -> Any:
     return Opportunity._meta.get_field(name).formfield(**kwargs)
 
 
+def countries_by_name(countries: Any = None) -> list[tuple[str, str]]:
+    """(code, name in the active language) of ``countries`` (default: all), sorted by the
+    name as a reader looks it up: accents and case ignored (Afganistán, Alemania, Angola,
+    Arabia Saudita, Aruba…), not by ISO code."""
+    name = "name_es" if (get_language() or "es").startswith("es") else "name_en"
+    found = (countries if countries is not None else Country.objects.all()).order_by()
+    return sorted(found.values_list("code", name), key=lambda choice: (fold(choice[1]), choice))
+
+
 class OpportunityForm(forms.Form):
     """Log or edit an opportunity. The post is one of the user's (officers) or any (central
-    roles); the host country defaults to the post's."""
+    roles); the host country is the partner's, chosen every time (not the post's: an
+    embassy in France also hears of German offers)."""
 
     title = _field("title")
     description = _field("description", widget=forms.Textarea(attrs={"rows": 8}))
@@ -43,9 +53,9 @@ class OpportunityForm(forms.Form):
     host_country = CountryChoiceField(
         queryset=Country.objects.all(),
         label=_("Host country"),
-        required=False,
+        empty_label=_("Choose…"),
         widget=Select,
-        help_text=_("The post's country if left empty."),
+        help_text=_("The partner's country: where the offer comes from (not your post's)."),
     )
     institutions = InstitutionsField(label=_("Partner institutions"))
     amount_offered = _field("amount_offered", min_value=0)
@@ -66,6 +76,7 @@ class OpportunityForm(forms.Form):
             self.fields["post"].initial = posts[0]
         if opportunity is not None:
             del self.fields["post"]  # an opportunity stays with the post that logged it
+        self.fields["host_country"].choices = [("", _("Choose…")), *countries_by_name()]
 
     @staticmethod
     def initial_from(opportunity: Opportunity) -> dict[str, Any]:
@@ -90,8 +101,12 @@ class OpportunityForm(forms.Form):
         return data
 
 
+#: The statuses that end an opportunity's life (no way back): a move there is confirmed.
+DESTRUCTIVE_STATUSES = frozenset({Opportunity.Status.CLOSED, Opportunity.Status.REJECTED})
+
+
 class TransitionForm(forms.Form):
-    status = forms.ChoiceField(label=_("Move to"))
+    status = forms.ChoiceField(label=_("Move to"), widget=Select)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     agreement = forms.IntegerField(
         label=_("Agreement (number in the registry)"),
@@ -101,24 +116,77 @@ class TransitionForm(forms.Form):
         help_text=_("Needed to mark it agreed."),
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note or reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept as a comment. Say why when you close or reject it."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that closing or rejecting ends the opportunity: it cannot be reopened."
+        ),
+        required=False,
     )
 
     def __init__(self, *args: Any, user: Any, opportunity: Opportunity, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"version": opportunity.version})
         super().__init__(*args, **kwargs)
         allowed = transitions_for(user, opportunity)
+        # nothing chosen beforehand: a status is picked on purpose
         self.fields["status"].choices = [
-            (value, label) for value, label in Opportunity.Status.choices if value in allowed
+            ("", _("Choose…")),
+            *((value, label) for value, label in Opportunity.Status.choices if value in allowed),
         ]
+        self.destructive = [s for s in allowed if s in DESTRUCTIVE_STATUSES]
+        if not self.destructive:
+            del self.fields["confirm"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("status") in DESTRUCTIVE_STATUSES and not data.get("confirm"):
+            self.add_error(
+                "confirm",
+                _("Tick the box to confirm: “%(status)s” ends the opportunity.")
+                % {"status": Opportunity.Status(data["status"]).label},
+            )
+        return data
+
+
+#: What the scores of each review criterion mean (vinculo.web.pipeline.scoring): shown
+#: beside the field, so that two planners score alike.
+SCORE_GUIDANCE = {
+    "relevance": _(
+        "How much it serves the national priorities. 0: none of them; 1: touches one "
+        "loosely; 3: serves a priority directly; 5: closes a gap the strategy names."
+    ),
+    "capacity": _(
+        "Can the partner deliver. 0: no evidence; 1: small or unknown track record; 3: "
+        "proven in the field; 5: a leading institution with the money and people committed."
+    ),
+    "added_value": _(
+        "What it brings that the country lacks. 0: nothing new; 1: available at home "
+        "already; 3: complements national capacities; 5: access to what the country cannot "
+        "get otherwise."
+    ),
+    "feasibility": _(
+        "Terms, amounts and deadline. 0: impossible as offered; 1: major obstacles; 3: "
+        "workable with some negotiation; 5: clear terms, funding and a realistic deadline."
+    ),
+}
+
+
+def _score_field(label: Any, name: str) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=0, max_value=5, help_text=SCORE_GUIDANCE[name])
 
 
 class ScoreForm(forms.Form):
+    """The four criteria of the rubric, 0–5, pre-filled with the scores saved."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    relevance = forms.IntegerField(label=_("Relevance to the priorities"), min_value=0, max_value=5)
-    capacity = forms.IntegerField(label=_("Partner capacity"), min_value=0, max_value=5)
-    added_value = forms.IntegerField(label=_("Added value"), min_value=0, max_value=5)
-    feasibility = forms.IntegerField(label=_("Feasibility"), min_value=0, max_value=5)
+    relevance = _score_field(_("Relevance to the priorities"), "relevance")
+    capacity = _score_field(_("Partner capacity"), "capacity")
+    added_value = _score_field(_("Added value"), "added_value")
+    feasibility = _score_field(_("Feasibility"), "feasibility")
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -138,13 +206,18 @@ class PrioritiesForm(forms.Form):
     priorities = PriorityField(label=_("Priorities"), required=False)
 
     def __init__(self, *args: Any, opportunity: Opportunity, **kwargs: Any) -> None:
-        chosen = (
-            opportunity.priorities
-            if opportunity.priorities_confirmed
-            else [s["id"] for s in opportunity.suggested_priorities]
-        )
+        # only what is confirmed is ticked: the classifier's suggestions are marked in
+        # the labels, never shown as if they were saved
+        chosen = list(opportunity.priorities) if opportunity.priorities_confirmed else []
         kwargs.setdefault("initial", {"version": opportunity.version, "priorities": chosen})
         super().__init__(*args, **kwargs)
+        suggested = {s["id"] for s in opportunity.suggested_priorities}
+        if suggested:
+            marker = _("suggested")
+            self.fields["priorities"].choices = [
+                (key, f"{name} ({marker})" if key in suggested else name)
+                for key, name in priority_choices((get_language() or "es")[:2])
+            ]
 
 
 class CommentForm(forms.Form):
@@ -208,12 +281,12 @@ class FilterForm(KeptHTMLForm):
     sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=Select)
 
     SORT_LABELS = {  # noqa: RUF012
-        "-updated_at": _("Last updated"),
-        "updated_at": _("Least recently updated"),
-        "deadline": _("Deadline"),
-        "-fit": _("Strategic fit"),
-        "title": _("Title"),
-        "-created_at": _("Newest"),
+        "-updated_at": _("Recently changed first"),
+        "updated_at": _("Longest without changes first"),
+        "deadline": _("Nearest deadline first"),
+        "-fit": _("Best strategic fit first"),
+        "title": _("Title (A–Z)"),
+        "-created_at": _("Recently logged first"),
     }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -222,7 +295,7 @@ class FilterForm(KeptHTMLForm):
         self.fields["priority"].choices = [("", _("Any")), *priority_choices(language)]
         posts = posts_visible_to(user)
         countries = Country.objects.filter(code__in=posts.values("host_country_id"))
-        self.fields["country"].choices = [("", _("Any")), *country_choices(countries)]
+        self.fields["country"].choices = [("", _("Any")), *countries_by_name(countries)]
         self.fields["post"].choices = [
             ("", _("Any")),
             *posts.order_by("name").values_list("pk", "name"),

@@ -23,7 +23,7 @@ from vinculo.web.accounts.models import Role
 from vinculo.web.accounts.permissions import require_role
 from vinculo.web.audit.services import audit_record, diff
 from vinculo.web.pipeline import classify
-from vinculo.web.pipeline.matching import most_similar, signature
+from vinculo.web.pipeline.matching import most_similar, signature, words
 from vinculo.web.pipeline.models import (
     Attachment,
     Comment,
@@ -70,6 +70,7 @@ __all__ = [
     "reminders_due",
     "request_fingerprint",
     "send_reminders",
+    "title_duplicates",
 ]
 
 Status = Opportunity.Status
@@ -204,6 +205,35 @@ def duplicates_for(
     return list(
         most_similar(
             target, ((pk, frozenset(words.split())) for pk, words in candidates if pk != exclude)
+        )
+    )
+
+
+#: Similarity of titles alone from which the form warns of a possible duplicate (titles
+#: are short: a higher bar than whole records).
+TITLE_THRESHOLD = 0.75
+
+
+def title_duplicates(*, title: str, host_country: str | None = None) -> list[tuple[int, float]]:
+    """(id, similarity) of the recent records (any post; of ``host_country`` if given)
+    whose title is (nearly) the same as ``title``: the form's warning before a
+    description is typed. The title's words are read from the stored signatures. Not
+    scoped: callers decide what the user may see of them."""
+    target = words(title)
+    if len(target) < 2:
+        return []
+    candidates = Opportunity.objects.exclude(status=Status.MERGED)
+    if host_country:
+        candidates = candidates.filter(host_country_id=host_country)
+    rows = candidates.order_by("-id").values_list("pk", "signature")[:_DUPLICATE_CANDIDATES]
+    return list(
+        most_similar(
+            target,
+            (
+                (pk, frozenset(w[2:] for w in signed.split() if w.startswith("t:")))
+                for pk, signed in rows
+            ),
+            threshold=TITLE_THRESHOLD,
         )
     )
 
@@ -464,8 +494,10 @@ def opportunity_transition(
     note: str = "",
 ) -> Opportunity:
     """Move an opportunity along the workflow (:data:`~.selectors.TRANSITIONS`), as the
-    role allows (:func:`~.selectors.can_transition`). Reaching *agreed* needs the agreement
-    it led to, one the actor can see. A stale ``version`` raises :class:`ConflictError`."""
+    role allows (:func:`~.selectors.can_transition`). Reaching *assessment* needs confirmed
+    priorities (at least one; suggestions are not enough); reaching *agreed* needs the
+    agreement it led to, one the actor can see. A stale ``version`` raises
+    :class:`ConflictError`."""
     require_role(actor, TRANSITION_ACTOR_ROLES)
     current = _locked(opportunity, version)
     if status not in Status.values:
@@ -481,6 +513,19 @@ def opportunity_transition(
         )
     if not can_transition(actor, current, status):
         raise PermissionDenied
+    if status == Status.ASSESSMENT and not (current.priorities_confirmed and current.priorities):
+        raise ValidationError(
+            {
+                "status": [
+                    _(
+                        "Confirm the opportunity's priorities before its assessment: it has "
+                        "only the classifier's suggestions."
+                    )
+                    if not current.priorities_confirmed
+                    else _("Confirm at least one priority before the assessment.")
+                ]
+            }
+        )
     changes: dict[str, tuple[Any, Any]] = {"status": (current.status, status)}
     fields = ["status"]
     if status == Status.AGREED:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from vinculo.web.accounts.models import Role
 from vinculo.web.audit.models import AuditEvent
@@ -25,11 +27,14 @@ from vinculo.web.registry.selectors import priority_ids, user_post_ids
 __all__ = [
     "FUNNEL",
     "ORDERINGS",
+    "HistoryChange",
     "HistoryEntry",
+    "HistoryRow",
     "funnel",
     "funnel_bars",
     "funnel_for",
     "history_events",
+    "history_rows",
 ]
 
 #: The sort orders the lists accept (the first is the default).
@@ -147,3 +152,188 @@ def history_events(
                     changes[name] = ["…", "…"]
         entries.append(HistoryEntry(event.at, event.actor, event.action, record.pk, changes))
     return entries
+
+
+# ---------------------------------------------------------------- history, as read
+#: What the history calls each recorded change (fields of the model and the other keys
+#: the services record).
+_CHANGE_LABELS: dict[str, Any] = {
+    "suggested_priorities": _("suggested priorities"),
+    "priorities": _("confirmed priorities"),
+    "duplicates": _("possible duplicates"),
+    "comment": _("comment"),
+    "outcome": _("review outcome"),
+    "merged": _("merged into this one"),
+    "merged_into": _("merged into"),
+    "score_relevance": _("relevance score"),
+    "score_capacity": _("partner capacity score"),
+    "score_added_value": _("added value score"),
+    "score_feasibility": _("feasibility score"),
+    "review_comment": _("review comment"),
+    "attachment": _("attachment"),
+    "size": _("size (bytes)"),
+    "idle_days": _("days without changes"),
+}
+_ACTION_LABELS: dict[str, Any] = {
+    "opportunity.submit": _("Logged"),
+    "opportunity.update": _("Edited"),
+    "opportunity.priorities": _("Priorities confirmed"),
+    "opportunity.score": _("Scored"),
+    "opportunity.status": _("Status changed"),
+    "opportunity.assign": _("Owner changed"),
+    "opportunity.comment": _("Comment added"),
+    "opportunity.merge": _("Merged another opportunity into this one"),
+    "opportunity.merged": _("Merged into another opportunity"),
+    "opportunity.expire": _("Expired"),
+    "opportunity.attach": _("File attached"),
+    "opportunity.import": _("Imported"),
+}
+_OUTCOMES: dict[str, Any] = {
+    "publish": _("take it forward"),
+    "hold": _("hold: ask the post for more"),
+    "reject": _("reject"),
+    "blocked": _("blocked: a criterion scored zero"),
+}
+
+
+@dataclass(frozen=True)
+class HistoryChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: datetime  # aware: the template shows it in local time
+    who: str
+    action: str
+    opportunity: int
+    changes: list[HistoryChange]
+
+
+def _label_of(name: str) -> str:
+    if name in _CHANGE_LABELS:
+        return str(_CHANGE_LABELS[name])
+    try:
+        return str(Opportunity._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a key of an older record: shown as it is
+        return name
+
+
+def _user_name(user: Any) -> str:
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full or user.get_username()
+
+
+def history_rows(
+    entries: list[HistoryEntry], opportunity: Opportunity, language: str
+) -> list[HistoryRow]:
+    """The history as people read it: field labels, choice labels, names of users,
+    posts, countries, institutions and priorities in ``language`` (the page's), numbers
+    of other opportunities, dates as dates. Names already read with the opportunity cost
+    no query; the others are read at once per kind."""
+    from django.contrib.auth import get_user_model
+    from django.utils.dateparse import parse_date
+    from django.utils.formats import date_format
+
+    from vinculo.web.registry.models import Country, Institution, Post
+    from vinculo.web.registry.selectors import priority_choices
+
+    wanted: dict[str, set[str]] = {"user": set(), "post": set(), "country": set(), "inst": set()}
+    kinds = {"owner": "user", "post": "post", "host_country": "country", "institutions": "inst"}
+    for entry in entries:
+        for name, change in entry.changes.items():
+            if name in kinds and isinstance(change, (list, tuple)):
+                for value in change:
+                    for item in value if isinstance(value, list) else [value]:
+                        if item not in (None, "", "…"):
+                            wanted[kinds[name]].add(str(item))
+    users: dict[str, str] = {}
+    posts: dict[str, str] = {}
+    countries: dict[str, str] = {}
+    institutions: dict[str, str] = {}
+    country_field = "name_es" if language == "es" else "name_en"
+    if opportunity.owner_id is not None and opportunity.owner is not None:
+        users[str(opportunity.owner_id)] = _user_name(opportunity.owner)
+    for entry in entries:
+        if entry.actor is not None:
+            users[str(entry.actor.pk)] = _user_name(entry.actor)
+    posts[str(opportunity.post_id)] = opportunity.post.name
+    host = opportunity.host_country
+    countries[host.code] = getattr(host, country_field)
+    missing = {u for u in wanted["user"] - set(users) if u.isdigit()}
+    if missing:
+        for user in get_user_model().objects.filter(pk__in=missing):
+            users[str(user.pk)] = _user_name(user)
+    missing = {p for p in wanted["post"] - set(posts) if p.isdigit()}
+    if missing:
+        found = Post.objects.filter(pk__in=missing).values_list("pk", "name")
+        posts.update((str(pk), name) for pk, name in found)
+    missing = wanted["country"] - set(countries)
+    if missing:
+        countries.update(
+            Country.objects.filter(code__in=missing).values_list("code", country_field)
+        )
+    missing = {i for i in wanted["inst"] if i.isdigit()}
+    if missing:
+        institutions.update(
+            (str(pk), n)
+            for pk, n in Institution.objects.filter(pk__in=missing).values_list("pk", "name")
+        )
+    priorities = dict(priority_choices(language))
+    statuses = dict(Opportunity.Status.choices)
+    kinds_of = dict(Opportunity.Kind.choices)
+
+    def one(name: str, value: Any) -> str:
+        if value is None or value == "" or value == []:
+            return "—"
+        if isinstance(value, list):
+            return ", ".join(one(name, item) for item in value)
+        text = str(value)
+        if text == "…":
+            return text
+        if name == "status":
+            return str(statuses.get(text, text))
+        if name == "kind":
+            return str(kinds_of.get(text, text))
+        if name == "owner":
+            return users.get(text, text)
+        if name == "post":
+            return posts.get(text, text)
+        if name == "host_country":
+            return countries.get(text, text)
+        if name == "institutions":
+            return institutions.get(text, text)
+        if name in ("priorities", "suggested_priorities"):
+            return str(priorities.get(text, text))
+        if name in ("duplicates", "merged", "merged_into"):
+            return f"#{text}"
+        if name == "outcome":
+            return str(_OUTCOMES.get(text, text))
+        if name == "comment":
+            return str(_("added"))
+        if name == "deadline":
+            day = parse_date(text)
+            return date_format(day, "SHORT_DATE_FORMAT") if day else text
+        if isinstance(value, bool):
+            return str(_("yes") if value else _("no"))
+        return text
+
+    rows = []
+    for entry in entries:
+        changes = [
+            HistoryChange(_label_of(name), one(name, change[0]), one(name, change[1]))
+            for name, change in entry.changes.items()
+            if isinstance(change, (list, tuple)) and len(change) == 2 and change[0] != change[1]
+        ]
+        rows.append(
+            HistoryRow(
+                at=entry.at,
+                who=users.get(str(entry.actor.pk), "") if entry.actor is not None else "Vínculo",
+                action=str(_ACTION_LABELS.get(entry.action, entry.action)),
+                opportunity=entry.opportunity,
+                changes=changes,
+            )
+        )
+    return rows

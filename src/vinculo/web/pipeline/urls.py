@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.opportunity_create, name="create"),
     path("suggest/", views.suggest, name="suggest"),
     path("import/", views.opportunity_import, name="import"),
+    path("import/template.csv", views.import_template, name="import_template"),
     path("summary/", views.pipeline_summary, name="summary"),
     path("export.<str:file_format>", views.opportunity_export, name="export"),
     path("<int:opportunity_id>/", views.opportunity_detail, name="detail"),

@@ -5,18 +5,24 @@ and role come from the selectors, writes from the services."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
+from django.forms.utils import ErrorDict, ErrorList
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
@@ -39,8 +45,9 @@ from vinculo.web.pipeline.forms import (
     PrioritiesForm,
     ScoreForm,
     TransitionForm,
+    countries_by_name,
 )
-from vinculo.web.pipeline.imports import ImportFailedError, import_file
+from vinculo.web.pipeline.imports import COLUMNS, REQUIRED, ImportFailedError, import_file
 from vinculo.web.pipeline.models import Attachment, Comment, DuplicateFlag, Opportunity
 from vinculo.web.pipeline.presenters import opportunity_rows, scores_of
 from vinculo.web.pipeline.scoring import rubric_decision
@@ -68,8 +75,9 @@ from vinculo.web.pipeline.services import (
     opportunity_transition,
     opportunity_update,
     priorities_confirm,
+    title_duplicates,
 )
-from vinculo.web.pipeline.summaries import FUNNEL, funnel_for, history_events
+from vinculo.web.pipeline.summaries import FUNNEL, funnel_for, history_events, history_rows
 from vinculo.web.registry.forms import DocumentForm, add_service_errors
 from vinculo.web.registry.models import Country
 from vinculo.web.registry.selectors import (
@@ -106,7 +114,7 @@ class OpportunityRow:
 def table_html(rows: Iterable[OpportunityRow]) -> SafeString:
     """The table's rows, written at once (escaped by ``format_html``): a template costs
     about 10 µs a cell, and a page has 450 of them."""
-    suggested = _("suggested, not confirmed")
+    suggested = _("Suggested — not confirmed")
     confidential = format_html('<span class="redacted">{}</span>', _("confidential"))
     return format_html_join(
         "\n",
@@ -120,9 +128,12 @@ def table_html(rows: Iterable[OpportunityRow]) -> SafeString:
                 row.post,
                 row.country,
                 format_html(
-                    '<span class="suggested" title="{}">{}</span>', suggested, row.priorities
+                    '<span class="suggested">{}</span> <span class="badge badge-unconfirmed">{}'
+                    "</span>",
+                    row.priorities,
+                    suggested,
                 )
-                if row.suggested
+                if row.suggested and row.priorities != "—"
                 else row.priorities,
                 row.fit,
                 confidential if row.amount is None else row.amount,
@@ -267,7 +278,8 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
                     request, _("It looks like opportunities already logged: see below.")
                 )
             return redirect("pipeline:detail", opportunity_id=opportunity.pk)
-    return render(request, "pipeline/opportunity_form.html", {"form": form, "opportunity": None})
+    context = {"form": form, "opportunity": None, "errors": error_summary(form)}
+    return render(request, "pipeline/opportunity_form.html", context)
 
 
 @login_required
@@ -283,9 +295,15 @@ def suggest(request: HttpRequest) -> HttpResponse:
     suggestions = classify.suggest(text) if len(text) >= 20 else []
     names = dict(priority_choices(request.LANGUAGE_CODE[:2]))
     country = _country_of(request)
+    # the title alone already finds the same offer (any post, any host country) before a
+    # description is typed; with a description and a host country, whole records too
+    scores = dict(title_duplicates(title=title))
+    if country and description.strip() and len(text) >= 20:
+        for pk, score in duplicates_for(title=title, description=description, host_country=country):
+            scores[pk] = max(score, scores.get(pk, 0.0))
+    found = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:5]
     duplicates: list[dict[str, Any]] = []
-    if country and len(text) >= 20:
-        found = duplicates_for(title=title, description=description, host_country=country)
+    if found:
         visible = {
             o.pk: o
             for o in opportunities_visible_to(request.user).filter(
@@ -304,15 +322,10 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 
 def _country_of(request: HttpRequest) -> str | None:
-    """The host country the form names, else its post's."""
+    """The host country the form names (none yet: ``None``)."""
     code = request.POST.get("host_country", "").strip().upper()
-    if code and Country.objects.filter(pk=code).exists():
+    if code and len(code) == 3 and Country.objects.filter(pk=code).exists():
         return code
-    post = request.POST.get("post", "")
-    if post.isdigit() and len(post) < 19:
-        found = posts_visible_to(request.user).filter(pk=int(post)).first()
-        if found is not None:
-            return found.host_country_id
     return None
 
 
@@ -364,7 +377,7 @@ def _detail_context(request: HttpRequest, opportunity: Opportunity, **forms: Any
         "duplicates": [(flag, flag.other_id in visible_ids) for flag in flags],
         "merged": merged,
         "comments": opportunity.comments.select_related("author") if has("comments") else [],
-        "history": history_events(user, opportunity, merged),
+        "history": history_rows(history_events(user, opportunity, merged), opportunity, language),
         "attachments": opportunity.attachments.all()
         if has("attachments") and can_see_confidential(user, opportunity)
         else [],
@@ -373,6 +386,8 @@ def _detail_context(request: HttpRequest, opportunity: Opportunity, **forms: Any
             and agreements_visible_to(user).filter(pk=opportunity.agreement_id).exists()
         ),
     }
+    context["last_change"] = context["history"][-1] if context["history"] else None
+    context["suggested_ids"] = [s["id"] for s in opportunity.suggested_priorities]
     if transitions_for(user, opportunity):
         context["transition_form"] = forms.get("transition_form") or TransitionForm(
             user=user, opportunity=opportunity
@@ -393,9 +408,102 @@ def _detail_context(request: HttpRequest, opportunity: Opportunity, **forms: Any
     return context
 
 
+@dataclass(frozen=True)
+class ErrorItem:
+    """A line of an error summary: the field's label and its error, linked to the field
+    (``href`` empty for errors of the whole form)."""
+
+    href: str
+    label: str
+    message: str
+
+
+def error_summary(form: Any, ids: dict[str, str] | None = None) -> list[ErrorItem]:
+    """The errors of a bound form as the summary at its top lists them, in the form's
+    order of fields; ``ids`` names the element of a field the form does not render."""
+    if not form.is_bound or not form.errors:
+        return []
+    items = [ErrorItem("", "", str(message)) for message in form.non_field_errors()]
+    for name, field in form.fields.items():
+        for message in form.errors.get(name, []):
+            target = (ids or {}).get(name, "")
+            if not target and not field.widget.is_hidden:
+                target = form[name].id_for_label or ""
+            label = str(field.label or name) if target else ""
+            items.append(ErrorItem(f"#{target}" if target else "", label, str(message)))
+    return items
+
+
 def _detail(request: HttpRequest, opportunity: Opportunity, status: int = 200, **forms: Any):
     context = _detail_context(request, opportunity, **forms)
+    context["errors"] = {
+        name: error_summary(form, {"duplicate": "id_merge_duplicate"})
+        for name, form in forms.items()
+    }
     return render(request, "pipeline/opportunity_detail.html", context, status=status)
+
+
+#: Each action form of the detail page: the id of its ``<form>`` (the fragment a failed
+#: action returns to) and how it is made again from what was posted.
+ACTION_FORMS: dict[str, tuple[str, Callable[[Any, Opportunity, Any], Any]]] = {
+    "transition_form": (
+        "transition-form",
+        lambda data, o, user: TransitionForm(data, user=user, opportunity=o),
+    ),
+    "score_form": ("score-form", lambda data, o, user: ScoreForm(data, opportunity=o)),
+    "owner_form": ("owner-form", lambda data, o, user: OwnerForm(data, opportunity=o)),
+    "priorities_form": (
+        "priorities-form",
+        lambda data, o, user: PrioritiesForm(data, opportunity=o),
+    ),
+    "comment_form": ("comment-form", lambda data, o, user: CommentForm(data)),
+    "attachment_form": ("attachment-form", lambda data, o, user: DocumentForm(data, {})),
+    "merge_form": ("merge-any", lambda data, o, user: MergeForm(data)),
+}
+
+
+def _session_key(opportunity_id: int) -> str:
+    return f"pipeline.failed.{opportunity_id}"
+
+
+def _keep_failure(request: HttpRequest, opportunity_id: int, form_name: str, form: Any) -> str:
+    """Keep what was posted to a failed action and its errors in the session, for the
+    detail page to show once; returns the detail URL with the form's fragment (the
+    POST-redirect-GET of every action: the address bar never holds an action's URL)."""
+    data = {
+        key: values
+        for key, values in request.POST.lists()
+        if key != "csrfmiddlewaretoken" and len(values) < 100
+    }
+    errors = {field: [str(text) for text in texts] for field, texts in form.errors.items()}
+    request.session[_session_key(opportunity_id)] = {
+        "form": form_name,
+        "data": data,
+        "errors": errors,
+    }
+    anchor = ACTION_FORMS[form_name][0]
+    return f"{reverse('pipeline:detail', kwargs={'opportunity_id': opportunity_id})}#{anchor}"
+
+
+def _failed_forms(request: HttpRequest, opportunity: Opportunity) -> dict[str, Any]:
+    """The failed action kept by :func:`_keep_failure` (read once), as its bound form
+    with the errors it had: what the user typed is shown again."""
+    key = _session_key(opportunity.pk)
+    if key not in request.session:
+        return {}
+    kept = request.session.pop(key)
+    name = kept.get("form") if isinstance(kept, dict) else None
+    if name not in ACTION_FORMS:
+        return {}
+    form = ACTION_FORMS[name][1](MultiValueDict(kept["data"]), opportunity, request.user)
+    errors = ErrorDict()
+    for field, texts in kept["errors"].items():
+        errors[field] = ErrorList(
+            texts, error_class="nonfield" if field == NON_FIELD_ERRORS else None
+        )
+    form._errors = errors  # as they were when posted: not checked again
+    form.cleaned_data = {}
+    return {name: form}
 
 
 @login_required
@@ -404,7 +512,7 @@ def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpRespons
     opportunity = opportunity_get_for_user(
         request.user, opportunity_id, related=("created_by",), annotate=_PRESENT
     )
-    return _detail(request, opportunity)
+    return _detail(request, opportunity, **_failed_forms(request, opportunity))
 
 
 # what the detail page lists, as "does any exist" read with the opportunity itself
@@ -419,8 +527,8 @@ _PRESENT = {
 }
 
 
-def _conflict(request: HttpRequest, opportunity_id: int) -> HttpResponse:
-    """A change made on a stale version: nothing was saved; the page as it is now (409)."""
+def _conflict(request: HttpRequest, opportunity_id: int, anchor: str = "") -> HttpResponse:
+    """A change made on a stale version: nothing was saved; back to the page as it is now."""
     messages.error(
         request,
         _(
@@ -428,8 +536,8 @@ def _conflict(request: HttpRequest, opportunity_id: int) -> HttpResponse:
             "was saved. Here it is as it is now: check and try again."
         ),
     )
-    fresh = opportunity_get_for_user(request.user, opportunity_id)
-    return _detail(request, fresh, status=409)
+    url = reverse("pipeline:detail", kwargs={"opportunity_id": opportunity_id})
+    return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 def _act(
@@ -441,20 +549,22 @@ def _act(
     done: Callable[[Any], str],
 ) -> HttpResponse:
     """An action of the detail page: the form checked, the service called with its
-    cleaned data. Saved: ``done(result)`` as a message, back to the page. Refused by the
-    service: the page again (400) with the errors on the form; made on a stale version:
-    the page as it is now (409)."""
+    cleaned data. Saved: ``done(result)`` as a message, back to the page. Refused (by the
+    form or the service): back to the page at the form, which shows what was posted with
+    an error summary (:func:`_keep_failure`); made on a stale version: back to the page
+    as it is now, with a message. Every answer is a redirect to the detail page."""
     if form.is_valid():
         try:
             result = write(form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         except ConflictError:
-            return _conflict(request, opportunity.pk)
+            return _conflict(request, opportunity.pk, ACTION_FORMS[form_name][0])
         else:
             messages.success(request, done(result))
             return redirect("pipeline:detail", opportunity_id=opportunity.pk)
-    return _detail(request, opportunity, status=400, **{form_name: form})
+    messages.error(request, _("Nothing was saved: see the errors in the form."))
+    return redirect(_keep_failure(request, opportunity.pk, form_name, form))
 
 
 @login_required
@@ -488,14 +598,24 @@ def opportunity_edit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
             response = render(
                 request,
                 "pipeline/opportunity_form.html",
-                {"form": form, "opportunity": opportunity, "version": version},
+                {
+                    "form": form,
+                    "opportunity": opportunity,
+                    "version": version,
+                    "errors": error_summary(form),
+                },
                 status=409,
             )
             return response
         else:
             messages.success(request, _("Opportunity saved."))
             return redirect("pipeline:detail", opportunity_id=opportunity.pk)
-    context = {"form": form, "opportunity": opportunity, "version": version}
+    context = {
+        "form": form,
+        "opportunity": opportunity,
+        "version": version,
+        "errors": error_summary(form) if request.method == "POST" else [],
+    }
     return render(request, "pipeline/opportunity_form.html", context)
 
 
@@ -611,22 +731,26 @@ def opportunity_merge_view(request: HttpRequest, opportunity_id: int) -> HttpRes
     opportunity = opportunity_get_for_user(request.user, opportunity_id)
     require_role(request.user, CENTRAL_ROLES)
     form = MergeForm(request.POST)
-    if form.is_valid():
-        duplicate = opportunity_get_for_user(request.user, form.cleaned_data["duplicate"])
+
+    def write(data: dict[str, Any]) -> Opportunity:
         try:
-            opportunity_merge(
-                actor=request.user,
-                keep=opportunity,
-                duplicate=duplicate,
-                version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        except ConflictError:
-            return _conflict(request, opportunity_id)
-        else:
-            messages.success(request, _("Merged: both histories are kept here."))
-    return redirect("pipeline:detail", opportunity_id=opportunity.pk)
+            duplicate = opportunity_get_for_user(request.user, data["duplicate"])
+        except Http404:
+            raise ValidationError(
+                {"duplicate": [_("No opportunity with that number that you can see.")]}
+            ) from None
+        return opportunity_merge(
+            actor=request.user, keep=opportunity, duplicate=duplicate, version=data["version"]
+        )
+
+    return _act(
+        request,
+        opportunity,
+        "merge_form",
+        form,
+        write,
+        lambda _r: _("Merged: both histories are kept here."),
+    )
 
 
 @login_required
@@ -676,7 +800,62 @@ def opportunity_import(request: HttpRequest) -> HttpResponse:
             )
     elif request.method == "POST":
         status = 400
-    return render(request, "pipeline/import.html", {"form": form, "report": report}, status=status)
+    language = request.LANGUAGE_CODE[:2]
+    context = {
+        "form": form,
+        "report": report,
+        "errors": error_summary(form),
+        "columns": COLUMNS,
+        "required": REQUIRED,
+        "kinds": Opportunity.Kind.choices,
+        "priorities": priority_choices(language),
+        "posts": posts_visible_to(request.user).order_by("name").values_list("pk", "name"),
+        "countries": countries_by_name(),
+    }
+    return render(request, "pipeline/import.html", context, status=status)
+
+
+def import_template_row(user: Any) -> dict[str, str]:
+    """The example row of the import template: valid for ``user`` as it stands (their
+    first post; the values the importer accepts)."""
+    post = posts_visible_to(user).order_by("name").first()
+    return {
+        "title": _("Battery laboratory seeks a Mexican partner"),
+        "description": _(
+            "The laboratory offers access to its pilot line and co-funding for joint "
+            "research on battery recycling."
+        ),
+        "kind": Opportunity.Kind.JOINT_RESEARCH.value,
+        "post": str(post.pk) if post else "",
+        "host_country": post.host_country_id if post else "",
+        "institutions": "",
+        "priorities": "batteries",
+        "amount_offered": "250000",
+        "amount_requested": "",
+        "currency": "EUR",
+        "deadline": (timezone.localdate() + timedelta(days=90)).isoformat(),
+        "contact_name": "",
+        "contact_email": "",
+        "contact_phone": "",
+        "language": (get_language() or "es")[:2],
+    }
+
+
+@login_required
+@require_safe
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The import file to fill in: the headers the importer reads and one example row
+    (CSV, UTF-8 with a byte-order mark so that Excel reads the accents)."""
+    require_role(request.user, SUBMIT_ROLES)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerow({k: str(v) for k, v in import_template_row(request.user).items()})
+    response = HttpResponse(
+        ("\ufeff" + buffer.getvalue()).encode(), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="opportunities-template.csv"'
+    return response
 
 
 @login_required
