@@ -850,3 +850,349 @@ def test_a_planner_merges_any_record_by_its_number(registry):
     assert f"Opportunity {other.pk} was merged into this one." in page
     refused = login("officer_a", registry).post(merge, {"version": 2, "duplicate": other.pk})
     assert refused.status_code == 403
+
+
+# ---------------------------------------------------------------- how the pages read (#18)
+def _speaking(registry, persona, language):
+    user = registry.users[persona]
+    user.language = language
+    user.save()
+    return login(persona, registry)
+
+
+def _detail_url(opportunity, anchor=""):
+    url = reverse("pipeline:detail", kwargs={"opportunity_id": opportunity.pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _summary(html):
+    """The error summary of a page (its HTML), or None."""
+    if "data-error-summary" not in html:
+        return None
+    return html.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "nothing_saved"),
+    [
+        ("en", "There is a problem: nothing was saved.", "Nothing was saved"),
+        ("es", "Hay un problema: no se guardó nada.", "No se guardó nada"),
+    ],
+)
+def test_a_failed_action_redirects_to_its_form_with_what_was_typed(
+    registry, language, heading, nothing_saved
+):
+    """Post-redirect-get: a refused action answers with a redirect to the detail page at
+    the form (never the action's URL, which answers 405 to a GET); the page then shows the
+    form as posted, with an error summary linking to the field, once."""
+    opportunity = registry.opportunity_a
+    client = _speaking(registry, "planner", language)
+    score = reverse("pipeline:score", kwargs={"opportunity_id": opportunity.pk})
+    response = client.post(
+        score,
+        {"version": "1", "relevance": "9", "capacity": "4", "added_value": "3",
+         "feasibility": "2", "comment": "Mis notas largas sobre la oferta"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert response["Location"] == _detail_url(opportunity, "score-form")
+    assert client.get(score).status_code == 405  # why the address must not stay there
+    page = client.get(_detail_url(opportunity))
+    html = page.content.decode()
+    summary = _summary(html)
+    assert summary is not None
+    assert 'role="alert" tabindex="-1"' in html
+    assert heading in summary
+    assert 'href="#id_relevance"' in summary
+    form = html.split('id="score-form"')[1].split("</form>")[0]
+    assert 'name="relevance" value="9"' in form  # what was typed is back
+    assert 'name="capacity" value="4"' in form
+    assert "Mis notas largas sobre la oferta" in form
+    assert nothing_saved in html  # the message
+    opportunity.refresh_from_db()
+    assert opportunity.score_relevance is None
+    again = client.get(_detail_url(opportunity)).content.decode()
+    assert _summary(again) is None  # shown once
+    assert 'name="relevance" value="9"' not in again
+
+
+def test_a_refused_transition_and_merge_keep_their_errors(registry):
+    opportunity = registry.opportunity_a
+    client = login("planner", registry)
+    status = reverse("pipeline:status", kwargs={"opportunity_id": opportunity.pk})
+    response = client.post(status, {"version": "1", "status": "screening", "note": "Go"})
+    assert response.status_code == 302
+    assert response["Location"] == _detail_url(opportunity)
+    response = client.post(
+        status, {"version": "2", "status": "assessment", "note": "Mi nota para la evaluación"}
+    )
+    assert response["Location"] == _detail_url(opportunity, "transition-form")
+    html = client.get(_detail_url(opportunity)).content.decode()
+    summary = _summary(html)
+    assert "Confirm the opportunity&#x27;s priorities before its assessment" in summary
+    assert 'href="#id_status"' in summary
+    form = html.split('id="transition-form"')[1].split("</form>")[0]
+    assert "Mi nota para la evaluación" in form
+    assert '<option value="assessment" selected>' in form
+    opportunity.refresh_from_db()
+    assert opportunity.status == "screening"
+    # a merge with a number the user cannot see: an error at the merge form, no 404 page
+    merge = reverse("pipeline:merge", kwargs={"opportunity_id": opportunity.pk})
+    response = client.post(merge, {"version": "2", "duplicate": "999999"})
+    assert response["Location"] == _detail_url(opportunity, "merge-any")
+    summary = _summary(client.get(_detail_url(opportunity)).content.decode())
+    assert "No opportunity with that number that you can see." in summary
+    assert 'href="#id_merge_duplicate"' in summary
+    # a stale version: a message and the page as it is now (a redirect too)
+    response = client.post(status, {"version": "1", "status": "on_hold"})
+    assert response.status_code == 302
+    html = client.get(_detail_url(opportunity)).content.decode()
+    assert "Someone else changed this opportunity" in html
+
+
+def test_the_create_form_shows_an_error_summary(registry):
+    client = _speaking(registry, "officer_a", "es")
+    response = client.post(
+        reverse("pipeline:create"),
+        {"title": "Una oferta", "description": "", "kind": "mobility",
+         "post": registry.post_a.pk},
+    )  # fmt: skip
+    assert response.status_code == 200
+    summary = _summary(response.content.decode())
+    assert "Hay 2 problemas: no se guardó nada." in summary
+    assert 'href="#id_description"' in summary
+    assert 'href="#id_host_country"' in summary
+    assert "País anfitrión" in summary
+
+
+def test_the_assessment_needs_confirmed_priorities_and_the_state_is_shown(registry):
+    opportunity = _submit(registry)
+    opportunity_transition(
+        actor=registry.users["planner"], opportunity=opportunity, version=1, status="screening"
+    )
+    for language, suggested in (
+        ("en", "Suggested — not confirmed"),
+        ("es", "Sugeridas — sin confirmar"),
+    ):
+        client = _speaking(registry, "planner", language)
+        html = client.get(_detail_url(opportunity)).content.decode()
+        assert 'id="priorities-state" data-confirmed="0"' in html
+        assert suggested in html
+        form = html.split('id="priorities-form"')[1].split("</form>")[0]
+        assert "checked" not in form  # suggestions are not ticked as if saved
+        assert 'value="batteries"' in form
+        listing = client.get(reverse("pipeline:list")).content.decode()
+        row = listing.split(opportunity.title)[1].split("</tr>")[0]
+        assert f'<span class="badge badge-unconfirmed">{suggested}</span>' in row
+    client = login("planner", registry)
+    status = reverse("pipeline:status", kwargs={"opportunity_id": opportunity.pk})
+    client.post(status, {"version": "2", "status": "assessment"})
+    opportunity.refresh_from_db()
+    assert opportunity.status == "screening"
+    priorities = reverse("pipeline:priorities", kwargs={"opportunity_id": opportunity.pk})
+    client.post(priorities, {"version": "2", "priorities": ["batteries"]})
+    client.post(status, {"version": "3", "status": "assessment"})
+    opportunity.refresh_from_db()
+    assert (opportunity.status, opportunity.priorities) == ("assessment", ["batteries"])
+    html = _speaking(registry, "planner", "es").get(_detail_url(opportunity)).content.decode()
+    assert 'id="priorities-state" data-confirmed="1"' in html
+    assert '<span class="badge badge-confirmed">Confirmadas</span>' in html
+    form = html.split('id="priorities-form"')[1].split("</form>")[0]
+    assert 'value="batteries" id="id_priorities_' in form
+    assert form.split('value="batteries"')[1].split(">")[0].strip().endswith("checked")
+
+
+def test_closing_needs_an_explicit_confirmation(registry):
+    opportunity = registry.opportunity_a  # submitted: the officer may only withdraw it
+    client = login("officer_a", registry)
+    html = client.get(_detail_url(opportunity)).content.decode()
+    form = html.split('id="transition-form"')[1].split("</form>")[0]
+    select = form.split('name="status"')[1].split("</select>")[0]
+    assert '<option value="" selected>Choose…</option>' in select  # nothing pre-chosen
+    assert '<option value="closed">Closed</option>' in select
+    assert 'name="confirm"' in form
+    status = reverse("pipeline:status", kwargs={"opportunity_id": opportunity.pk})
+    client.post(status, {"version": "1", "status": "closed", "note": "Withdrawn"})
+    opportunity.refresh_from_db()
+    assert opportunity.status == "submitted"
+    summary = _summary(client.get(_detail_url(opportunity)).content.decode())
+    assert "Tick the box to confirm: “Closed” ends the opportunity." in summary
+    assert 'href="#id_confirm"' in summary
+    client.post(status, {"version": "1", "status": "", "note": ""})
+    assert 'href="#id_status"' in _summary(client.get(_detail_url(opportunity)).content.decode())
+    client.post(status, {"version": "1", "status": "closed", "confirm": "on", "note": "Withdrawn"})
+    opportunity.refresh_from_db()
+    assert opportunity.status == "closed"
+    # a move that ends nothing needs no confirmation, and the box is not offered
+    planner = login("planner", registry)
+    other = registry.opportunity_b  # negotiation: agreed, on hold, rejected
+    form = planner.get(_detail_url(other)).content.decode().split('id="transition-form"')[1]
+    assert 'name="confirm"' in form.split("</form>")[0]
+    planner.post(
+        reverse("pipeline:status", kwargs={"opportunity_id": other.pk}),
+        {"version": "1", "status": "on_hold"},
+    )
+    other.refresh_from_db()
+    assert other.status == "on_hold"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["host country: — → France", "type: — → Joint research",
+                "post: — → Embajada en Francia", "owner: — → ada", "Owner changed",
+                "status: Submitted → Screening",
+                "confirmed priorities: — → High-performance batteries"]),
+        ("es", ["país anfitrión: — → Francia", "tipo: — → Investigación conjunta",
+                "representación: — → Embajada en Francia", "responsable: — → ada",
+                "Responsable cambiado", "estado: Enviada → Revisión inicial",
+                "prioridades confirmadas: — → Baterías de alto desempeño"]),
+    ],
+)  # fmt: skip
+def test_the_history_reads_in_the_users_language(registry, language, expected):
+    from vinculo.web.pipeline.services import opportunity_assign
+
+    planner, admin = registry.users["planner"], registry.users["admin"]
+    opportunity = _submit(registry)
+    opportunity_assign(actor=planner, opportunity=opportunity, version=1, owner=admin)
+    opportunity_transition(actor=planner, opportunity=opportunity, version=2, status="screening")
+    priorities_confirm(actor=planner, opportunity=opportunity, version=3, priorities=["batteries"])
+    html = _speaking(registry, "planner", language).get(_detail_url(opportunity)).content
+    history = html.decode().split('id="history"')[1]
+    for text in expected:
+        assert text in history
+    assert "co_investment" not in history
+    assert "joint_research" not in history
+    assert f"→ {admin.pk}<" not in history
+    assert "America/Mexico_City" in history  # local time, and said so
+    assert "Version" not in html.decode()
+    assert 'id="last-change"' in html.decode()
+
+
+def test_the_rubric_explains_each_score_and_keeps_the_saved_ones(registry):
+    opportunity = registry.opportunity_a
+    opportunity_score(
+        actor=registry.users["planner"],
+        opportunity=opportunity,
+        version=1,
+        scores={"relevance": 5, "capacity": 2, "added_value": 3, "feasibility": 1},
+        comment="Buena oferta",
+    )
+    for language, guidance in (
+        ("en", "3: serves a priority directly; 5: closes a gap the strategy names."),
+        ("es", "3: sirve directamente a una prioridad; 5: cierra una brecha"),
+    ):
+        html = _speaking(registry, "planner", language).get(_detail_url(opportunity)).content
+        form = html.decode().split('id="score-form"')[1].split("</form>")[0]
+        assert guidance in form
+        for name, value in (("relevance", 5), ("capacity", 2), ("added_value", 3),
+                            ("feasibility", 1)):  # fmt: skip
+            assert f'name="{name}" value="{value}"' in form
+        assert 'name="version" value="2"' in form
+        assert "Buena oferta" in form
+
+
+def test_the_duplicate_warning_works_on_the_title_alone_across_posts(registry):
+    """Before a description or host country is given, the same title logged by another
+    post is found; the officer is told one exists without its details, a planner gets a
+    link that opens in a new tab."""
+    other = registry.opportunity_b  # post B's, Germany
+    data = {"title": other.title, "description": "", "post": registry.post_a.pk}
+    html = login("officer_a", registry).post(reverse("pipeline:suggest"), data).content.decode()
+    assert "An opportunity logged by another post" in html
+    assert other.title not in html
+    html = login("planner", registry).post(reverse("pipeline:suggest"), data).content.decode()
+    link = html.split("<a ", 1)[1].split("</a>")[0]
+    assert f'href="{_detail_url(other)}"' in link
+    assert 'target="_blank" rel="noopener"' in link
+    assert "opens in a new tab" in link
+    unrelated = {"title": "Becas de movilidad para astrónomos", "description": ""}
+    html = login("planner", registry).post(reverse("pipeline:suggest"), unrelated)
+    assert "Possible duplicates" not in html.content.decode()
+
+
+def test_the_host_country_is_chosen_and_listed_by_name(registry):
+    from vinculo.web.registry.models import Country
+
+    for code, es, en in (("ABW", "Aruba", "Aruba"), ("AFG", "Afganistán", "Afghanistan"),
+                         ("AGO", "Angola", "Angola"), ("BEL", "Bélgica", "Belgium"),
+                         ("BLZ", "Belice", "Belize")):  # fmt: skip
+        Country.objects.create(code=code, name_es=es, name_en=en)
+
+    def names(language):
+        html = _speaking(registry, "officer_a", language).get(reverse("pipeline:create"))
+        select = html.content.decode().split('name="host_country"')[1].split("</select>")[0]
+        assert "selected" not in select.split("</option>", 1)[1]  # only the empty choice
+        return [o.split(">")[1] for o in select.split("<option")[1:]]
+
+    assert names("es") == ["Elija…</option", "Afganistán</option", "Alemania</option",
+                           "Angola</option", "Aruba</option", "Bélgica</option",
+                           "Belice</option", "Francia</option", "México</option"]  # fmt: skip
+    assert names("en") == ["Choose…</option", "Afghanistan</option", "Angola</option",
+                           "Aruba</option", "Belgium</option", "Belize</option",
+                           "France</option", "Germany</option", "Mexico</option"]  # fmt: skip
+    # the post's country is not taken for the partner's: the field is required
+    response = login("officer_a", registry).post(
+        reverse("pipeline:create"),
+        {"title": BATTERY_OFFER[0], "description": BATTERY_OFFER[1], "kind": "mobility",
+         "post": registry.post_a.pk},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert not Opportunity.objects.filter(title=BATTERY_OFFER[0]).exists()
+    response = login("officer_a", registry).post(
+        reverse("pipeline:create"),
+        {"title": BATTERY_OFFER[0], "description": BATTERY_OFFER[1], "kind": "mobility",
+         "post": registry.post_a.pk, "host_country": "DEU"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Opportunity.objects.get(title=BATTERY_OFFER[0]).host_country_id == "DEU"
+
+
+@pytest.mark.parametrize(
+    ("language", "kind_label", "priority_name"),
+    [
+        ("en", "Joint research", "High-performance batteries"),
+        ("es", "Investigación conjunta", "Baterías de alto desempeño"),
+    ],
+)
+def test_the_import_page_offers_a_template_and_the_allowed_values(
+    registry, language, kind_label, priority_name
+):
+    from vinculo.web.pipeline.imports import COLUMNS
+
+    client = _speaking(registry, "officer_a", language)
+    html = client.get(reverse("pipeline:import")).content.decode()
+    assert f'href="{reverse("pipeline:import_template")}"' in html
+    assert f"<li><code>joint_research</code> — {kind_label}</li>" in html
+    assert f"<li><code>batteries</code> — {priority_name}</li>" in html
+    assert f"<li><code>{registry.post_a.pk}</code> — Embajada en Francia</li>" in html
+    assert "Embajada en Alemania" not in html  # another post's: not theirs to use
+    assert 'href="#country-codes"' in html
+    assert "<li><code>DEU</code> — " in html
+    response = client.get(reverse("pipeline:import_template"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    text = response.content.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].split(",") == list(COLUMNS)
+    assert len(lines) == 2
+    # the example row is valid as it stands: it imports
+    upload = SimpleUploadedFile("template.csv", response.content, content_type="text/csv")
+    imported = client.post(reverse("pipeline:import"), {"file": upload})
+    assert imported.status_code == 200
+    assert 'data-ok="1"' in imported.content.decode()
+    created = Opportunity.objects.order_by("-pk").first()
+    assert (created.post, created.priorities, created.priorities_confirmed) == (
+        registry.post_a,
+        ["batteries"],
+        True,
+    )
+
+
+def test_the_sort_options_say_which_way(registry):
+    html = login("planner", registry).get(reverse("pipeline:list")).content.decode()
+    select = html.split('name="sort"')[1].split("</select>")[0]
+    assert "Recently changed first" in select
+    assert "Longest without changes first" in select
+    assert "Least recently updated" not in select
+    assert '<div class="table-scroll">' in html

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vinculo.web.accounts.models import Role
 from vinculo.web.audit.models import AuditEvent
@@ -184,7 +185,7 @@ _ACTION_LABELS: dict[str, Any] = {
     "opportunity.comment": _("Comment added"),
     "opportunity.merge": _("Merged another opportunity into this one"),
     "opportunity.merged": _("Merged into another opportunity"),
-    "opportunity.expire": _("Expired"),
+    "opportunity.expire": pgettext_lazy("opportunity", "Expired"),
     "opportunity.attach": _("File attached"),
     "opportunity.import": _("Imported"),
 }
