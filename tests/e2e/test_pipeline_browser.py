@@ -56,13 +56,14 @@ def _log_out(page: Any) -> None:
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
-def _move(page: Any, status: str, **fields: str) -> None:
+def _move(page: Any, status: str, *, moved: bool = True, **fields: str) -> None:
     form = page.locator("#transition-form")
     form.locator("select[name=status]").select_option(status)
     for name, value in fields.items():
         form.locator(f"[name={name}]").fill(value)
     form.get_by_role("button", name=said("Change the status", "es")).click()
-    expect(page.locator("#status")).to_have_attribute("data-status", status)
+    if moved:
+        expect(page.locator("#status")).to_have_attribute("data-status", status)
 
 
 def test_an_opportunity_from_logging_to_negotiation(page: Any) -> None:
@@ -74,6 +75,7 @@ def test_an_opportunity_from_logging_to_negotiation(page: Any) -> None:
     form.locator("[name=title]").fill(TITLE)
     form.locator("[name=description]").fill(DESCRIPTION)
     form.locator("[name=kind]").select_option("joint_research")
+    form.locator("[name=host_country]").select_option("FRA")
     form.locator("[name=currency]").fill("EUR")
     form.locator("[name=amount_offered]").fill("250000")
     form.locator("[name=contact_name]").fill("Claire Dupont")
@@ -102,6 +104,26 @@ def test_an_opportunity_from_logging_to_negotiation(page: Any) -> None:
     score.get_by_role("button", name=said("Save the scores", "es")).click()
     expect(page.locator(".rubric-outcome")).to_have_attribute("data-outcome", "publish")
     _move(page, "screening")
+    # the assessment needs confirmed priorities: refused, back at the form with the
+    # summary in view and focused, the detail page's address in the bar
+    _move(page, "assessment", moved=False, note="Pasa a evaluación")
+    expect(page).to_have_url(re.compile(rf"/pipeline/{opportunity_id}/#transition-form$"))
+    summary = page.locator("#transition-form [data-error-summary]")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_have_attribute("role", "alert")
+    expect(page.locator("#status")).to_have_attribute("data-status", "screening")
+    expect(page.locator("#transition-form [name=note]")).to_have_value("Pasa a evaluación")
+    summary.get_by_role("link").first.click()
+    expect(page.locator("#transition-form select[name=status]")).to_be_focused()
+    page.reload()  # the address answers (no 405) and the summary is not shown again
+    expect(page.locator("[data-error-summary]")).to_have_count(0)
+    page.locator("#priorities-form input[value=batteries]").check()
+    page.locator("#priorities-form").get_by_role(
+        "button", name=said("Confirm the priorities", "es")
+    ).click()
+    expect(page.locator("#priorities-state")).to_have_attribute("data-confirmed", "1")
     _move(page, "assessment")
     _move(page, "negotiation")
     _move(page, "agreed", agreement=str(world["agreement"].pk))
