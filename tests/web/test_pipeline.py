@@ -1016,7 +1016,7 @@ def test_closing_needs_an_explicit_confirmation(registry):
     assert opportunity.status == "submitted"
     summary = _summary(client.get(_detail_url(opportunity)).content.decode())
     assert "Tick the box to confirm: “Closed” ends the opportunity." in summary
-    assert 'href="#id_confirm"' in summary
+    assert 'href="#id_confirm">Confirmation: Tick the box' in summary
     client.post(status, {"version": "1", "status": "", "note": ""})
     assert 'href="#id_status"' in _summary(client.get(_detail_url(opportunity)).content.decode())
     client.post(status, {"version": "1", "status": "closed", "confirm": "on", "note": "Withdrawn"})

@@ -128,6 +128,9 @@ class TransitionForm(forms.Form):
         required=False,
     )
 
+    #: What an error summary calls a field whose label is a sentence.
+    summary_labels = {"confirm": _("Confirmation")}  # noqa: RUF012
+
     def __init__(self, *args: Any, user: Any, opportunity: Opportunity, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"version": opportunity.version})
         super().__init__(*args, **kwargs)

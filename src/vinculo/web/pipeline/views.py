@@ -429,7 +429,8 @@ def error_summary(form: Any, ids: dict[str, str] | None = None) -> list[ErrorIte
             target = (ids or {}).get(name, "")
             if not target and not field.widget.is_hidden:
                 target = form[name].id_for_label or ""
-            label = str(field.label or name) if target else ""
+            short = getattr(form, "summary_labels", {}).get(name)
+            label = str(short or field.label or name).rstrip(":") if target else ""
             items.append(ErrorItem(f"#{target}" if target else "", label, str(message)))
     return items
 
