@@ -196,6 +196,8 @@ def test_transitions_follow_the_workflow_and_the_roles(registry):
     )
     assert moved.agreement == registry.agreement_a
     assert moved.comments.get().text == "Signed in Paris."
+    history = login("legal", registry).get(reverse("pipeline:detail", args=[moved.pk]))
+    assert f"agreement: — → {registry.agreement_a.title}" in history.content.decode()
     statuses = [
         e.changes["status"]
         for e in AuditEvent.objects.filter(action="opportunity.status").order_by("id")

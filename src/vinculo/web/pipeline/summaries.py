@@ -228,7 +228,7 @@ def _user_name(user: Any) -> str:
 
 
 def history_rows(
-    entries: list[HistoryEntry], opportunity: Opportunity, language: str
+    entries: list[HistoryEntry], opportunity: Opportunity, language: str, user: Any = None
 ) -> list[HistoryRow]:
     """The history as people read it: field labels, choice labels, names of users,
     posts, countries, institutions and priorities in ``language`` (the page's), numbers
@@ -241,8 +241,11 @@ def history_rows(
     from vinculo.web.registry.models import Country, Institution, Post
     from vinculo.web.registry.selectors import priority_choices
 
-    wanted: dict[str, set[str]] = {"user": set(), "post": set(), "country": set(), "inst": set()}
-    kinds = {"owner": "user", "post": "post", "host_country": "country", "institutions": "inst"}
+    wanted: dict[str, set[str]] = {
+        "user": set(), "post": set(), "country": set(), "inst": set(), "agreement": set()
+    }  # fmt: skip
+    kinds = {"owner": "user", "post": "post", "host_country": "country",
+             "institutions": "inst", "agreement": "agreement"}  # fmt: skip
     for entry in entries:
         for name, change in entry.changes.items():
             if name in kinds and isinstance(change, (list, tuple)):
@@ -282,6 +285,13 @@ def history_rows(
             (str(pk), n)
             for pk, n in Institution.objects.filter(pk__in=missing).values_list("pk", "name")
         )
+    agreements: dict[str, str] = {}
+    missing = {a for a in wanted["agreement"] if a.isdigit()}
+    if missing and user is not None:  # the titles of those the user may see
+        from vinculo.web.registry.selectors import agreements_visible_to
+
+        found = agreements_visible_to(user).filter(pk__in=missing).values_list("pk", "title")
+        agreements.update((str(pk), title) for pk, title in found)
     priorities = dict(priority_choices(language))
     statuses = dict(Opportunity.Status.choices)
     kinds_of = dict(Opportunity.Kind.choices)
@@ -306,6 +316,8 @@ def history_rows(
             return countries.get(text, text)
         if name == "institutions":
             return institutions.get(text, text)
+        if name == "agreement":
+            return agreements.get(text, f"#{text}")
         if name in ("priorities", "suggested_priorities"):
             return str(priorities.get(text, text))
         if name in ("duplicates", "merged", "merged_into"):

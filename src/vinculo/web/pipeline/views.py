@@ -377,7 +377,9 @@ def _detail_context(request: HttpRequest, opportunity: Opportunity, **forms: Any
         "duplicates": [(flag, flag.other_id in visible_ids) for flag in flags],
         "merged": merged,
         "comments": opportunity.comments.select_related("author") if has("comments") else [],
-        "history": history_rows(history_events(user, opportunity, merged), opportunity, language),
+        "history": history_rows(
+            history_events(user, opportunity, merged), opportunity, language, user
+        ),
         "attachments": opportunity.attachments.all()
         if has("attachments") and can_see_confidential(user, opportunity)
         else [],
