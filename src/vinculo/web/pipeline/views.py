@@ -611,8 +611,15 @@ def opportunity_merge_view(request: HttpRequest, opportunity_id: int) -> HttpRes
     opportunity = opportunity_get_for_user(request.user, opportunity_id)
     require_role(request.user, CENTRAL_ROLES)
     form = MergeForm(request.POST)
+    if not form.is_valid():  # a typo in the picker: said on the page, not a bare 404
+        messages.error(request, _("Choose the opportunity to merge from the list."))
+        return redirect("pipeline:detail", opportunity_id=opportunity.pk)
     if form.is_valid():
-        duplicate = opportunity_get_for_user(request.user, form.cleaned_data["duplicate"])
+        try:
+            duplicate = opportunity_get_for_user(request.user, form.cleaned_data["duplicate"])
+        except Http404:
+            messages.error(request, _("No such opportunity: choose it from the list."))
+            return redirect("pipeline:detail", opportunity_id=opportunity.pk)
         try:
             opportunity_merge(
                 actor=request.user,
