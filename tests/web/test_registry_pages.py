@@ -620,3 +620,12 @@ def test_wide_tables_scroll_in_their_box(registry, planner):
 def test_institution_list_search_ignores_accents(registry, planner):
     page = planner.get(reverse("registry:institution_list"), {"q": "autonoma mexico"})
     assert "Universidad Nacional Autónoma de México" in page.content.decode()
+
+
+def test_ip_section_left_empty_shows_no_errors_when_the_agreement_has_some(registry, planner):
+    response = planner.post(reverse("registry:agreement_create"), _new_agreement(title=""))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_title_error"' in html
+    assert 'id="id_ip-licensing_error"' not in html
+    assert 'name="ip-licensing" required' not in html  # optional for the browser too

@@ -198,7 +198,8 @@ def agreement_create_view(request: HttpRequest) -> HttpResponse:
     form = AgreementForm(request.POST or None, user=request.user)
     # the IP terms, confidential and optional, for the roles that set them
     ip_form = (
-        IPTermsForm(request.POST or None, prefix="ip")
+        # optional here: no "required" for the browser (the form checks when filled in)
+        IPTermsForm(request.POST or None, prefix="ip", use_required_attribute=False)
         if request.user.role in IP_TERMS_ROLES
         else None
     )
@@ -218,6 +219,9 @@ def agreement_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Agreement registered."))
             return redirect("registry:agreement_detail", agreement_id=agreement.pk)
+    if ip_form is not None and ip_form.is_bound and not ip_form.has_changed():
+        # left empty while the agreement has errors: shown empty again, not as errors
+        ip_form = IPTermsForm(prefix="ip", use_required_attribute=False)
     context = {"form": form, "ip_form": ip_form, "agreement": None}
     return render(request, "registry/agreement_form.html", context)
 
