@@ -212,12 +212,13 @@ class FilterForm(KeptHTMLForm):
     sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=Select)
 
     SORT_LABELS = {  # noqa: RUF012
-        "-updated_at": _("Last updated"),
-        "updated_at": _("Least recently updated"),
+        # changed (any edit or step) and logged (created) said apart: issue 18
+        "-updated_at": _("Changed most recently"),
+        "updated_at": _("Unchanged the longest"),
         "deadline": _("Deadline"),
         "-fit": _("Strategic fit"),
         "title": _("Title"),
-        "-created_at": _("Newest"),
+        "-created_at": _("Logged most recently"),
     }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
