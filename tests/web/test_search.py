@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests.web.conftest import Registry, login
 from vinculo.web import search
+from vinculo.web.registry.forms import country_choices
 from vinculo.web.registry.models import Agreement, Country, Institution, search_key
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +176,27 @@ def test_a_typo_is_a_form_error_in_the_users_language(
     assert message in response.content.decode()
 
 
+def test_labels_of_chosen_values_within_the_users_scope(registry: Registry) -> None:
+    planner, officer_b = registry.users["planner"], registry.users["officer_b"]
+    unam = registry.unam
+    assert search.labels("institutions", planner, ["01tmp8f25", str(registry.cnrs.pk)]) == {
+        "01tmp8f25": unam.name,
+        str(registry.cnrs.pk): registry.cnrs.name,
+    }
+    assert search.labels("institutions", planner, [unam.ror_id]) == {unam.ror_id: unam.name}
+    agreement_a = str(registry.agreement_a.pk)
+    assert search.labels("agreements", planner, [agreement_a]) == {
+        agreement_a: registry.agreement_a.title
+    }
+    assert search.labels("agreements", officer_b, [agreement_a]) == {}  # not theirs
+    opportunity_a = str(registry.opportunity_a.pk)
+    assert search.labels("opportunities", officer_b, [opportunity_a]) == {}
+    with translation.override("en"):
+        assert search.labels("countries", planner, ["deu"]) == {"DEU": "Germany"}
+    with translation.override("es"):
+        assert search.labels("countries", planner, ["deu"]) == {"DEU": "Alemania"}
+
+
 def test_the_picker_markup_names_chosen_values(registry: Registry, planner: Client) -> None:
     url = reverse("registry:agreement_edit", kwargs={"agreement_id": registry.agreement_a.pk})
     html = planner.get(url).content.decode()
@@ -221,3 +244,7 @@ def test_country_choices_sorted_by_name_ignoring_accents(registry: Registry) -> 
         options = text[start : text.index("</select>", start)]
         names = [part.split("<")[0] for part in options.split('">')[2:]]
         assert names[:6] == expected
+        with translation.override(language):
+            assert [name for _code, name in country_choices(Country.objects.all())][:6] == (
+                expected
+            )

@@ -230,12 +230,16 @@ def labels(source: str, user: Any, values: Iterable[str]) -> dict[str, str]:
         return {c.code: country_label(c) for c in countries}
     numbers = [int(v) for v in wanted if v.isdigit() and int(v) <= 2**63 - 1]
     if source == "institutions":
-        found = institutions_visible_to(user).filter(Q(ror_id__in=wanted) | Q(pk__in=numbers))
+        # a ROR id as stored (https://ror.org/...), as typed (the short id), or a number
+        short = {f"https://ror.org/{v.rstrip('/').rsplit('/', 1)[-1]}": v for v in wanted}
+        found = institutions_visible_to(user).filter(
+            Q(ror_id__in=[*wanted, *short]) | Q(pk__in=numbers)
+        )
         out = {}
         for institution in found:
-            out[str(institution.pk)] = institution.name
-            if institution.ror_id:
-                out[institution.ror_id] = institution.name
+            for key in (str(institution.pk), institution.ror_id, short.get(institution.ror_id)):
+                if key in wanted:
+                    out[key] = institution.name
         return out
     if source == "agreements":
         return {str(a.pk): a.title for a in agreements_visible_to(user).filter(pk__in=numbers)}
