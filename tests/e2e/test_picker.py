@@ -100,3 +100,41 @@ def test_a_typed_name_not_chosen_is_a_form_error(page: Any) -> None:
     )
     expect(page.locator(".errorlist")).to_have_count(1)  # the country was chosen
     assert not Agreement.objects.exists()
+
+
+def test_merge_an_opportunity_chosen_by_title(page: Any) -> None:
+    from vinculo.web.pipeline.models import Opportunity
+    from vinculo.web.registry.models import Post
+
+    _world()
+    pablo = User.objects.get(username="pablo")
+    post = Post.objects.create(name="Embajada en Alemania", kind=Post.Kind.EMBASSY,
+                               host_country_id="DEU", city="Berlín")  # fmt: skip
+    keep, duplicate = (
+        Opportunity.objects.create(
+            title=title,
+            description="Reciclaje de baterías de ion de litio.",
+            kind=Opportunity.Kind.JOINT_RESEARCH,
+            post=post,
+            host_country_id="DEU",
+            created_by=pablo,
+        )
+        for title in ("Reciclaje de baterías en Sajonia", "Planta de reciclaje de Alzenau")
+    )
+    log_in(page, "pablo")
+    page.goto(f"/pipeline/{keep.pk}/")
+    merge = page.locator("#merge-any")
+    picker = merge.get_by_role(
+        "combobox", name=said("Merge another opportunity into this one:", "es")
+    )
+    picker.press_sequentially("planta alzenau")
+    expect(picker).to_have_attribute("aria-expanded", "true")
+    picker.press("ArrowDown")
+    picker.press("Enter")
+    expect(picker).to_have_value("Planta de reciclaje de Alzenau")
+    merge.get_by_role("button", name=said("Merge", "es")).click()
+    expect(page.locator(".messages")).to_contain_text(
+        said("Merged: both histories are kept here.", "es")
+    )
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into_id == keep.pk
