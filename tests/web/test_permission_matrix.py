@@ -155,6 +155,13 @@ pipeline:attachment_add         GET    opportunity_a      302 405 405 405 405 40
 pipeline:attachment_add         POST   opportunity_a      302 403 302 404 403 302 302
 pipeline:attachment_download    GET    attachment_a       302 403 200 404 403 200 200
 pipeline:attachment_download    POST   attachment_a       302 405 405 405 405 405 405
+# --- search for the pickers (JSON, login required; results scoped: see test_search)
+search:source                   GET    institutions       302 200 200 200 200 200 200
+search:source                   GET    countries          302 200 200 200 200 200 200
+search:source                   GET    agreements         302 200 200 200 200 200 200
+search:source                   GET    opportunities      302 200 200 200 200 200 200
+search:source                   GET    nothing            302 404 404 404 404 404 404
+search:source                   POST   agreements         302 405 405 405 405 405 405
 # --- the API's own pages (ninja): the OpenAPI document and its viewer are public
 api:openapi-json                GET    -                  200 200 200 200 200 200 200
 api:openapi-json                POST   -                  200 200 200 200 200 200 200
@@ -254,6 +261,11 @@ TARGETS: dict[str, Callable[[Registry], dict[str, Any]]] = {
     "xlsx": lambda r: {"file_format": "xlsx"},
     "parquet": lambda r: {"file_format": "parquet"},
     "pdf": lambda r: {"file_format": "pdf"},
+    "institutions": lambda r: {"source": "institutions"},
+    "countries": lambda r: {"source": "countries"},
+    "agreements": lambda r: {"source": "agreements"},
+    "opportunities": lambda r: {"source": "opportunities"},
+    "nothing": lambda r: {"source": "nothing"},
 }
 
 
@@ -303,7 +315,8 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
     },
     "registry:agreement_edit": _agreement_edit,
     "registry:agreement_status": lambda r, p, k: {
-        "status": "expired"  # in force -> expired is allowed
+        "status": "expired",  # in force -> expired is allowed
+        "confirm": "on",  # it ends the agreement: confirmed
     },
     "registry:ip_terms_edit": lambda r, p, k: {
         "background_ip": "each_party",

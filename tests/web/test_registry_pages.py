@@ -488,3 +488,144 @@ def test_model_choice_lists_are_read_with_one_plain_query(registry):
     assert [label for _value, label in owner.fields["owner"].choices][1:] == sorted(
         u.username for u in type(planner).objects.filter(role__in=["planner", "administrator"])
     )
+
+
+# ---------------------------------------------------------------- issue 18: the forms
+def _new_agreement(**extra):
+    return {
+        "title": "Grid storage with CNRS",
+        "kind": "institutional",
+        "status": "draft",
+        "post": "",
+        "partner_country": "FRA",
+        "institutions": "02feahw73",
+        "renewal_notice_days": "90",
+        **extra,
+    }
+
+
+IP = {
+    "ip-background_ip": "each_party",
+    "ip-foreground_ip": "joint",
+    "ip-licensing": "non_exclusive",
+    "ip-jurisdiction": "TERMS-AT-CREATION",
+}
+
+
+def test_ip_terms_saved_with_the_agreement_and_hidden_from_viewers(registry, legal, viewer):
+    form = legal.get(reverse("registry:agreement_create")).content.decode()
+    assert 'name="ip-licensing"' in form
+    assert "Confidential:" in form
+    assert "never by viewers" in form
+    assert "do not write IP terms" in form  # the summary's help text
+    response = legal.post(reverse("registry:agreement_create"), _new_agreement(**IP))
+    assert response.status_code == 302
+    agreement = Agreement.objects.get(title="Grid storage with CNRS")
+    assert agreement.ip_terms.licensing == "non_exclusive"
+    assert agreement.ip_terms.jurisdiction == "TERMS-AT-CREATION"
+    assert "TERMS-AT-CREATION" in legal.get(detail(agreement)).content.decode()
+    assert "TERMS-AT-CREATION" not in viewer.get(detail(agreement)).content.decode()
+
+
+def test_ip_terms_left_empty_are_not_recorded(registry, planner):
+    assert planner.post(reverse("registry:agreement_create"), _new_agreement()).status_code == 302
+    assert not hasattr(Agreement.objects.get(title="Grid storage with CNRS"), "ip_terms")
+
+
+def test_incomplete_ip_terms_keep_the_agreement_unsaved(registry, planner):
+    data = _new_agreement(**{"ip-jurisdiction": "Paris"})  # no ownership nor licensing
+    response = planner.post(reverse("registry:agreement_create"), data)
+    assert response.status_code == 200
+    assert not Agreement.objects.filter(title="Grid storage with CNRS").exists()
+    assert "errorlist" in response.content.decode()
+
+
+def test_agreement_and_ip_terms_in_one_transaction(registry, planner, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from vinculo.web.registry.services import agreements as service
+
+    def failing(**kwargs):
+        raise ValidationError({"licensing": ["refused by the service"]})
+
+    monkeypatch.setattr(service, "ip_terms_set", failing)
+    response = planner.post(reverse("registry:agreement_create"), _new_agreement(**IP))
+    assert response.status_code == 200
+    assert "refused by the service" in response.content.decode()
+    assert not Agreement.objects.filter(title="Grid storage with CNRS").exists()
+
+
+def test_officers_get_no_ip_section_but_a_hint(registry, officer_a):
+    form = officer_a.get(reverse("registry:agreement_create")).content.decode()
+    assert 'name="ip-licensing"' not in form
+    assert "legal officers, planners and administrators record them" in form
+
+
+def test_status_starts_empty_and_ending_needs_confirmation(registry, planner):
+    agreement = registry.agreement_a  # in force: expired or terminated next
+    page = planner.get(detail(agreement)).content.decode()
+    assert '<option value="" selected>— choose —</option>' in page
+    assert '<option value="expired" selected>' not in page
+    url = reverse("registry:agreement_status", kwargs={"agreement_id": agreement.pk})
+    refused = planner.post(url, {"status": "terminated"})
+    assert refused.status_code == 200
+    assert "Tick the box to confirm “Terminated”" in refused.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.status == "in_force"
+    assert planner.post(url, {"status": ""}).status_code == 200  # nothing chosen
+    assert planner.post(url, {"status": "expired", "confirm": "on"}).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.status == "expired"
+
+
+@pytest.mark.parametrize(
+    ("language", "empty", "none_match"),
+    [
+        ("en", "No agreements yet.", "No agreements match."),
+        ("es", "Todavía no hay acuerdos.", "Ningún acuerdo coincide."),
+    ],
+)
+def test_empty_agreement_list_says_why(registry, language, empty, none_match):
+    registry.users["viewer"].language = language
+    registry.users["viewer"].save()
+    Agreement.objects.all().delete()
+    client = login("viewer", registry)
+    page = client.get(reverse("registry:agreement_list")).content.decode()
+    assert empty in page
+    assert none_match not in page
+    page = client.get(reverse("registry:agreement_list"), {"q": "lithium"}).content.decode()
+    assert none_match in page
+    assert empty not in page
+
+
+def test_renewals_offer_renew_to_who_may_edit(registry, planner, viewer):
+    edit = reverse("registry:agreement_edit", kwargs={"agreement_id": registry.agreement_a.pk})
+    assert (
+        f'href="{edit}?renew=1#id_expires_on"'
+        in planner.get(reverse("registry:renewal_list")).content.decode()
+    )
+    assert "?renew=1" not in viewer.get(reverse("registry:renewal_list")).content.decode()
+    form = planner.get(edit, {"renew": "1"}).content.decode()
+    assert re.search(r'<input type="date" name="expires_on"[^>]*autofocus', form)
+
+
+def test_wide_tables_scroll_in_their_box(registry, planner):
+    for name in ("agreement_list", "institution_list", "renewal_list", "post_list"):
+        assert (
+            '<div class="table-scroll">\n<table>'
+            in planner.get(reverse(f"registry:{name}")).content.decode()
+        )
+
+
+def test_institution_list_search_ignores_accents(registry, planner):
+    page = planner.get(reverse("registry:institution_list"), {"q": "autonoma mexico"})
+    assert "Universidad Nacional Autónoma de México" in page.content.decode()
+
+
+def test_ip_section_left_empty_shows_no_errors_when_the_agreement_has_some(registry, planner):
+    response = planner.post(reverse("registry:agreement_create"), _new_agreement(title=""))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_title_error"' in html
+    assert 'id="id_ip-licensing_error"' not in html
+    assert 'name="ip-licensing" required' not in html  # optional for the browser too

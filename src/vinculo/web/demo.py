@@ -503,7 +503,7 @@ def _institutions(report: SeedReport, store_path: Path | None, known: set[str]) 
 
 
 def _import_institutions(store: Any, known: set[str]) -> None:
-    from vinculo.web.registry.models import Institution
+    from vinculo.web.registry.models import Institution, search_key
 
     frame = store.rows("institutions")
     if "status" in frame.columns:
@@ -523,7 +523,7 @@ def _import_institutions(store: Any, known: set[str]) -> None:
                 city=city if isinstance(city, str) else "",
                 types=_as_list(row.types),
                 aliases=aliases,
-                search_text=" | ".join([str(row.name), *aliases]).lower(),
+                search_text=search_key(str(row.name), *aliases),
             )
         )
     Institution.objects.bulk_create(new, batch_size=1000)

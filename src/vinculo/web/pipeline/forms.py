@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.web.accounts.models import Role
 from vinculo.web.pipeline.matching import fold
+from vinculo.web.pickers import PickerWidget
 from vinculo.web.pipeline.models import Opportunity
 from vinculo.web.pipeline.scoring import CRITERIA
 from vinculo.web.pipeline.selectors import transitions_for
@@ -109,11 +110,13 @@ class TransitionForm(forms.Form):
     status = forms.ChoiceField(label=_("Move to"), widget=Select)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     agreement = forms.IntegerField(
-        label=_("Agreement (number in the registry)"),
+        label=_("Agreement"),
         required=False,
         min_value=1,
         max_value=2**63 - 1,
-        help_text=_("Needed to mark it agreed."),
+        help_text=_("Needed to mark it agreed: search by title, partner country or post."),
+        widget=PickerWidget("agreements"),
+        error_messages={"invalid": _("Choose an agreement from the list (or give its number).")},
     )
     note = forms.CharField(
         label=_("Note or reason"),
@@ -134,6 +137,7 @@ class TransitionForm(forms.Form):
     def __init__(self, *args: Any, user: Any, opportunity: Opportunity, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"version": opportunity.version})
         super().__init__(*args, **kwargs)
+        self.fields["agreement"].widget.user = user  # names a chosen agreement, in scope
         allowed = transitions_for(user, opportunity)
         # nothing chosen beforehand: a status is picked on purpose
         self.fields["status"].choices = [

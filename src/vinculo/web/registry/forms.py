@@ -17,7 +17,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from vinculo.text.tokens import fold
 from vinculo.web.accounts.models import Role
+from vinculo.web.pickers import PickerWidget
 from vinculo.web.registry.models import (
     Agreement,
     Country,
@@ -49,11 +51,24 @@ def country_label(country: Country) -> str:
     return country.name_es if (get_language() or "es").startswith("es") else country.name_en
 
 
+def by_name(label: str) -> tuple[str, str]:
+    """The sort key of a name: accents and case ignored ("Åland" among the A's, "Égypte"
+    among the E's), then the name itself (a stable order)."""
+    return (fold(label), label)
+
+
 def country_choices(countries: QuerySet[Country]) -> list[tuple[str, str]]:
-    """(code, name in the active language) of ``countries``, sorted by name (read as
-    plain values: a choice list needs no model instances)."""
+    """(code, name in the active language) of ``countries``, sorted by that name, accents
+    ignored (read as plain values: a choice list needs no model instances)."""
     name = "name_es" if (get_language() or "es").startswith("es") else "name_en"
-    return sorted(countries.values_list("code", name), key=lambda choice: choice[1])
+    return sorted(countries.values_list("code", name), key=lambda choice: by_name(choice[1]))
+
+
+def set_picker_user(form: forms.Form, user: Any) -> None:
+    """Give the form's pickers the user, whose scope names the values already chosen."""
+    for field in form.fields.values():
+        if isinstance(field.widget, PickerWidget):
+            field.widget.user = user
 
 
 class ListedChoiceIterator(forms.models.ModelChoiceIterator):
@@ -80,9 +95,30 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     iterator = ListedChoiceIterator
 
 
+class CountryChoiceIterator(ListedChoiceIterator):
+    """The countries sorted by their name in the active language, accents ignored (the
+    queryset's own order is the ISO code: "Aruba, Afganistán, Angola...")."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from sorted(
+            (self.choice(obj) for obj in self.queryset.all()), key=lambda c: by_name(c[1])
+        )
+
+
 class CountryChoiceField(ModelChoiceField):
+    """A country by its code, named and sorted in the active language. Its default widget
+    is the picker (search by name or code; without script: the sorted list)."""
+
+    iterator = CountryChoiceIterator
+    widget = PickerWidget("countries", fallback=Select())
+
     def label_from_instance(self, obj: Any) -> str:
         return country_label(obj)
+
+    def to_python(self, value: Any) -> Any:
+        return super().to_python(value.strip().upper() if isinstance(value, str) else value)
 
 
 class PriorityField(forms.MultipleChoiceField):
@@ -99,12 +135,15 @@ class PriorityField(forms.MultipleChoiceField):
 
 
 class InstitutionsField(forms.CharField):
-    """Institutions by ROR id (``https://ror.org/…`` or the short id) or by their number
-    in Vínculo, separated by commas or new lines. Find them on the institutions page."""
+    """Institutions chosen by name in the picker, which sends their ROR ids (or their
+    number in Vínculo); typed by hand (without script): ROR ids (``https://ror.org/…`` or
+    the short id) or numbers, separated by commas or new lines."""
 
-    widget = forms.Textarea(attrs={"rows": 2})
     default_error_messages = {  # noqa: RUF012 (Django's own pattern)
-        "unknown": _("Unknown institution(s): %(values)s."),
+        "unknown": _(
+            "Unknown institution(s): %(values)s. Search them by name and choose them from "
+            "the list (or give their ROR ids)."
+        ),
         "one": _("Give one institution."),
     }
 
@@ -113,11 +152,13 @@ class InstitutionsField(forms.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "help_text",
-            _("ROR ids (e.g. 01tmp8f25) or Vínculo numbers, separated by commas or lines."),
+            _(
+                "Search by name, acronym, ROR id or country and choose from the list "
+                "(without JavaScript: ROR ids such as 01tmp8f25, separated by commas)."
+            ),
         )
+        kwargs.setdefault("widget", PickerWidget("institutions", multiple=multiple))
         super().__init__(**kwargs)
-        if not multiple:
-            self.widget = forms.TextInput()
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Institution):
@@ -223,9 +264,7 @@ class AgreementForm(forms.Form):
         label=_("Post"),
         widget=Select,
     )
-    partner_country = CountryChoiceField(
-        queryset=Country.objects.all(), label=_("Partner country"), widget=Select
-    )
+    partner_country = CountryChoiceField(queryset=Country.objects.all(), label=_("Partner country"))
     institutions = InstitutionsField(label=_("Parties"))
     priorities = PriorityField(label=_("Priorities covered"), required=False)
     signed_on = _field(Agreement, "signed_on", widget=_DATE)
@@ -233,7 +272,14 @@ class AgreementForm(forms.Form):
     expires_on = _field(Agreement, "expires_on", widget=_DATE)
     renewal_notice_days = _field(Agreement, "renewal_notice_days")
     shared = _field(Agreement, "shared")
-    summary = _field(Agreement, "summary")
+    summary = _field(
+        Agreement,
+        "summary",
+        help_text=_(
+            "Every reader sees the summary, viewers included: do not write IP terms or "
+            "other confidential terms here."
+        ),
+    )
 
     def __init__(self, *args: Any, user: Any, agreement: Agreement | None = None, **kwargs: Any):
         if agreement is not None:
@@ -250,6 +296,7 @@ class AgreementForm(forms.Form):
             post_field.empty_label = _("— none (a central agreement) —")
         if agreement is not None:
             del self.fields["status"]  # the status moves through its own workflow
+        set_picker_user(self, user)
 
     @staticmethod
     def initial_from(agreement: Agreement) -> dict[str, Any]:
@@ -269,15 +316,40 @@ class AgreementForm(forms.Form):
         }
 
 
+#: Statuses that end an agreement: choosing one must be confirmed.
+ENDING_STATUSES = frozenset({Agreement.Status.EXPIRED, Agreement.Status.TERMINATED})
+
+
 class AgreementStatusForm(KeptHTMLForm):
+    """The next status: nothing chosen at first (no status is one click away), and a
+    status that ends the agreement (expired, terminated) only with the box ticked."""
+
     status = forms.ChoiceField(label=_("New status"), widget=Select)
+    confirm = forms.BooleanField(
+        label=_("I confirm the change: expired or terminated ends the agreement."),
+        required=False,
+        help_text=_("Required for “Expired” and “Terminated” (terminated is final)."),
+    )
 
     def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = STATUS_TRANSITIONS[agreement.status]
         self.fields["status"].choices = [
-            (value, label) for value, label in Agreement.Status.choices if value in allowed
+            ("", _("— choose —")),
+            *((value, label) for value, label in Agreement.Status.choices if value in allowed),
         ]
+        if not allowed & ENDING_STATUSES:
+            del self.fields["confirm"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("status") in ENDING_STATUSES and not data.get("confirm"):
+            self.add_error(
+                "confirm",
+                _("Tick the box to confirm “%(status)s”: it ends the agreement.")
+                % {"status": Agreement.Status(data["status"]).label},
+            )
+        return data
 
 
 class IPTermsForm(forms.Form):
@@ -294,6 +366,17 @@ class IPTermsForm(forms.Form):
         if terms is None:
             return {}
         return {name: getattr(terms, name) for name in IPTermsForm.base_fields}
+
+    def terms(self) -> dict[str, Any] | None:
+        """In the agreement form (optional section): None when left empty, else the cleaned
+        terms; call after ``is_valid``."""
+        if not self.has_changed():
+            return None
+        return dict(self.cleaned_data)
+
+    def is_valid_or_empty(self) -> bool:
+        """Valid, or left entirely empty (the section is optional)."""
+        return not self.has_changed() or self.is_valid()
 
 
 class DocumentForm(KeptHTMLForm):
@@ -321,7 +404,11 @@ class AgreementFilterForm(KeptHTMLForm):
     """The agreement list's filters (all optional)."""
 
     q = forms.CharField(label=_("Search"), required=False)
-    country = forms.ChoiceField(label=_("Partner country"), required=False, widget=Select)
+    country = forms.ChoiceField(
+        label=_("Partner country"),
+        required=False,
+        widget=PickerWidget("countries", fallback=Select()),
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -352,7 +439,9 @@ class AgreementFilterForm(KeptHTMLForm):
 
 class InstitutionSearchForm(KeptHTMLForm):
     q = forms.CharField(label=_("Name or name variant"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False, widget=Select)
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, widget=PickerWidget("countries", fallback=Select())
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -379,6 +468,7 @@ class ProjectForm(forms.Form):
             kwargs.setdefault("initial", self.initial_from(project))
         super().__init__(*args, **kwargs)
         self.fields["agreements"].queryset = agreements_visible_to(user).order_by("title")
+        set_picker_user(self, user)
 
     @staticmethod
     def initial_from(project: Project) -> dict[str, Any]:

@@ -9,6 +9,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vinculo.text.tokens import fold
+
+
+def search_key(*texts: str) -> str:
+    """The text a search matches against: lower case, accents removed, spaces collapsed
+    (``"Autónoma  de México"`` -> ``"autonoma de mexico"``); several texts joined by
+    `` | `` (a separator no folded query word contains)."""
+    return " | ".join(" ".join(fold(text).split()) for text in texts if text)
+
 
 class Country(models.Model):
     """A country by its ISO 3166 alpha-3 code (the evidence store's codes)."""
@@ -65,7 +74,7 @@ class Institution(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     types = models.JSONField(_("types"), default=list, blank=True)
     aliases = models.JSONField(_("name variants"), default=list, blank=True)
-    search_text = models.TextField(editable=False, blank=True)  # name and variants, lower case
+    search_text = models.TextField(editable=False, blank=True)  # search_key of name, variants
 
     class Meta:
         verbose_name = _("institution")
@@ -73,7 +82,7 @@ class Institution(models.Model):
         ordering: ClassVar[list[str]] = ["name"]
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.search_text = " | ".join([self.name, *self.aliases]).lower()
+        self.search_text = search_key(self.name, *self.aliases)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def __str__(self) -> str:
@@ -125,6 +134,7 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_text = models.TextField(editable=False, blank=True)  # search_key of the title
 
     class Meta:
         verbose_name = _("agreement")
@@ -137,6 +147,13 @@ class Agreement(models.Model):
             # instead of sorting every visible agreement
             models.Index(fields=["updated_at", "id"]),
         ]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_text = search_key(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def __str__(self) -> str:
         return self.title

@@ -44,6 +44,7 @@ from vinculo.web.registry.models import (
     Milestone,
     Post,
     Project,
+    search_key,
 )
 
 __all__ = [
@@ -254,10 +255,11 @@ def institutions_visible_to(user: Any) -> QuerySet[Institution]:
 def institutions_search(
     institutions: QuerySet[Institution], *, q: str | None = None, country: str | None = None
 ) -> QuerySet[Institution]:
-    """Institutions whose name or a name variant holds every word of ``q``."""
+    """Institutions whose name or a name variant holds every word of ``q`` (accents and
+    case ignored: the search text is folded, see ``models.search_key``)."""
     if country:
         institutions = institutions.filter(country_id=country.upper())
-    for word in (q or "").lower().split():
+    for word in search_key(q or "").split():
         institutions = institutions.filter(search_text__contains=word)
     return institutions
 

@@ -148,6 +148,8 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": agreement_rows(page.object_list),
         "can_create": request.user.role in AGREEMENT_CREATE_ROLES,
+        # "no match" only when something was asked for; else "no agreements yet"
+        "filtered": any(v for k, v in request.GET.items() if k != "page"),
     }
     template = _list_template(request, "registry/agreement_list.html", "agreement_table.html")
     return render(request, template, context)
@@ -194,15 +196,49 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
 def agreement_create_view(request: HttpRequest) -> HttpResponse:
     require_role(request.user, AGREEMENT_CREATE_ROLES)
     form = AgreementForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    # the IP terms, confidential and optional, for the roles that set them
+    ip_form = (
+        # optional here: no "required" for the browser (the form checks when filled in)
+        IPTermsForm(request.POST or None, prefix="ip", use_required_attribute=False)
+        if request.user.role in IP_TERMS_ROLES
+        else None
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (ip_form is None or ip_form.is_valid_or_empty())
+    ):
         try:
-            agreement = agreement_create(actor=request.user, **form.cleaned_data)
+            agreement = agreement_create(
+                actor=request.user,
+                ip_terms=ip_form.terms() if ip_form is not None else None,
+                **form.cleaned_data,
+            )
         except ValidationError as error:
-            add_service_errors(form, error)
+            _add_agreement_errors(form, ip_form, error)
         else:
             messages.success(request, _("Agreement registered."))
             return redirect("registry:agreement_detail", agreement_id=agreement.pk)
-    return render(request, "registry/agreement_form.html", {"form": form, "agreement": None})
+    if ip_form is not None and ip_form.is_bound and not ip_form.has_changed():
+        # left empty while the agreement has errors: shown empty again, not as errors
+        ip_form = IPTermsForm(prefix="ip", use_required_attribute=False)
+    context = {"form": form, "ip_form": ip_form, "agreement": None}
+    return render(request, "registry/agreement_form.html", context)
+
+
+def _add_agreement_errors(
+    form: AgreementForm, ip_form: IPTermsForm | None, error: ValidationError
+) -> None:
+    """A service's errors on the agreement form, those of the IP terms on their section."""
+    if ip_form is not None and hasattr(error, "error_dict"):
+        ip_errors = {k: v for k, v in error.error_dict.items() if k in ip_form.fields}
+        if ip_errors:
+            add_service_errors(ip_form, ValidationError(ip_errors))
+            rest = {k: v for k, v in error.error_dict.items() if k not in ip_form.fields}
+            if rest:
+                add_service_errors(form, ValidationError(rest))
+            return
+    add_service_errors(form, error)
 
 
 @login_required
@@ -210,6 +246,9 @@ def agreement_create_view(request: HttpRequest) -> HttpResponse:
 def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = agreement_get_for_user(request.user, agreement_id, write=True)
     form = AgreementForm(request.POST or None, user=request.user, agreement=agreement)
+    renewing = request.GET.get("renew") == "1"
+    if renewing:  # from the renewals list: the new expiry date is what to write
+        form.fields["expires_on"].widget.attrs["autofocus"] = True
     if request.method == "POST" and form.is_valid():
         try:
             agreement_update(actor=request.user, agreement=agreement, **form.cleaned_data)
@@ -218,7 +257,13 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Agreement saved."))
             return redirect("registry:agreement_detail", agreement_id=agreement.pk)
-    return render(request, "registry/agreement_form.html", {"form": form, "agreement": agreement})
+    context = {
+        "form": form,
+        "agreement": agreement,
+        "can_set_ip_terms": request.user.role in IP_TERMS_ROLES,
+        "renewing": renewing,
+    }
+    return render(request, "registry/agreement_form.html", context)
 
 
 @login_required
@@ -311,7 +356,8 @@ def renewal_list(request: HttpRequest) -> HttpResponse:
     rows = []
     for agreement in due:
         days_left = (agreement.expires_on - today).days
-        rows.append((agreement, days_left, max(0, -days_left)))
+        renew = can_write_agreement(request.user, agreement)  # renewing edits the agreement
+        rows.append((agreement, days_left, max(0, -days_left), renew))
     return render(request, "registry/renewal_list.html", {"rows": rows, "today": today})
 
 

@@ -103,11 +103,15 @@ def agreement_create(
     renewal_notice_days: int = 90,
     shared: bool = False,
     summary: str = "",
+    ip_terms: dict[str, Any] | None = None,
 ) -> Agreement:
-    """Register an agreement (any status: agreements already in force are registered too).
+    """Register an agreement (any status: agreements already in force are registered too),
+    with its IP terms when given (``ip_terms``: the arguments of :func:`ip_terms_set`),
+    in the same transaction: both are saved, or neither.
 
-    Raises PermissionDenied for viewers, ValidationError naming the fields otherwise
-    (an officer may register agreements of their own posts only).
+    Raises PermissionDenied for viewers (and for IP terms from a role that may not set
+    them), ValidationError naming the fields otherwise (an officer may register agreements
+    of their own posts only).
     """
     require_role(actor, AGREEMENT_CREATE_ROLES)
     agreement = Agreement(
@@ -149,6 +153,8 @@ def agreement_create(
         obj=agreement,
         changes={name: (None, value) for name, value in values.items()},
     )
+    if ip_terms is not None:
+        ip_terms_set(actor=actor, agreement=agreement, **ip_terms)
     return agreement
 
 

@@ -13,7 +13,7 @@ from vinculo.strategy.i18n import country_name
 from vinculo.web.accounts.permissions import ADMIN_ROLES, require_role
 from vinculo.web.audit.models import AuditEvent
 from vinculo.web.audit.services import audit_record, diff
-from vinculo.web.registry.models import Country, Institution
+from vinculo.web.registry.models import Country, Institution, search_key
 
 __all__ = ["ImportSummary", "countries_sync", "institutions_import_from_store"]
 
@@ -129,8 +129,7 @@ def institutions_import_from_store(*, store: Any, actor: Any = None) -> ImportSu
         institution = existing.get(row.ror_id)
         if institution is None:
             institution = Institution(ror_id=row.ror_id, **values)
-            institution.search_text = " | ".join([institution.name, *institution.aliases])
-            institution.search_text = institution.search_text.lower()
+            institution.search_text = search_key(institution.name, *institution.aliases)
             new.append(institution)
             continue
         changes = diff(institution, values)
@@ -139,7 +138,7 @@ def institutions_import_from_store(*, store: Any, actor: Any = None) -> ImportSu
             continue
         for key, value in values.items():
             setattr(institution, key, value)
-        institution.search_text = " | ".join([institution.name, *institution.aliases]).lower()
+        institution.search_text = search_key(institution.name, *institution.aliases)
         changed.append((institution, changes))
     # bulk writes: a full ROR dump is ~100,000 institutions (save() per row takes minutes)
     Institution.objects.bulk_create(new, batch_size=1000)
