@@ -209,8 +209,10 @@ def test_link_agreement_typo_is_a_form_error_not_a_404(registry: Registry) -> No
     client = login("legal", registry)  # legal may mark opportunity B agreed
     url = reverse("pipeline:status", kwargs={"opportunity_id": registry.opportunity_b.pk})
     response = client.post(url, {"version": "1", "status": "agreed", "agreement": "Batteries"})
-    assert response.status_code == 400  # the page again, with the error at the field
-    assert "Choose an agreement from the list (or give its number)." in response.content.decode()
+    assert response.status_code == 302  # back to the page, the error kept for its summary
+    assert response["Location"].endswith("#transition-form")
+    page = client.get(response["Location"]).content.decode()
+    assert "Choose an agreement from the list (or give its number)." in page
 
 
 def test_merge_typo_is_a_message_not_a_404(registry: Registry) -> None:
@@ -218,8 +220,9 @@ def test_merge_typo_is_a_message_not_a_404(registry: Registry) -> None:
     url = reverse("pipeline:merge", kwargs={"opportunity_id": registry.opportunity_a.pk})
     response = client.post(url, {"version": "1", "duplicate": "999999"}, follow=True)
     assert response.status_code == 200
-    assert "No such opportunity: choose it from the list." in response.content.decode()
+    assert "No opportunity with that number that you can see." in response.content.decode()
     response = client.post(url, {"version": "1", "duplicate": "Hydrogen"}, follow=True)
+    assert response.status_code == 200
     assert "Choose the opportunity to merge from the list." in response.content.decode()
 
 

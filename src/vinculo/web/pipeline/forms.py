@@ -253,7 +253,12 @@ class OwnerForm(forms.Form):
 
 class MergeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    duplicate = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    duplicate = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={"invalid": _("Choose the opportunity to merge from the list.")},
+    )
 
 
 class ImportForm(forms.Form):
