@@ -9,8 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.web.accounts.models import Role
-from vinculo.web.pipeline.matching import fold
 from vinculo.web.pickers import PickerWidget
+from vinculo.web.pipeline.matching import fold
 from vinculo.web.pipeline.models import Opportunity
 from vinculo.web.pipeline.scoring import CRITERIA
 from vinculo.web.pipeline.selectors import transitions_for
