@@ -474,8 +474,8 @@ def _rich_payload() -> dict:
     (the home country and its partners) and a value chain of three stages."""
     payload = _small_payload()
     payload["iso_numeric"].update(
-        {"BEL": "56", "BLZ": "84", "AUT": "40", "ISL": "352", "ALA": "248"}
-    )
+        {"BEL": "56", "BLZ": "84", "AUT": "40", "ISL": "352", "ALA": "248", "BYS": "112"}
+    )  # BYS: the Byelorussian SSR, historic: no entry in the index
     payload["heat_countries"] = {
         "aerospace": {
             "countries": ["MEX", "FRA", "DEU"],

@@ -10,7 +10,7 @@ from functools import cache
 
 from vinculo.strategy.i18n import country_name
 
-__all__ = ["country_label", "fold", "matches", "name_key", "source_text"]
+__all__ = ["country_label", "current_countries", "fold", "matches", "name_key", "source_text"]
 
 
 def fold(text: str) -> str:
@@ -43,6 +43,16 @@ def matches(query: str, *texts: str) -> bool:
     words = fold(query).split()
     folded = [fold(t) for t in texts]
     return all(any(word in t for t in folded) for word in words)
+
+
+@cache
+def current_countries() -> frozenset[str]:
+    """The ISO3 codes of today's countries (not aggregates, nor historic ones such as the
+    Soviet Union, whose names would repeat today's: "Bielorrusia" twice)."""
+    from vinculo.evidence.countries import locations_table
+
+    table = locations_table()
+    return frozenset(str(code) for code in table.loc[table["kind"] == "country", "code"])
 
 
 @cache

@@ -25,7 +25,13 @@ from vinculo.strategy.i18n import country_name, share
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
 from vinculo.web.formatting import number
 from vinculo.web.insights.models import Snapshot
-from vinculo.web.insights.naming import country_label, matches, name_key, source_text
+from vinculo.web.insights.naming import (
+    country_label,
+    current_countries,
+    matches,
+    name_key,
+    source_text,
+)
 from vinculo.web.insights.selectors import coverage, snapshot_derived, snapshot_for
 from vinculo.web.insights.services import brief_file
 from vinculo.web.pipeline.selectors import opportunities_visible_to
@@ -299,8 +305,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _countries(snapshot: Snapshot, language: str) -> list[dict[str, Any]]:
-    """Every country the snapshot knows but the home country, by name in the language
-    (accents and case ignored), with the priorities it is a candidate partner in."""
+    """Every country the snapshot knows (today's: no historic ones) but the home country,
+    by name in the language (accents and case ignored), with the priorities it is a
+    candidate partner in."""
     payload = snapshot.payload
     candidate: dict[str, list[tuple[str, int]]] = {}
     for priority in payload["priorities"]:
@@ -313,7 +320,7 @@ def _countries(snapshot: Snapshot, language: str) -> list[dict[str, Any]]:
          "other": country_label(code, "en" if language == "es" else "es"),
          "candidate": sorted(candidate.get(code, []), key=lambda item: item[1])}
         for code in payload["iso_numeric"]
-        if code != payload["home"]
+        if code != payload["home"] and code in current_countries()
     ]  # fmt: skip
     rows.sort(key=lambda row: name_key(row["name"]))
     return rows

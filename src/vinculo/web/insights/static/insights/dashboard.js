@@ -40,6 +40,7 @@
     if (!instance) { return; }
     var h = data.heat;
     var highlight = h.highlight;
+    var narrow = document.getElementById("chart-heat").clientWidth < 480;
     var cells = h.cells.map(function (cell) {
       var faded = highlight !== null && highlight !== undefined && cell[1] !== highlight;
       return { value: cell, itemStyle: faded ? { opacity: 0.35 } : {} };
@@ -50,7 +51,8 @@
           labels.capability + " " + number(p.value[2], 0); } },
       // the legend has its own column at the right: it never covers the axis labels
       grid: { left: 10, right: 90, top: 10, bottom: 10, containLabel: true },
-      xAxis: { type: "category", data: h.columns, axisLabel: { interval: 0, fontSize: 11 } },
+      xAxis: { type: "category", data: h.columns,
+               axisLabel: { interval: 0, fontSize: 11, rotate: narrow ? 35 : 0 } },
       yAxis: { type: "category", data: h.rows, inverse: true, triggerEvent: true,
                axisLabel: { formatter: function (value, index) {
                  return index === highlight ? "{strong|" + value + "}" : value; },
@@ -101,11 +103,14 @@
           var value = p.data.value;
           return p.data.label + (value !== null && value !== undefined
             ? " — " + labels.score + " " + number(value, 3) : ""); } },
-        visualMap: { min: low, max: high, left: 10, bottom: 10, calculable: true,
+        // the legend below the map, in its own space
+        visualMap: { min: low, max: high, orient: "horizontal", left: "center", bottom: 0,
+                     itemWidth: 12, itemHeight: 140, calculable: true,
                      formatter: function (v) { return number(v, 2); },
                      inRange: { color: ["#fee8c8", "#e34a33"] } },
         // no zoom or pan: the mouse wheel scrolls the page
         series: [{ type: "map", map: "world", roam: false, data: values, nameProperty: "name",
+                   top: 10, bottom: 50, left: "center",
                    emphasis: { label: { show: false } }, selectedMode: false }]
       });
       instance.on("click", function (p) {
@@ -151,7 +156,7 @@
       grid: { left: 10, right: 20, top: 20, bottom: 10, containLabel: true },
       xAxis: { type: "category", data: stages.map(function (s) { return s.name; }),
                axisLabel: { interval: 0, rotate: 20, fontSize: 10 } },
-      yAxis: { type: "value", name: labels.stage_score, min: 0, max: 100,
+      yAxis: { type: "value", min: 0, max: 100,
                axisLabel: { formatter: function (v) { return number(v, 0); } } },
       series: [{ type: "bar", data: stages.map(function (s) {
         return { value: s.score === null ? 0 : Math.round(s.score * 10) / 10,
