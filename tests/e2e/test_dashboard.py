@@ -293,3 +293,48 @@ def test_every_country_priority_and_brief_is_within_three_clicks(
         frontier = following
     missing = wanted - set(seen)
     assert not missing, sorted(missing)[:10]
+
+
+def test_the_coverage_matrix_and_the_network_open_country_pages(
+    page: Any, payload: dict[str, Any]
+) -> None:
+    Snapshot.objects.create(home="MEX", fingerprint="e2e", payload=payload)
+    log_in(page, make_user("viewer").username)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto("/?priority=aerospace")
+    data = json.loads(page.locator("#dashboard-data").text_content() or "{}")
+    coverage = page.locator("#chart-coverage")
+    expect(coverage).to_have_attribute("data-rendered", "1")
+    coverage.scroll_into_view_if_needed()
+    first = data["coverage"]["partners"][0]
+    # the first partner's row, first priority's cell (a blank cell: a gap)
+    point = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('chart-coverage'))"
+        ".convertToPixel({seriesIndex: 0}, [0, 0])"
+    )
+    box = coverage.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    expect(page).to_have_url(re.compile(rf"/countries/{first}/$"))
+    page.go_back()
+    network = page.locator("#chart-network")
+    expect(network).to_have_attribute("data-rendered", "1")
+    network.scroll_into_view_if_needed()
+    page.wait_for_timeout(3000)  # the force layout settles
+    top = data["network"][0]
+    position = page.evaluate(
+        """(name) => {
+            const chart = echarts.getInstanceByDom(document.getElementById('chart-network'));
+            const series = chart.getModel().getSeriesByIndex(0).getData();
+            for (let i = 0; i < series.count(); i += 1) {
+                if (series.getName(i) === name) { return series.getItemLayout(i); }
+            }
+            return null;
+        }""",
+        top["name"],
+    )
+    assert position is not None
+    box = network.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + position[0], box["y"] + position[1])
+    expect(page).to_have_url(re.compile(rf"/countries/{top['partner']}/$"))
