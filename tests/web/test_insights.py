@@ -60,6 +60,14 @@ def test_the_payload_holds_the_engines_results(payload, test_data):
     assert best["offers"]["es"]
     assert best["offers_structured"]
     assert payload["iso_numeric"]["MEX"] == "484"
+    # the heat map of a priority: the home country and its nine best partners
+    heat = payload["heat_countries"]["aerospace"]
+    assert heat["countries"] == ["MEX"] + [r["partner"] for r in top[:9]]
+    assert {c for c, _component, _score in heat["cells"]} <= set(heat["countries"])
+    assert all(0 <= score <= 100 for _c, _component, score in heat["cells"])
+    mine = {k: v for c, k, v in heat["cells"] if c == "MEX"}
+    expected = {r["component"]: r["score"] for r in payload["gaps"] if r["priority"] == "aerospace"}
+    assert mine == pytest.approx({k: round(v, 1) for k, v in expected.items()})
     json.dumps(payload)  # storable as JSON
 
 
