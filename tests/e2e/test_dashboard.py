@@ -338,3 +338,19 @@ def test_the_coverage_matrix_and_the_network_open_country_pages(
     assert box is not None
     page.mouse.click(box["x"] + position[0], box["y"] + position[1])
     expect(page).to_have_url(re.compile(rf"/countries/{top['partner']}/$"))
+
+
+def test_the_countries_index_filters_as_one_types(page: Any, payload: dict[str, Any]) -> None:
+    Snapshot.objects.create(home="MEX", fingerprint="e2e", payload=payload)
+    log_in(page, make_user("viewer").username)
+    page.goto("/countries/")
+    rows = page.locator("#countries tbody tr:visible")
+    assert rows.count() > 200
+    page.locator("#country-filter").press_sequentially("BELG")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Bélgica")
+    expect(page.locator("#countries-shown")).to_have_text("1")
+    page.locator("#country-filter").fill("")
+    page.locator("#country-filter").press_sequentially("alemania")
+    rows.first.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/countries/DEU/$"))

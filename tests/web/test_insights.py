@@ -589,6 +589,9 @@ def test_the_countries_filter_ignores_accents_and_case_without_javascript(regist
     assert found("germany") == ["Alemania"]  # the other language's name finds it too
     assert found("fra") == ["Francia"]
     assert found("zzz") == []
+    html = client.get("/countries/", {"q": "bélg"}).content.decode()
+    assert 'Países mostrados: <span id="countries-shown">1</span> de 7' in html
+    assert '<tr data-search="belgica belgium bel">' in html  # for the filter as one types
     html = client.get("/countries/", {"q": "zzz"}).content.decode()
     assert "Ningún país coincide con la búsqueda." in html
     assert 'name="q"' in html

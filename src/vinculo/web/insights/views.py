@@ -28,6 +28,7 @@ from vinculo.web.insights.models import Snapshot
 from vinculo.web.insights.naming import (
     country_label,
     current_countries,
+    fold,
     matches,
     name_key,
     source_text,
@@ -322,6 +323,8 @@ def _countries(snapshot: Snapshot, language: str) -> list[dict[str, Any]]:
         for code in payload["iso_numeric"]
         if code != payload["home"] and code in current_countries()
     ]  # fmt: skip
+    for row in rows:
+        row["search"] = fold(" ".join((row["name"], row["other"], row["code"])))
     rows.sort(key=lambda row: name_key(row["name"]))
     return rows
 
@@ -339,7 +342,12 @@ def countries(request: HttpRequest) -> HttpResponse:
     rows = snapshot_derived(snapshot, _countries, language)
     query = request.GET.get("q", "").strip()[:100]
     shown = [r for r in rows if matches(query, r["name"], r["other"], r["code"])] if query else rows
-    context = {"rows": shown, "query": query, "total": len(rows)}
+    context = {
+        "rows": shown,
+        "query": query,
+        "total": len(rows),
+        "shown_html": format_html('<span id="countries-shown">{}</span>', number(len(shown), 0)),
+    }
     return render(request, "insights/countries.html", context)
 
 
