@@ -18,8 +18,10 @@ from tests.e2e.test_browser import log_in, make_user, said
 from vinculo.evidence.pull import pull
 from vinculo.evidence.store import EvidenceStore
 from vinculo.strategy.capability import CapabilityModel
+from vinculo.strategy.i18n import country_name
 from vinculo.strategy.priorities import default_priorities
 from vinculo.web.insights.models import Snapshot
+from vinculo.web.insights.naming import current_countries
 from vinculo.web.insights.services import _payload
 
 pytestmark = pytest.mark.realdata
@@ -178,3 +180,181 @@ def test_the_language_switch_changes_every_string(
     assert english != spanish
     left = [es for en, es in pairs if es in english and en not in english]
     assert not left, left
+
+
+# where to click a large country on the world map (longitude, latitude)
+_CENTRES = {"USA": (-100.0, 40.0), "BRA": (-52.0, -10.0), "CHN": (103.0, 35.0),
+            "RUS": (95.0, 62.0), "CAN": (-105.0, 58.0), "AUS": (134.0, -25.0)}  # fmt: skip
+
+
+def test_clicking_the_map_opens_the_countrys_page_and_the_wheel_scrolls(
+    page: Any, payload: dict[str, Any]
+) -> None:
+    Snapshot.objects.create(home="MEX", fingerprint="e2e", payload=payload)
+    log_in(page, make_user("viewer").username)
+    page.set_viewport_size({"width": 1400, "height": 800})
+    page.goto("/?priority=aerospace")
+    chart = page.locator("#chart-map")
+    expect(chart).to_have_attribute("data-rendered", "1")
+    # the wheel over the map scrolls the page (no zoom)
+    chart.scroll_into_view_if_needed()
+    page.evaluate("() => window.scrollTo(0, 0)")
+    box = chart.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, 300)
+    page.wait_for_function("() => window.scrollY > 0")
+    scores = payload["partners"]["aerospace"]["scores"]
+    code = next(c for c in _CENTRES if c in scores)
+    point = page.evaluate(
+        "([lng, lat]) => echarts.getInstanceByDom(document.getElementById('chart-map'))"
+        ".convertToPixel({seriesIndex: 0}, [lng, lat])",
+        list(_CENTRES[code]),
+    )
+    box = chart.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    expect(page).to_have_url(re.compile(rf"/countries/{code}/$"))
+    expect(page.locator("h1")).to_have_text(country_name(code, "es"))
+
+
+def test_the_priority_selector_waits_for_its_button_and_the_heat_map_follows(
+    page: Any, payload: dict[str, Any]
+) -> None:
+    Snapshot.objects.create(home="MEX", fingerprint="e2e", payload=payload)
+    log_in(page, make_user("planner").username)
+    page.goto("/?priority=lithium-value-chain")
+    expect(page.locator("#chart-heat")).to_have_attribute("data-rendered", "1")
+
+    def heat_rows() -> list[str]:
+        return list(
+            page.evaluate(
+                "() => echarts.getInstanceByDom(document.getElementById('chart-heat'))"
+                ".getOption().yAxis[0].data"
+            )
+        )
+
+    lithium = heat_rows()
+    assert lithium[0] == "México"
+    assert lithium[1:] == [r["names"]["es"] for r in
+                           payload["partners"]["lithium-value-chain"]["ranked"][:9]]  # fmt: skip
+    select = page.locator("#priority-select")
+    select.focus()
+    page.keyboard.press("ArrowDown")  # WCAG 3.2.2: choosing does not reload the page
+    page.wait_for_timeout(500)
+    expect(page).to_have_url(re.compile(r"\?priority=lithium-value-chain$"))
+    expect(select).to_be_focused()
+    select.select_option("aerospace")
+    page.get_by_role("button", name=said("Show", "es"), exact=True).click()
+    expect(page).to_have_url(re.compile(r"priority=aerospace"))
+    expect(page.locator("#chart-heat")).to_have_attribute("data-rendered", "1")
+    aerospace = heat_rows()
+    assert aerospace[1:] == [r["names"]["es"] for r in
+                             payload["partners"]["aerospace"]["ranked"][:9]]  # fmt: skip
+    assert aerospace != lithium
+
+
+def test_every_country_priority_and_brief_is_within_three_clicks(
+    page: Any, payload: dict[str, Any]
+) -> None:
+    """Following only links (<a href>) from the dashboard, breadth first: every country
+    page, every priority page and the brief of every post the user may see. Country pages
+    and briefs are not opened (each is a target; there are 270 countries): the pages
+    crawled are the dashboard, the priorities, the countries index and the briefs list."""
+    from vinculo.web.registry.models import Country, Post
+
+    Snapshot.objects.create(home="MEX", fingerprint="e2e", payload=payload)
+    france = Country.objects.create(code="FRA", name_es="Francia", name_en="France")
+    paris = Post.objects.create(name="Embajada de México en Francia", kind="embassy",
+                                host_country=france, city="París")  # fmt: skip
+    officer = make_user("officer")
+    officer.posts.add(paris)
+    log_in(page, officer.username)
+    wanted = {f"/countries/{c}/" for c in payload["iso_numeric"]
+              if c != "MEX" and c in current_countries()}  # fmt: skip
+    wanted |= {f"/priorities/{p['id']}/" for p in payload["priorities"]}
+    wanted.add(f"/posts/{paris.pk}/brief.html")
+    seen: dict[str, int] = {"/": 0}
+    frontier = ["/"]
+    for depth in (1, 2, 3):
+        following = []
+        for url in frontier:
+            if url.startswith(("/posts/", "/countries/")) and url != "/countries/":
+                continue  # a target: not crawled
+            page.goto(url)
+            hrefs = page.eval_on_selector_all(
+                "main a[href]", "nodes => nodes.map(n => n.getAttribute('href'))"
+            )
+            for href in hrefs:
+                path = href.split("?")[0]
+                if (
+                    path.startswith("/")
+                    and path not in seen
+                    and (path in wanted or path in ("/countries/", "/briefs/"))
+                ):
+                    seen[path] = depth
+                    following.append(path)
+        frontier = following
+    missing = wanted - set(seen)
+    assert not missing, sorted(missing)[:10]
+
+
+def test_the_coverage_matrix_and_the_network_open_country_pages(
+    page: Any, payload: dict[str, Any]
+) -> None:
+    Snapshot.objects.create(home="MEX", fingerprint="e2e", payload=payload)
+    log_in(page, make_user("viewer").username)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto("/?priority=aerospace")
+    data = json.loads(page.locator("#dashboard-data").text_content() or "{}")
+    coverage = page.locator("#chart-coverage")
+    expect(coverage).to_have_attribute("data-rendered", "1")
+    coverage.scroll_into_view_if_needed()
+    first = data["coverage"]["partners"][0]
+    # the first partner's row, first priority's cell (a blank cell: a gap)
+    point = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('chart-coverage'))"
+        ".convertToPixel({seriesIndex: 0}, [0, 0])"
+    )
+    box = coverage.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    expect(page).to_have_url(re.compile(rf"/countries/{first}/$"))
+    page.go_back()
+    network = page.locator("#chart-network")
+    expect(network).to_have_attribute("data-rendered", "1")
+    network.scroll_into_view_if_needed()
+    page.wait_for_timeout(3000)  # the force layout settles
+    top = data["network"][0]
+    position = page.evaluate(
+        """(name) => {
+            const chart = echarts.getInstanceByDom(document.getElementById('chart-network'));
+            const series = chart.getModel().getSeriesByIndex(0).getData();
+            for (let i = 0; i < series.count(); i += 1) {
+                if (series.getName(i) === name) { return series.getItemLayout(i); }
+            }
+            return null;
+        }""",
+        top["name"],
+    )
+    assert position is not None
+    box = network.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + position[0], box["y"] + position[1])
+    expect(page).to_have_url(re.compile(rf"/countries/{top['partner']}/$"))
+
+
+def test_the_countries_index_filters_as_one_types(page: Any, payload: dict[str, Any]) -> None:
+    Snapshot.objects.create(home="MEX", fingerprint="e2e", payload=payload)
+    log_in(page, make_user("viewer").username)
+    page.goto("/countries/")
+    rows = page.locator("#countries tbody tr:visible")
+    assert rows.count() > 200
+    page.locator("#country-filter").press_sequentially("BELG")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Bélgica")
+    expect(page.locator("#countries-shown")).to_have_text("1")
+    page.locator("#country-filter").fill("")
+    page.locator("#country-filter").press_sequentially("alemania")
+    rows.first.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/countries/DEU/$"))

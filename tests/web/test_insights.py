@@ -60,6 +60,14 @@ def test_the_payload_holds_the_engines_results(payload, test_data):
     assert best["offers"]["es"]
     assert best["offers_structured"]
     assert payload["iso_numeric"]["MEX"] == "484"
+    # the heat map of a priority: the home country and its nine best partners
+    heat = payload["heat_countries"]["aerospace"]
+    assert heat["countries"] == ["MEX"] + [r["partner"] for r in top[:9]]
+    assert {c for c, _component, _score in heat["cells"]} <= set(heat["countries"])
+    assert all(0 <= score <= 100 for _c, _component, score in heat["cells"])
+    mine = {k: v for c, k, v in heat["cells"] if c == "MEX"}
+    expected = {r["component"]: r["score"] for r in payload["gaps"] if r["priority"] == "aerospace"}
+    assert mine == pytest.approx({k: round(v, 1) for k, v in expected.items()})
     json.dumps(payload)  # storable as JSON
 
 
@@ -466,3 +474,265 @@ def test_the_insight_pages_query_a_fixed_number_of_times(registry, persona, url,
         for i in range(80)
     )  # fmt: skip
     assert _queries(client, url) == few <= most
+
+
+# ---------------------------------------------------------------- reachability, names, text
+def _rich_payload() -> dict:
+    """The small snapshot with more countries (accents to sort), a heat map per priority
+    (the home country and its partners) and a value chain of three stages."""
+    payload = _small_payload()
+    payload["iso_numeric"].update(
+        {"BEL": "56", "BLZ": "84", "AUT": "40", "ISL": "352", "ALA": "248", "BYS": "112"}
+    )  # BYS: the Byelorussian SSR, historic: no entry in the index
+    payload["heat_countries"] = {
+        "aerospace": {
+            "countries": ["MEX", "FRA", "DEU"],
+            "cells": [["MEX", "science", 12.0], ["FRA", "science", 61.0], ["DEU", "trade", 88.0]],
+        },
+        "lithium-value-chain": {
+            "countries": ["MEX", "DEU"],
+            "cells": [["MEX", "trade", 36.0], ["DEU", "science", 47.0]],
+        },
+    }
+    for gap in payload["gaps"]:
+        gap["vintage"] = "openalex openalex-2025-12-03"
+    ores = payload["chains"]["lithium-value-chain"]["stages"][0]
+    payload["chains"]["lithium-value-chain"] = {
+        "gap_stage": "ores",
+        "next_step": {
+            "stage": "recycling",
+            "product": "8548",
+            "why": "scrap",
+            "density": 0.19,
+            "rca": 0.5290082814539372,
+            "pci": -1.6,
+        },
+        "stages": [
+            {**ores, "score": 35.1, "rca": 0.59},
+            {
+                **ores,
+                "id": "cells",
+                "names": {"es": "Celdas", "en": "Cells"},
+                "score": 19.5,
+                "rca": 0.16,
+                "leaders": ["CHN", "KOR"],
+            },
+            {
+                **ores,
+                "id": "recycling",
+                "names": {"es": "Reciclaje", "en": "Recycling"},
+                "score": 29.97,
+                "rca": 0.5290082814539372,
+            },
+        ],
+    }
+    return payload
+
+
+def _links(html: str) -> list[tuple[str, str]]:
+    import re
+
+    return re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', html)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("viewer", ["Åland Islands", "Austria", "Belgium", "Belize", "France", "Germany",
+                    "Iceland"]),
+        ("legal", ["Alemania", "Austria", "Bélgica", "Belice", "Francia", "Islandia",
+                   "Islas Åland"]),
+    ],
+)  # fmt: skip
+def test_the_countries_index_lists_every_country_by_name(registry, persona, expected):
+    """By name in the user's language, accents and case ignored (not by ISO code, not by
+    code point: "Bélgica" before "Belice", "Åland" among the A), each linking to its page;
+    the home country has no page and is not listed."""
+    from tests.web.conftest import login
+
+    registry.users["legal"].language = "es"
+    registry.users["legal"].save()
+    Snapshot.objects.create(home="MEX", fingerprint="rich", payload=_rich_payload())
+    client = login(persona, registry)
+    page = client.get("/countries/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    listed = [(href, text) for href, text in _links(html) if href.startswith("/countries/")
+              and href != "/countries/"]  # fmt: skip
+    assert [text for _href, text in listed] == expected
+    codes = {"Francia": "FRA", "France": "FRA", "Bélgica": "BEL", "Belgium": "BEL"}
+    for href, text in listed:
+        if text in codes:
+            assert href == f"/countries/{codes[text]}/"
+        assert client.get(href).status_code == 200
+    assert "México" not in html.split("<main>")[1]
+    assert "Mexico" not in html.split("<main>")[1]
+
+
+@pytest.mark.django_db
+def test_the_countries_filter_ignores_accents_and_case_without_javascript(registry):
+    from tests.web.conftest import login
+
+    registry.users["legal"].language = "es"
+    registry.users["legal"].save()
+    Snapshot.objects.create(home="MEX", fingerprint="rich", payload=_rich_payload())
+    client = login("legal", registry)
+
+    def found(query: str) -> list[str]:
+        html = client.get("/countries/", {"q": query}).content.decode()
+        return [t for h, t in _links(html) if h.startswith("/countries/") and h != "/countries/"]
+
+    assert found("belgica") == ["Bélgica"]
+    assert found("BÉL") == ["Bélgica", "Belice"]
+    assert found("aland") == ["Islas Åland"]
+    assert found("germany") == ["Alemania"]  # the other language's name finds it too
+    assert found("fra") == ["Francia"]
+    assert found("zzz") == []
+    html = client.get("/countries/", {"q": "bélg"}).content.decode()
+    assert 'Países mostrados: <span id="countries-shown">1</span> de 7' in html
+    assert '<tr data-search="belgica belgium bel">' in html  # for the filter as one types
+    html = client.get("/countries/", {"q": "zzz"}).content.decode()
+    assert "Ningún país coincide con la búsqueda." in html
+    assert 'name="q"' in html
+    assert 'value="zzz"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["viewer", "legal"])
+def test_the_dashboard_links_to_every_priority_country_and_brief(registry, persona):
+    """Every priority page, the countries index, the briefs and each partner's page are one
+    click away; the priority selector submits only with its button (WCAG 3.2.2)."""
+    from tests.web.conftest import login
+
+    registry.users["legal"].language = "es"
+    registry.users["legal"].save()
+    Snapshot.objects.create(home="MEX", fingerprint="rich", payload=_rich_payload())
+    client = login(persona, registry)
+    html = client.get("/?priority=aerospace").content.decode()
+    hrefs = {href for href, _text in _links(html)}
+    assert {"/priorities/aerospace/", "/priorities/lithium-value-chain/", "/countries/",
+            "/briefs/", "/countries/FRA/", "/countries/DEU/"} <= hrefs  # fmt: skip
+    form = html.split('id="priority-form">')[1].split("</form>")[0]
+    assert '<button type="submit">' in form
+    assert ("Mostrar" if persona == "legal" else "Show") in form
+    assert "onchange" not in html
+    assert "onclick" not in html
+    assert "<noscript>" not in form
+    panels = html.split("<main>")[1]
+    assert " style=" not in panels
+    assert "<script>" not in panels  # only JSON blocks and files
+
+
+@pytest.mark.django_db
+def test_every_chart_has_a_text_alternative_with_names_and_links(registry):
+    from tests.web.conftest import login
+    from vinculo.web.registry.models import Agreement
+
+    Snapshot.objects.create(home="MEX", fingerprint="rich", payload=_rich_payload())
+    Agreement.objects.create(title="Satélites con Francia", kind="government",
+                             status="in_force", post=registry.post_a,
+                             partner_country=registry.france, priorities=["aerospace"],
+                             created_by=registry.users["planner"])  # fmt: skip
+    registry.users["legal"].language = "es"
+    registry.users["legal"].save()
+    client = login("legal", registry)
+    html = client.get("/?priority=lithium-value-chain").content.decode()
+    for chart in ("heat", "map", "network", "chain", "coverage"):
+        container = html.split(f'id="chart-{chart}"')[1].split(">")[0]
+        assert 'role="img"' in container, chart
+        assert 'aria-label="' in container, chart
+        summary = container.split('aria-describedby="')[1].split('"')[0]
+        assert f'<summary id="{summary}">La gráfica como tabla</summary>' in html
+    # the heat map follows the priority: the home country and its partners, by name
+    heat = html.split('id="heat-table-summary"')[1].split("</table>")[0]
+    assert "<td>México</td>" in heat
+    assert '<a href="/countries/DEU/">Alemania</a>' in heat
+    assert "Capacidades en Litio: México y sus principales socios" in html
+    # the map's table: every candidate by name, linked
+    scores = html.split('id="map-table-summary"')[1].split("</table>")[0]
+    assert '<a href="/countries/FRA/">Francia</a></td><td>0.800</td>' in scores
+    # the coverage: blank for no agreement, the count where there is one; names not codes
+    coverage = html.split('id="coverage-table-summary"')[1].split("</table>")[0]
+    cells = {(c[0], c[1]): c[2] for c in _dashboard_data(html)["coverage"]["cells"]}
+    assert cells[("FRA", "aerospace")] == 2  # the registry's agreement and this one
+    assert cells[("DEU", "aerospace")] == cells[("DEU", "lithium-value-chain")] == 0
+    assert '<a href="/countries/FRA/">Francia</a></td><td>2</td><td>1</td>' in coverage
+    assert '<a href="/countries/DEU/">Alemania</a></td><td></td><td></td>' in coverage
+    assert "<td>0</td>" not in coverage
+    assert ">FRA<" not in html
+    assert ">DEU<" not in html
+    data = _dashboard_data(html)
+    assert data["coverage"]["names"] == {"FRA": "Francia", "DEU": "Alemania"}
+    assert data["names"]["DEU"] == "Alemania"
+    assert data["country_url"] == "/countries/XXX/"
+    # the network says plainly that it is all-field co-authorship
+    assert "Red de coautoría, todos los campos" in html
+    assert "no es la de Litio" in html
+
+
+@pytest.mark.django_db
+def test_the_heat_map_changes_with_the_priority(registry):
+    from tests.web.conftest import login
+
+    Snapshot.objects.create(home="MEX", fingerprint="rich", payload=_rich_payload())
+    client = login("viewer", registry)
+    aerospace = _dashboard_data(client.get("/?priority=aerospace").content.decode())["heat"]
+    lithium = _dashboard_data(client.get("/?priority=lithium-value-chain").content.decode())["heat"]
+    assert aerospace["rows"] == ["Mexico", "France", "Germany"]
+    assert lithium["rows"] == ["Mexico", "Germany"]
+    assert aerospace["cells"] == [[0, 0, 12], [0, 1, 61], [2, 2, 88]]
+    assert aerospace["codes"] == ["", "FRA", "DEU"]  # the home country has no page
+    # an older snapshot without the partners' scores: every priority, the chosen highlighted
+    Snapshot.objects.create(home="MEX", fingerprint="old", payload=_small_payload())
+    old = _dashboard_data(client.get("/?priority=aerospace").content.decode())["heat"]
+    assert old["rows"] == ["Aerospace", "Lithium"]
+    assert old["highlight"] == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["viewer", "legal"])
+def test_the_value_chain_calls_gap_only_the_weakest_stage_and_names_products(registry, persona):
+    from tests.web.conftest import login
+
+    registry.users["legal"].language = "es"
+    registry.users["legal"].save()
+    Snapshot.objects.create(home="MEX", fingerprint="rich", payload=_rich_payload())
+    client = login(persona, registry)
+    spanish = persona == "legal"
+    html = client.get("/?priority=lithium-value-chain").content.decode()
+    chain = _dashboard_data(html)["chain"]
+    assert [s["weakest"] for s in chain["stages"]] == [False, True, False]
+    assert chain["weakest"] == ["Celdas" if spanish else "Cells"]
+    note = html.split('id="chain-note">')[1].split("</p>")[0]
+    assert ("Celdas" if spanish else "Cells") in note
+    product = "Desperdicios de pilas" if spanish else "Waste and scrap of batteries"
+    assert f"8548</abbr> — {product}" in note
+    assert "0.5290082814539372" not in html.split('id="dashboard-data"')[0]
+    page = client.get("/priorities/lithium-value-chain/").content.decode()
+    assert page.count('class="gap"') == 1
+    korea = "Corea del Sur" if spanish else "South Korea"
+    assert f'<a href="/countries/KOR/">{korea}</a>' in page
+    assert ">AUS<" not in page
+    assert "Australia" in page
+    assert "OpenAlex (2025-12-03)" in page
+    assert "openalex openalex-" not in page
+    abbr = "ventaja comparativa revelada" if spanish else "revealed comparative advantage"
+    assert f'<abbr title="{abbr}">{"VCR" if spanish else "RCA"}</abbr>' in page
+    assert ">b<" in page  # the hand-made basis "b" has no name: shown as it is
+
+
+@pytest.mark.django_db
+def test_the_briefs_list_links_each_post_and_puts_the_officers_own_first(registry):
+    from tests.web.conftest import login
+
+    planner = login("planner", registry).get("/briefs/").content.decode()
+    body = planner.split("<tbody>")[1]
+    assert f'href="/posts/{registry.post_a.pk}/brief.html?lang=' in body
+    assert f'href="/posts/{registry.post_b.pk}/brief.html?lang=' in body
+    assert 'class="own"' not in body
+    officer = login("officer_a", registry).get("/briefs/").content.decode()
+    rows = officer.split("<tbody>")[1].split("</tbody>")[0].split("<tr")[1:]
+    assert 'class="own"' in rows[0]
+    assert "Embajada en Francia" in rows[0]
+    assert '<a href="/countries/FRA/">' in rows[0]

@@ -21,6 +21,7 @@ from vinculo.web.insights.models import Snapshot
 
 _TOP_PARTNERS = 30
 _NETWORK = 25
+_HEAT_PARTNERS = 9  # the heat map of a priority: the home country and its top partners
 
 
 def store_fingerprint(store: EvidenceStore) -> str:
@@ -105,6 +106,21 @@ def _payload(model: CapabilityModel, priorities: Priorities) -> dict[str, Any]:
                     for s in view.stages
                 ],
             }
+    scores = model.scores()
+    heat_countries: dict[str, Any] = {}
+    for priority in priorities.priorities:
+        countries = [home] + [
+            row["partner"] for row in partners[priority.id]["ranked"][:_HEAT_PARTNERS]
+        ]
+        rows = scores[(scores["priority"] == priority.id) & scores["country"].isin(countries)]
+        heat_countries[priority.id] = {
+            "countries": countries,
+            "cells": [
+                [str(row.country), str(row.component), round(float(row.score), 1)]
+                for row in rows.itertuples()
+                if row.score == row.score  # not NaN
+            ],
+        }
     series = co_authorship_with(model, home)
     coauthorship = {
         str(partner): [[int(y), float(w)] for y, w in zip(g["year"], g["works"], strict=True)]
@@ -135,6 +151,8 @@ def _payload(model: CapabilityModel, priorities: Priorities) -> dict[str, Any]:
         "gaps": json.loads(gaps.to_json(orient="records")),
         "absent": {p.id: model.absent(p.id) for p in priorities.priorities},
         "heat": json.loads(heat.to_json(orient="records")),
+        # per priority: its components' scores for the home country and its top partners
+        "heat_countries": heat_countries,
         "partners": partners,
         "chains": chains,
         "network": network[:_NETWORK],

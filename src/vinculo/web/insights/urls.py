@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("briefs/", views.briefs, name="briefs"),
     path("priorities/<slug:priority_id>/", views.priority_page, name="priority"),
+    path("countries/", views.countries, name="countries"),
     path("countries/<str:code>/", views.country_page, name="country"),
     path("posts/<int:post_id>/brief.<str:file_format>", views.post_brief, name="post-brief"),
 ]

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -24,6 +25,14 @@ from vinculo.strategy.i18n import country_name, share
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
 from vinculo.web.formatting import number
 from vinculo.web.insights.models import Snapshot
+from vinculo.web.insights.naming import (
+    country_label,
+    current_countries,
+    fold,
+    matches,
+    name_key,
+    source_text,
+)
 from vinculo.web.insights.selectors import coverage, snapshot_derived, snapshot_for
 from vinculo.web.insights.services import brief_file
 from vinculo.web.pipeline.selectors import opportunities_visible_to
@@ -63,33 +72,197 @@ class _Dashboard:
     data: str  # the members of the chart data as escaped JSON text, without the coverage
 
 
+#: a country page's address with this in place of the code (the charts' links)
+_CODE = "XXX"
+
+
+def _country_url(code: str) -> str:
+    return reverse("insights:country", args=[code])
+
+
+def _component_labels() -> dict[str, str]:
+    return {
+        "science": _("science"),
+        "technology": _("technology"),
+        "trade": _("trade"),
+        "infrastructure": _("infrastructure"),
+    }
+
+
+def _heat(payload: dict[str, Any], chosen: str, language: str) -> dict[str, Any]:
+    """The heat map of the chosen priority: its components' scores for the home country
+    and its top partners (a snapshot without them: every priority of the home country,
+    the chosen one highlighted). Rows, columns, cells (column, row, score) and the table
+    that stands for the chart."""
+    components = list(payload["components"])
+    labels = _component_labels()
+    columns = [labels.get(c, c) for c in components]
+    home = payload["home"]
+    by_country = payload.get("heat_countries", {}).get(chosen)
+    if by_country is not None:
+        codes = list(by_country["countries"])
+        scores = {(c, k): v for c, k, v in by_country["cells"]}
+        rows = [
+            {"code": code, "name": country_label(code, language), "home": code == home,
+             "scores": [scores.get((code, k)) for k in components]}
+            for code in codes
+        ]  # fmt: skip
+        highlight = None
+    else:
+        scores = {(r["priority"], r["component"]): r["score"] for r in payload["heat"]}
+        rows = [
+            {"code": "", "name": _named(p, language), "home": False,
+             "scores": [scores.get((p["id"], k)) for k in components]}
+            for p in payload["priorities"]
+        ]  # fmt: skip
+        highlight = next(i for i, p in enumerate(payload["priorities"]) if p["id"] == chosen)
+    cells = [
+        [x, y, round(score)]
+        for y, row in enumerate(rows)
+        for x, score in enumerate(row["scores"])
+        if score is not None
+    ]
+    return {
+        "by_country": by_country is not None,
+        "rows": [row["name"] for row in rows],
+        "codes": [row["code"] if not row["home"] else "" for row in rows],
+        "columns": columns,
+        "cells": cells,
+        "highlight": highlight,
+        "table": rows,
+    }
+
+
+def _product_name(code: str, language: str) -> str:
+    """An HS 4-digit product's short name (atlas-common-data), or "" when unknown."""
+    from vinculo.strategy.reciprocity import product_names
+
+    table = product_names()
+    code = str(code)[:4].zfill(4)
+    if code not in table.index:
+        return ""
+    return str(table.at[code, f"name_{language}"])
+
+
+_CLASSIFICATIONS = {
+    "hs92": "HS 1992", "hs96": "HS 1996", "hs02": "HS 2002", "hs07": "HS 2007",
+    "hs12": "HS 2012", "hs17": "HS 2017", "hs22": "HS 2022", "sitc": "SITC",
+}  # fmt: skip
+
+
+def classification_name(code: str) -> str:
+    """A trade classification as its publishers write it ("hs07": "HS 2007")."""
+    return _CLASSIFICATIONS.get(str(code).lower(), str(code).upper())
+
+
+def _basis_label(basis: str) -> str:
+    """What a component is measured on, in words (the store's taxonomy ids otherwise)."""
+    labels = {
+        "openalex-subfield": _("publications in OpenAlex subfields"),
+        "openalex-field": _("publications in OpenAlex fields"),
+        "ncses15": _("publications in NCSES fields"),
+        "wipo35": _("patents in WIPO technology fields"),
+        "resources": _("infrastructure and resource indicators"),
+    }
+    if basis in labels:
+        return labels[basis]
+    if basis.lower() in _CLASSIFICATIONS:
+        return _("exports (%(classification)s)") % {"classification": classification_name(basis)}
+    return basis
+
+
+def _chain(payload: dict[str, Any], chosen: str, language: str) -> dict[str, Any] | None:
+    """The chosen priority's value chain: each stage's score and RCA, the weakest stage(s)
+    (the lowest score: the gap), the closest next product with its name."""
+    chain = payload["chains"].get(chosen)
+    if chain is None:
+        return None
+    scored = [s["score"] for s in chain["stages"] if s.get("score") is not None]
+    lowest = min(scored) if scored else None
+    stages = [
+        {
+            "id": s["id"],
+            "name": s["names"].get(language) or s["id"],
+            "score": s.get("score"),
+            "rca": s.get("rca"),
+            "weakest": lowest is not None and s.get("score") == lowest,
+            "year": s.get("year"),
+            "classification": classification_name(s.get("classification", "")),
+            "leaders": [{"code": c, "name": country_label(c, language)} for c in s["leaders"]],
+            "source": source_text(s.get("vintage")),
+        }
+        for s in chain["stages"]
+    ]
+    step = chain.get("next_step")
+    if step:
+        stage = next((s["name"] for s in stages if s["id"] == step.get("stage")), "")
+        step = {**step, "name": _product_name(step["product"], language), "stage_name": stage}
+    return {"stages": stages, "weakest": [s["name"] for s in stages if s["weakest"]],
+            "next_step": step}  # fmt: skip
+
+
 def _dashboard(snapshot: Snapshot, language: str, chosen: str) -> _Dashboard:
     payload = snapshot.payload
+    priority = next(p for p in payload["priorities"] if p["id"] == chosen)
+    home = payload["home"]
+    scores = payload["partners"][chosen]["scores"]
+    shown = sorted(scores.items(), key=lambda item: (-item[1], name_key(item[0])))
+    names = {code: country_label(code, language) for code, _score in shown}
+    network = [
+        {**row, "name": country_label(row["partner"], language)} for row in payload["network"]
+    ]
+    heat = _heat(payload, chosen, language)
+    chain = _chain(payload, chosen, language)
     data = {
         "language": language,
         "priority": chosen,
-        "home": payload["home"],
-        "home_name": payload["home_names"].get(language, payload["home"]),
+        "priority_name": _named(priority, language),
+        "home": home,
+        "home_name": payload["home_names"].get(language, home),
+        "country_url": _country_url(_CODE),
         "priorities": payload["priorities"],
-        "heat": payload["heat"],
+        "heat": {k: v for k, v in heat.items() if k != "table"},
         "components": payload["components"],
-        "scores": payload["partners"][chosen]["scores"],
+        "scores": scores,
+        "names": names,
         "top": payload["partners"][chosen]["top"][:10],
-        "network": payload["network"],
-        "chain": payload["chains"].get(chosen),
+        "network": network,
+        "chain": chain,
         "iso_numeric": payload["iso_numeric"],
     }
     context = {
         "snapshot": snapshot,
         "priorities": payload["priorities"],
         "chosen": chosen,
+        "priority_name": data["priority_name"],
+        "home_name": data["home_name"],
         "language": language,
         "top": data["top"],
+        "heat": heat,
+        "map_rows": [(code, names[code], score) for code, score in shown],
+        "network": network,
+        "network_source": source_text(payload.get("coauthorship_vintage")),
+        "chain": chain,
     }
     return _Dashboard(
         panels=mark_safe(render_to_string("insights/partials/home_panels.html", context)),
         data=_json_text(data)[1:-1],
     )
+
+
+def _coverage_rows(
+    found: dict[str, Any], snapshot: Snapshot, language: str
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The coverage matrix as a table: the priorities' names, and per partner its name and
+    each priority's count (None for none: a gap, shown blank)."""
+    priorities = {p["id"]: _named(p, language) for p in snapshot.payload["priorities"]}
+    counts = {(partner, priority): n for partner, priority, n in found["cells"]}
+    rows = [
+        {"code": partner, "name": country_label(partner, language),
+         "counts": [counts.get((partner, p)) or None for p in found["priorities"]]}
+        for partner in found["partners"]
+    ]  # fmt: skip
+    return [priorities.get(p, p) for p in found["priorities"]], rows
 
 
 @login_required
@@ -111,26 +284,71 @@ def home(request: HttpRequest) -> HttpResponse:
     labels = {
         "capability": _("capability score"),
         "score": _("score"),
-        "works": _("works"),
+        "works": _("publications"),
         "agreements": _("agreements"),
         "rca": _("RCA"),
-        "gap_stage": _("Gap stage"),
-        "next_step": _("Closest next step"),
-        "science": _("science"),
-        "technology": _("technology"),
-        "trade": _("trade"),
-        "infrastructure": _("infrastructure"),
+        "stage_score": _("stage score"),
         "no_chain": _("This priority declares no value chain."),
+        **_component_labels(),
     }
+    found = coverage(request.user, snapshot)
+    columns, rows = _coverage_rows(found, snapshot, language)
+    found = {**found, "names": {row["code"]: row["name"] for row in rows}}
     context = {
         "panels": dashboard.panels,
-        "dashboard_data": _json_script(
-            "dashboard-data", dashboard.data, coverage=coverage(request.user, snapshot)
-        ),
+        "dashboard_data": _json_script("dashboard-data", dashboard.data, coverage=found),
         "labels": labels,
         "pipeline": pipeline,
+        "coverage_columns": columns,
+        "coverage_rows": rows,
     }
     return render(request, "insights/home.html", context)
+
+
+def _countries(snapshot: Snapshot, language: str) -> list[dict[str, Any]]:
+    """Every country the snapshot knows (today's: no historic ones) but the home country,
+    by name in the language (accents and case ignored), with the priorities it is a
+    candidate partner in."""
+    payload = snapshot.payload
+    candidate: dict[str, list[tuple[str, int]]] = {}
+    for priority in payload["priorities"]:
+        for row in payload["partners"][priority["id"]]["ranked"]:
+            candidate.setdefault(row["partner"], []).append(
+                (_named(priority, language), int(row["rank"]))
+            )
+    rows = [
+        {"code": code, "name": country_label(code, language),
+         "other": country_label(code, "en" if language == "es" else "es"),
+         "candidate": sorted(candidate.get(code, []), key=lambda item: item[1])}
+        for code in payload["iso_numeric"]
+        if code != payload["home"] and code in current_countries()
+    ]  # fmt: skip
+    for row in rows:
+        row["search"] = fold(" ".join((row["name"], row["other"], row["code"])))
+    rows.sort(key=lambda row: name_key(row["name"]))
+    return rows
+
+
+@login_required
+@require_safe
+def countries(request: HttpRequest) -> HttpResponse:
+    """Every country with a page, by name in the user's language; ``q`` filters them by
+    name (in either language) or code, accents and case ignored."""
+    require_role(request.user, READ_ROLES)
+    snapshot, empty = _snapshot_or_empty(request)
+    if empty is not None:
+        return empty
+    language = (get_language() or "es")[:2]
+    rows = snapshot_derived(snapshot, _countries, language)
+    query = request.GET.get("q", "").strip()[:100]
+    shown = [r for r in rows if matches(query, r["name"], r["other"], r["code"])] if query else rows
+    context = {
+        "rows": shown,
+        "query": query,
+        "total": len(rows),
+        "shown_html": format_html('<span id="countries-shown">{}</span>', number(len(shown), 0)),
+    }
+    return render(request, "insights/countries.html", context)
 
 
 @login_required
@@ -138,8 +356,23 @@ def home(request: HttpRequest) -> HttpResponse:
 def briefs(request: HttpRequest) -> HttpResponse:
     """The posts the user may see, each with its brief in Spanish and English, HTML or PDF."""
     require_role(request.user, READ_ROLES)
-    posts = posts_visible_to(request.user).select_related("host_country")
-    return render(request, "insights/briefs.html", {"posts": posts})
+    mine = request.user.posts.through.objects.filter(user_id=request.user.pk).values("post_id")
+    posts = (
+        posts_visible_to(request.user)
+        .select_related("host_country")
+        .annotate(own=Case(When(pk__in=mine, then=1), default=0, output_field=IntegerField()))
+        .order_by("-own", "name")
+    )
+    language = (get_language() or "es")[:2]
+    rows = [
+        {
+            "post": post,
+            "own": bool(post.own),
+            "country": country_label(post.host_country_id, language),
+        }
+        for post in posts
+    ]
+    return render(request, "insights/briefs.html", {"rows": rows, "language": language})
 
 
 @login_required
@@ -207,7 +440,7 @@ def _resource_lines(stage: dict[str, Any], payload: dict[str, Any], language: st
                 "share": share(row["world_share"], language)
                 if row.get("world_share") is not None
                 else "—",
-                "leader": row.get("leader") or "—",
+                "leader": country_label(row.get("leader"), language) or "—",
                 "leader_share": share(row["leader_share"], language)
                 if row.get("leader_share") is not None
                 else "—",
@@ -228,10 +461,11 @@ def _named(entry: dict[str, Any], language: str) -> str:
 
 
 def _agreement_lines(agreements: QuerySet[Agreement]) -> list[tuple[str, str, str]]:
-    """(title, partner country, status in the active language) of each agreement."""
+    """(title, partner country's name, status) of each agreement, in the active language."""
     statuses = {value: str(label) for value, label in Agreement.Status.choices}
+    language = (get_language() or "es")[:2]
     return [
-        (title, country, statuses.get(status, status))
+        (title, country_label(country, language), statuses.get(status, status))
         for title, country, status in agreements.values_list(
             "title", "partner_country_id", "status"
         )
@@ -246,11 +480,13 @@ def _priority_sections(snapshot: Snapshot, priority_id: str, language: str) -> S
     labels = _labels()
     chain = payload["chains"].get(priority_id)
     if chain is not None:
+        shown = _chain(payload, priority_id, language)
+        assert shown is not None
         chain = {
-            **chain,
+            **shown,
             "stages": [
-                {**stage, "resource_lines": _resource_lines(stage, payload, language)}
-                for stage in chain["stages"]
+                {**stage, "resource_lines": _resource_lines(raw, payload, language)}
+                for stage, raw in zip(shown["stages"], chain["stages"], strict=True)
             ],
         }
     absent = payload.get("absent", {}).get(priority_id, {})
@@ -261,12 +497,16 @@ def _priority_sections(snapshot: Snapshot, priority_id: str, language: str) -> S
             {
                 **g,
                 "component_label": labels[g["component"]],
+                "basis_label": _basis_label(str(g.get("basis", ""))),
                 "share_text": share(g["world_share"], language)
                 if g.get("world_share") is not None
                 else "—",
                 "leader_share_text": share(g["leader_share"], language)
                 if g.get("leader_share") is not None
                 else "",
+                "leader_name": country_label(g.get("leader"), language),
+                "most_specialised_name": country_label(g.get("most_specialised"), language),
+                "source": source_text(g.get("vintage")),
             }
             for g in payload["gaps"]
             if g["priority"] == priority_id
@@ -305,6 +545,7 @@ def priority_page(request: HttpRequest, priority_id: str) -> HttpResponse:
     covering = agreements_filter(agreements_visible_to(request.user), priority=priority_id)
     context = {
         "priority_name": _named(priority, language),
+        "priority_id": priority_id,
         "sections": snapshot_derived(snapshot, _priority_sections, priority_id, language),
         "agreements": _agreement_lines(covering.order_by("-updated_at")[:_LISTED]),
         "agreements_count": covering.count(),
@@ -327,7 +568,7 @@ def _country_sections(snapshot: Snapshot, code: str, language: str) -> SafeStrin
         "language": language,
         "rows": rows,
         "series": payload["coauthorship"].get(code, []),
-        "series_vintage": payload.get("coauthorship_vintage", ""),
+        "series_source": source_text(payload.get("coauthorship_vintage", "")),
     }
     return mark_safe(render_to_string("insights/partials/country_sections.html", context))
 
