@@ -121,7 +121,7 @@ def test_partners_as_a_table_in_spanish(home):
     assert lines[0].startswith("batteries: ")
     assert lines[1].startswith("  1. ")
     assert " = strength " in lines[1]
-    assert any("obras en coautoría con México" in line for line in lines)
+    assert any("publicaciones en coautoría con México" in line for line in lines)
 
 
 @pytest.mark.realdata

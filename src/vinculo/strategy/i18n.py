@@ -122,13 +122,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{home_share} and {mine}; {year})",
     },
     "reason.ties": {
-        "es": "{works} obras en coautoría con {home} en {year}: {share} de la coautoría "
+        "es": "{works} publicaciones en coautoría con {home} en {year}: {share} de la coautoría "
         "internacional de {home} (fuerza de asociación {strength})",
         "en": "{works} works co-authored with {home} in {year}: {share} of {home}'s "
         "international co-authorship (association strength {strength})",
     },
     "reason.ties_trend": {
-        "es": "coautoría con {home}: {change} en {years} años (desde {before} obras)",
+        "es": "coautoría con {home}: {change} en {years} años (desde {before} publicaciones)",
         "en": "co-authorship with {home}: {change} over {years} years (from {before} works)",
     },
     "reason.no_ties": {
@@ -165,7 +165,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{partner_share} and {partner}; {year})",
     },
     "offer.field": {
-        "es": "ciencia: {home} está especializado en «{field}» ({works} obras en {year}, "
+        "es": "ciencia: {home} está especializado en «{field}» ({works} publicaciones en {year}, "
         "índice de actividad {mine} frente a {partner})",
         "en": "science: {home} is specialised in '{field}' ({works} works in {year}, "
         "activity index {mine} against {partner})",
@@ -256,7 +256,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "brief.col.percentile": {"es": "Percentil", "en": "Percentile"},
     "brief.col.world_share": {"es": "Participación mundial", "en": "World share"},
     "brief.col.gap": {"es": "Brecha de {home}", "en": "Gap of {home}"},
-    "brief.col.works": {"es": "Obras en coautoría", "en": "Co-authored works"},
+    "brief.col.works": {"es": "Publicaciones en coautoría", "en": "Co-authored publications"},
     "brief.col.stage": {"es": "Etapa", "en": "Stage"},
     "brief.col.leaders": {
         "es": "Líderes mundiales (participación)",
@@ -364,17 +364,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{priority}: capability score (0 to 100) of {home} and {host}",
     },
     "brief.coauthorship.intro": {
-        "es": "Obras con autores de {home} y de {host} por año, en todos los campos "
+        "es": "Publicaciones con autores de {home} y de {host} por año, en todos los campos "
         "(fuente: {source}, versión {vintage}).",
         "en": "Works with authors from both {home} and {host} per year, all fields "
         "(source: {source}, vintage {vintage}).",
     },
     "brief.coauthorship.latest": {
-        "es": "En {year}, {home} y {host} publicaron {works} obras en coautoría.",
+        "es": "En {year}, {home} y {host} publicaron {works} publicaciones en coautoría.",
         "en": "In {year}, {home} and {host} published {works} co-authored works.",
     },
     "brief.coauthorship.change": {
-        "es": "Variación desde {before} ({before_works} obras): {change}.",
+        "es": "Variación desde {before} ({before_works} publicaciones): {change}.",
         "en": "Change since {before} ({before_works} works): {change}.",
     },
     "brief.coauthorship.none": {
@@ -382,7 +382,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The evidence store has no co-authorship on record between {home} and {host}.",
     },
     "brief.chart.coauthorship": {
-        "es": "Obras en coautoría {home}–{host} por año",
+        "es": "Publicaciones en coautoría {home}–{host} por año",
         "en": "Works co-authored by {home} and {host} per year",
     },
     "brief.chains.intro": {
