@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["STOPWORDS", "fold", "stem", "tokenize"]
+__all__ = ["STOPWORDS", "fold", "name_key", "stem", "tokenize"]
 
 # Function words of Spanish and English, accent-folded. Short on purpose: TF-IDF discounts
 # the other common words.
@@ -67,6 +67,16 @@ def fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def name_key(name: str) -> tuple[str, str]:
+    """The sort key of a name as a reader looks it up: accents and case ignored ("Åland"
+    among the A's, "Bélgica" before "Belice"), then the name itself (a stable order).
+
+    >>> sorted(["Belice", "Austria", "Bélgica", "Alemania", "Åland"], key=name_key)
+    ['Åland', 'Alemania', 'Austria', 'Bélgica', 'Belice']
+    """
+    return fold(name), name
 
 
 @lru_cache(maxsize=65_536)

@@ -5,33 +5,12 @@ publisher's name and vintage instead of the store's dataset ids."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 
 from vinculo.strategy.i18n import country_name
+from vinculo.text.tokens import fold, name_key
 
 __all__ = ["country_label", "current_countries", "fold", "matches", "name_key", "source_text"]
-
-
-def fold(text: str) -> str:
-    """``text`` without accents and case, for sorting and searching: "Ámsterdam" and
-    "amsterdam" fold alike.
-
-    >>> fold("Bélgica"), fold("ÅLAND"), fold("São Tomé")
-    ('belgica', 'aland', 'sao tome')
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def name_key(text: str) -> tuple[str, str]:
-    """The sort key of a name in any language: accents and case ignored, the exact text
-    breaking ties (so "Bélgica" sorts before "Belice", as a dictionary lists them).
-
-    >>> sorted(["Belice", "Austria", "Bélgica", "Alemania", "Åland"], key=name_key)
-    ['Åland', 'Alemania', 'Austria', 'Bélgica', 'Belice']
-    """
-    return fold(text), text
 
 
 def matches(query: str, *texts: str) -> bool:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.web.accounts.models import Role
 from vinculo.web.pickers import PickerWidget
-from vinculo.web.pipeline.matching import fold
 from vinculo.web.pipeline.models import Opportunity
 from vinculo.web.pipeline.scoring import CRITERIA
 from vinculo.web.pipeline.selectors import transitions_for
@@ -21,6 +20,7 @@ from vinculo.web.registry.forms import (
     KeptHTMLForm,
     ModelChoiceField,
     PriorityField,
+    country_choices,
 )
 from vinculo.web.registry.models import Country
 from vinculo.web.registry.selectors import posts_visible_to, priority_choices
@@ -35,11 +35,8 @@ def _field(name: str, **kwargs: Any) -> Any:
 
 def countries_by_name(countries: Any = None) -> list[tuple[str, str]]:
     """(code, name in the active language) of ``countries`` (default: all), sorted by the
-    name as a reader looks it up: accents and case ignored (Afganistán, Alemania, Angola,
-    Arabia Saudita, Aruba…), not by ISO code."""
-    name = "name_es" if (get_language() or "es").startswith("es") else "name_en"
-    found = (countries if countries is not None else Country.objects.all()).order_by()
-    return sorted(found.values_list("code", name), key=lambda choice: (fold(choice[1]), choice))
+    name as a reader looks it up (Afganistán, Alemania, Angola…), not by ISO code."""
+    return country_choices(countries if countries is not None else Country.objects.all())
 
 
 class OpportunityForm(forms.Form):

@@ -16,8 +16,9 @@ words counted twice as heavily. It does not match a record with its translation.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
+
+from vinculo.text.tokens import fold as folded
 
 __all__ = ["DUPLICATE_THRESHOLD", "fold", "jaccard", "most_similar", "signature", "words"]
 
@@ -101,10 +102,9 @@ _STOP = frozenset(
 
 
 def fold(text: str) -> str:
-    """Lower case, accents removed, runs of spaces collapsed: how search text is stored."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.split())
+    """Lower case, accents removed (:func:`vinculo.text.tokens.fold`), runs of spaces
+    collapsed: how search text is stored."""
+    return " ".join(folded(text).split())
 
 
 def words(text: str) -> frozenset[str]:

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from vinculo.text.tokens import fold
+from vinculo.text.tokens import name_key
 from vinculo.web.accounts.models import Role
 from vinculo.web.pickers import PickerWidget
 from vinculo.web.registry.models import (
@@ -51,17 +51,11 @@ def country_label(country: Country) -> str:
     return country.name_es if (get_language() or "es").startswith("es") else country.name_en
 
 
-def by_name(label: str) -> tuple[str, str]:
-    """The sort key of a name: accents and case ignored ("Åland" among the A's, "Égypte"
-    among the E's), then the name itself (a stable order)."""
-    return (fold(label), label)
-
-
 def country_choices(countries: QuerySet[Country]) -> list[tuple[str, str]]:
     """(code, name in the active language) of ``countries``, sorted by that name, accents
     ignored (read as plain values: a choice list needs no model instances)."""
     name = "name_es" if (get_language() or "es").startswith("es") else "name_en"
-    return sorted(countries.values_list("code", name), key=lambda choice: by_name(choice[1]))
+    return sorted(countries.values_list("code", name), key=lambda choice: name_key(choice[1]))
 
 
 def set_picker_user(form: forms.Form, user: Any) -> None:
@@ -103,7 +97,7 @@ class CountryChoiceIterator(ListedChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         yield from sorted(
-            (self.choice(obj) for obj in self.queryset.all()), key=lambda c: by_name(c[1])
+            (self.choice(obj) for obj in self.queryset.all()), key=lambda c: name_key(c[1])
         )
 
 
