@@ -155,7 +155,9 @@
           labels.rca + " " + number(s.rca, 2); } },
       grid: { left: 10, right: 20, top: 20, bottom: 10, containLabel: true },
       xAxis: { type: "category", data: stages.map(function (s) { return s.name; }),
-               axisLabel: { interval: 0, rotate: 20, fontSize: 10 } },
+               // stage names wrap within their column: rotated, the first one was cut
+               axisLabel: { interval: 0, fontSize: 10, lineHeight: 13, margin: 10, overflow: "break",
+                            width: Math.max(48, instance.getWidth() / stages.length - 12) } },
       yAxis: { type: "value", min: 0, max: 100,
                axisLabel: { formatter: function (v) { return number(v, 0); } } },
       series: [{ type: "bar", data: stages.map(function (s) {
