@@ -158,3 +158,15 @@ def test_the_list_links_both_variants_in_both_formats(registry):
         assert f'href="{base}?country=FRA"' in html
         assert f'href="{base}?country=FRA&amp;variant=data"' in html
     assert "Datos para máquinas" in html
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("planner", "Batteries with Fraunhofer"),
+                                                 ("officer_a", "registered")])  # fmt: skip
+def test_report_names_the_agreement_only_where_it_may_be_read(registry, persona, shown):
+    # post A's opportunity linked to post B's agreement: officer A may not read its title
+    Opportunity.objects.filter(title__startswith="Sodium").update(agreement=registry.agreement_b)
+    _book, _headers, rows = _xlsx(_get(registry, persona, "xlsx"))
+    row = {r["Title"][:6]: r for r in rows}["Sodium"]
+    assert row["Agreement"] == shown
+    data = _get(registry, persona, "csv", query="?variant=data").content.decode("utf-8-sig")
+    assert f",{registry.agreement_b.pk}," in data  # the machine variant keeps the number

@@ -178,7 +178,7 @@ def report_rows(user: Any, opportunities: Iterable[Any]) -> Iterator[dict[str, A
     name, local times."""
     from vinculo.web.pipeline.models import Opportunity
     from vinculo.web.registry.forms import country_label
-    from vinculo.web.registry.selectors import priority_choices
+    from vinculo.web.registry.selectors import agreements_visible_to, priority_choices
 
     language = (get_language() or "es")[:2]
     priorities = dict(priority_choices(language))
@@ -186,11 +186,19 @@ def report_rows(user: Any, opportunities: Iterable[Any]) -> Iterator[dict[str, A
     statuses = dict(Opportunity.Status.choices)
     visible = confidential_check(user)
     yes, no = gettext("Yes"), gettext("No")
+    registered = gettext("registered")
+    agreements: dict[int, str] | None = None  # read once, at the first linked row
     for opportunity in opportunities:
         row = opportunity_row(opportunity, confidential=visible(opportunity))
         owner = opportunity.owner
         country = opportunity.host_country
+        agreement = row["agreement"]
+        if agreement is not None:
+            if agreements is None:  # the titles the user may read (the detail page's rule)
+                agreements = dict(agreements_visible_to(user).values_list("pk", "title"))
+            agreement = agreements.get(agreement, registered)
         row.update(
+            agreement=agreement,
             kind=str(kinds.get(row["kind"], row["kind"])),
             status=str(statuses.get(row["status"], row["status"])),
             host_country=country_label(country) if country else None,
