@@ -46,7 +46,8 @@ def _csv(response):
 def test_report_in_spanish_has_labels_real_dates_and_the_zone(registry):
     sodium = Opportunity.objects.get(title__startswith="Sodium")
     sodium.deadline = date(2027, 3, 31)
-    sodium.save(update_fields=["deadline"])
+    sodium.fit, sodium.fit_reasons = 61.5, {"en": ["x"], "vintage": "openalex-2025-06"}
+    sodium.save(update_fields=["deadline", "fit", "fit_reasons"])
     response = _get(registry, "planner", "xlsx", language="es")
     assert response["Content-Disposition"].startswith('attachment; filename="oportunidades-')
     book, headers, rows = _xlsx(response)
@@ -66,6 +67,9 @@ def test_report_in_spanish_has_labels_real_dates_and_the_zone(registry):
     assert row["Prioridades sugeridas"]
     assert row["Datos confidenciales ocultos"] == "No"
     assert row["Monto ofrecido"] == 250000.0
+    assert row["Ajuste"] == 61.5
+    assert row["Edición de la evidencia del ajuste"] == "openalex-2025-06"
+    assert hydrogen["Edición de la evidencia del ajuste"] is None
     # real cells: a date and a local datetime, formatted as such
     assert row["Fecha límite"] == datetime(2027, 3, 31)
     assert isinstance(row[created], datetime)

@@ -129,6 +129,7 @@ _REPORT_COLUMNS: tuple[tuple[str, Any], ...] = (
     ("priorities_confirmed", _lazy("Priorities confirmed")),
     ("suggested_priorities", _lazy("Suggested priorities")),
     ("fit", _lazy("Fit")),
+    ("fit_vintage", _lazy("Evidence vintage of the fit")),
     ("rubric_total", _lazy("Rubric total")),
     ("rubric_outcome", _lazy("Rubric outcome")),
     ("owner", _lazy("Owner")),
@@ -198,6 +199,7 @@ def report_rows(user: Any, opportunities: Iterable[Any]) -> Iterator[dict[str, A
                 agreements = dict(agreements_visible_to(user).values_list("pk", "title"))
             agreement = agreements.get(agreement, registered)
         row.update(
+            fit_vintage=(opportunity.fit_reasons or {}).get("vintage") or None,
             agreement=agreement,
             kind=str(kinds.get(row["kind"], row["kind"])),
             status=str(statuses.get(row["status"], row["status"])),
