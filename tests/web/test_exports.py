@@ -65,6 +65,7 @@ def test_report_in_spanish_has_labels_real_dates_and_the_zone(registry):
     assert hydrogen["Tipo"] != "co_investment"
     assert "batteries" not in row["Prioridades sugeridas"]
     assert row["Prioridades sugeridas"]
+    assert row["Prioridades confirmadas"] == "No"
     assert row["Datos confidenciales ocultos"] == "No"
     assert row["Monto ofrecido"] == 250000.0
     assert row["Ajuste"] == 61.5

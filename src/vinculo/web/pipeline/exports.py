@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
 from vinculo.web.pipeline.presenters import EXPORT_COLUMNS, opportunity_row
@@ -126,7 +126,7 @@ _REPORT_COLUMNS: tuple[tuple[str, Any], ...] = (
     ("host_country", _lazy("Host country")),
     ("deadline", _lazy("Deadline")),
     ("priorities", _lazy("Priorities")),
-    ("priorities_confirmed", _lazy("Priorities confirmed")),
+    ("priorities_confirmed", pgettext_lazy("export column", "Priorities confirmed")),
     ("suggested_priorities", _lazy("Suggested priorities")),
     ("fit", _lazy("Fit")),
     ("fit_vintage", _lazy("Evidence vintage of the fit")),
