@@ -34,7 +34,14 @@ from vinculo.web.accounts.permissions import READ_ROLES, require_role
 from vinculo.web.formatting import number, numbers, short_dates
 from vinculo.web.paging import open_page
 from vinculo.web.pipeline import classify
-from vinculo.web.pipeline.exports import FORMATS, export_bytes
+from vinculo.web.pipeline.exports import (
+    FORMATS,
+    REPORT_FORMATS,
+    export_bytes,
+    report_bytes,
+    report_rows,
+    zone_label,
+)
 from vinculo.web.pipeline.forms import (
     CommentForm,
     FilterForm,
@@ -232,7 +239,8 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "can_submit": request.user.role in SUBMIT_ROLES,
         "is_central": request.user.role in CENTRAL_ROLES,
-        "formats": list(FORMATS),
+        "formats": list(REPORT_FORMATS),
+        "data_formats": list(FORMATS),
     }
     template = (
         "pipeline/partials/table.html"
@@ -245,18 +253,56 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def opportunity_export(request: HttpRequest, file_format: str) -> HttpResponse:
-    """The list as filtered, as CSV, Excel or Parquet — redacted like the pages."""
+    """The list as filtered, as CSV, Excel or Parquet — redacted like the pages. The report
+    (default, CSV and Excel) is for people; ``?variant=data`` (and Parquet) for programs."""
     require_role(request.user, READ_ROLES)
     if file_format not in FORMATS:
         raise Http404("No such format")
-    _form, found = _filtered(request)
-    found = found.select_related("owner")[:EXPORT_LIMIT]
-    content = export_bytes(opportunity_rows(request.user, found.iterator(2000)), file_format)
+    variant = request.GET.get("variant", "report")
+    if variant not in ("report", "data"):
+        raise Http404("No such variant")
+    if file_format not in REPORT_FORMATS:
+        variant = "data"
+    form, found = _filtered(request)
+    found = found.select_related("owner", "post", "host_country")[:EXPORT_LIMIT]
+    now = timezone.localtime()
+    if variant == "data":
+        content = export_bytes(opportunity_rows(request.user, found.iterator(2000)), file_format)
+        name = "opportunities-data"
+    else:
+        notes = [
+            (_("Exported at"), f"{now:%Y-%m-%d %H:%M} ({zone_label(now)})"),
+            (_("Filters"), _filters_text(form) or _("None: every opportunity you may see")),
+            (_("Times"), _("Local time (%(zone)s)") % {"zone": zone_label(now)}),
+            (
+                _("Confidential data"),
+                _("Contacts and amounts are empty where your role may not see them."),
+            ),
+            (_("Data for machines"), _("Codes and UTC times: the same address with ?variant=data")),
+        ]
+        content = report_bytes(
+            report_rows(request.user, found.iterator(2000)), file_format, notes=notes
+        )
+        name = _("opportunities")
     content_type, extension = FORMATS[file_format]
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="opportunities-{stamp}.{extension}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}-{now:%Y%m%d-%H%M}.{extension}"'
     return response
+
+
+def _filters_text(form: FilterForm) -> str:
+    """The filters used, as the form shows them ("Status: Nueva; Search: baterías")."""
+    if not form.is_bound or not form.is_valid():
+        return ""
+    parts = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        choices = dict(getattr(field, "choices", []) or [])
+        shown = choices.get(value, choices.get(str(value), value))
+        parts.append(f"{field.label}: {shown}")
+    return "; ".join(parts)
 
 
 @login_required
