@@ -307,3 +307,9 @@ def planner(registry: Registry) -> Client:
 @pytest.fixture
 def admin(registry: Registry) -> Client:
     return login("admin", registry)
+
+
+def header_queries(persona: str) -> int:
+    """Queries the page frame adds for ``persona``: an officer's header lists their posts
+    (vinculo.web.navigation), one query whatever the page."""
+    return 1 if persona.startswith("officer") else 0

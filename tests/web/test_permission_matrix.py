@@ -165,10 +165,10 @@ search:source                   GET    opportunities      302 200 200 200 200 20
 search:source                   GET    nothing            302 404 404 404 404 404 404
 search:source                   POST   agreements         302 405 405 405 405 405 405
 # --- the API's own pages (ninja): the OpenAPI document and its viewer are public
-api:openapi-json                GET    -                  200 200 200 200 200 200 200
-api:openapi-json                POST   -                  200 200 200 200 200 200 200
-api:openapi-view                GET    -                  200 200 200 200 200 200 200
-api:openapi-view                POST   -                  200 200 200 200 200 200 200
+api:openapi-json                GET    -                  401 200 200 200 200 200 200
+api:openapi-json                POST   -                  401 200 200 200 200 200 200
+api:openapi-view                GET    -                  302 200 200 200 200 200 200
+api:openapi-view                POST   -                  302 200 200 200 200 200 200
 api:api-root                    GET    -                  404 404 404 404 404 404 404
 api:api-root                    POST   -                  404 404 404 404 404 404 404
 # --- API operations (operation ids of the OpenAPI document)

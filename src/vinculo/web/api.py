@@ -4,9 +4,12 @@ session (CSRF-checked on writes). OpenAPI at ``/api/v1/openapi.json``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone, translation
 from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer, SessionAuth
@@ -31,6 +34,25 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
+def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The documentation (``/docs``) and the OpenAPI document are for users: a browser
+    session, or a script's token; otherwise the page sends to the login and the document
+    answers 401."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Bearer ") and TokenAuth().authenticate(request, header[7:]):
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return JsonResponse({"detail": "Unauthorized"}, status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return guarded
+
+
 api = NinjaAPI(
     title="Vínculo API",
     version="1",
@@ -38,6 +60,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs_decorator=_signed_in,
     auth=[TokenAuth(), SessionAuth(csrf=True)],
 )
 

@@ -17,3 +17,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# error pages in the user's language, inside the page frame (vinculo.web.errors)
+handler403 = "vinculo.web.errors.forbidden"
+handler404 = "vinculo.web.errors.not_found"
+handler500 = "vinculo.web.errors.server_error"

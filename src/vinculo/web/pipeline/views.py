@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
+from vinculo.web.feedback import error_summary
 from vinculo.web.formatting import number, numbers, short_dates
 from vinculo.web.paging import open_page
 from vinculo.web.pipeline import classify
@@ -454,33 +455,6 @@ def _detail_context(request: HttpRequest, opportunity: Opportunity, **forms: Any
     if context["can_edit"]:
         context["attachment_form"] = forms.get("attachment_form") or DocumentForm()
     return context
-
-
-@dataclass(frozen=True)
-class ErrorItem:
-    """A line of an error summary: the field's label and its error, linked to the field
-    (``href`` empty for errors of the whole form)."""
-
-    href: str
-    label: str
-    message: str
-
-
-def error_summary(form: Any, ids: dict[str, str] | None = None) -> list[ErrorItem]:
-    """The errors of a bound form as the summary at its top lists them, in the form's
-    order of fields; ``ids`` names the element of a field the form does not render."""
-    if not form.is_bound or not form.errors:
-        return []
-    items = [ErrorItem("", "", str(message)) for message in form.non_field_errors()]
-    for name, field in form.fields.items():
-        for message in form.errors.get(name, []):
-            target = (ids or {}).get(name, "")
-            if not target and not field.widget.is_hidden:
-                target = form[name].id_for_label or ""
-            short = getattr(form, "summary_labels", {}).get(name)
-            label = str(short or field.label or name).rstrip(":") if target else ""
-            items.append(ErrorItem(f"#{target}" if target else "", label, str(message)))
-    return items
 
 
 def _detail(request: HttpRequest, opportunity: Opportunity, status: int = 200, **forms: Any):

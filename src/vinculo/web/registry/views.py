@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from vinculo.evidence.store import EvidenceError, EvidenceStore
 from vinculo.settings import vinculo_home
 from vinculo.web.accounts.permissions import ADMIN_ROLES, require_role
+from vinculo.web.feedback import error_summary
 from vinculo.web.registry.forms import (
     AgreementFilterForm,
     AgreementForm,
@@ -222,7 +223,8 @@ def agreement_create_view(request: HttpRequest) -> HttpResponse:
     if ip_form is not None and ip_form.is_bound and not ip_form.has_changed():
         # left empty while the agreement has errors: shown empty again, not as errors
         ip_form = IPTermsForm(prefix="ip", use_required_attribute=False)
-    context = {"form": form, "ip_form": ip_form, "agreement": None}
+    errors = error_summary(form) + (error_summary(ip_form) if ip_form is not None else [])
+    context = {"form": form, "ip_form": ip_form, "agreement": None, "errors": errors}
     return render(request, "registry/agreement_form.html", context)
 
 
@@ -262,6 +264,7 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
         "agreement": agreement,
         "can_set_ip_terms": request.user.role in IP_TERMS_ROLES,
         "renewing": renewing,
+        "errors": error_summary(form),
     }
     return render(request, "registry/agreement_form.html", context)
 
@@ -303,7 +306,8 @@ def ip_terms_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
         else:
             messages.success(request, _("IP terms saved."))
             return redirect("registry:agreement_detail", agreement_id=agreement.pk)
-    return render(request, "registry/ip_terms_form.html", {"form": form, "agreement": agreement})
+    context = {"form": form, "agreement": agreement, "errors": error_summary(form)}
+    return render(request, "registry/ip_terms_form.html", context)
 
 
 @login_required
@@ -521,7 +525,8 @@ def project_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Project saved."))
             return redirect("registry:project_detail", project_id=project.pk)
-    return render(request, "registry/project_form.html", {"form": form, "project": None})
+    context = {"form": form, "project": None, "errors": error_summary(form)}
+    return render(request, "registry/project_form.html", context)
 
 
 @login_required
@@ -537,7 +542,8 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Project saved."))
             return redirect("registry:project_detail", project_id=project.pk)
-    return render(request, "registry/project_form.html", {"form": form, "project": project})
+    context = {"form": form, "project": project, "errors": error_summary(form)}
+    return render(request, "registry/project_form.html", context)
 
 
 @login_required
