@@ -20,6 +20,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tests.web.conftest import registry  # noqa: F401  (the seeded world of the web tests)
+
 CHROMIUM = Path(os.environ.get("VINCULO_CHROMIUM", "/usr/bin/chromium"))
 # Headless, and quiet on a closed network: no background connections, updates or sync
 # (without these Chromium keeps trying to reach Google's hosts).
