@@ -105,6 +105,7 @@ def test_an_opportunity_is_logged_by_keyboard_and_a_refusal_takes_the_focus(
     _tab_to(page, "button")
     while page.evaluate("() => document.activeElement.type") != "submit":
         page.keyboard.press("Tab")
+    page.wait_for_load_state("networkidle")  # the suggestions asked for as one types
     page.keyboard.press("Enter")
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
@@ -117,6 +118,7 @@ def test_an_opportunity_is_logged_by_keyboard_and_a_refusal_takes_the_focus(
     page.keyboard.type("EUR")
     while page.evaluate("() => document.activeElement.type") != "submit":
         page.keyboard.press("Tab")
+    page.wait_for_load_state("networkidle")  # the suggestions asked for as one types
     page.keyboard.press("Enter")
     # the new opportunity's page (a redirect keeps the fragment the summary's link left)
     expect(page).to_have_url(re.compile(r"/pipeline/\d+/(#id_currency)?$"))
