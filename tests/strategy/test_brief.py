@@ -185,12 +185,23 @@ def test_every_section_is_there_with_its_title_in_the_language(pages, briefs, la
 
 def test_the_host_standing_is_the_recommendation(evidence, briefs):
     """Rank, score and factors are partners.recommend's; the contributions add up to the
-    score; the priorities are ordered by the host's complementarity."""
+    score; the priorities are ordered by the host's rank over the candidates, then its
+    score, then the priorities file's order (the rule the brief states)."""
     by_id = {p.priority.id: p for p in evidence.priorities}
     brief = briefs["en"]
     assert [p.id for p in brief.priorities if p.standing] != []
-    ordered = [p.standing.complementarity for p in brief.priorities if p.standing]
-    assert ordered == sorted(ordered, reverse=True)
+    file_order = [p.priority.id for p in evidence.priorities]
+    ranked = [p for p in brief.priorities if p.standing]
+    keys = [
+        (p.standing.rank / p.standing.candidates, -p.standing.score, file_order.index(p.id))
+        for p in ranked
+    ]
+    assert keys == sorted(keys)
+    # not a candidate: last, in the file's order
+    rest = [p.id for p in brief.priorities if p.standing is None]
+    assert rest == sorted(rest, key=file_order.index)
+    assert [p.id for p in brief.priorities] == [p.id for p in ranked] + rest
+    assert "rank over candidates" in visible(render_html(brief))
     for item in brief.priorities:
         found = by_id[item.id]
         if item.standing is None:

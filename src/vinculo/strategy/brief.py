@@ -3,12 +3,12 @@ its host country on the home country's priorities, in Spanish or English, as HTM
 
 A brief holds, for one host country:
 
-* the home country's priorities, ordered by how much the host can help close its gaps —
-  the host's *complementarity* factor in the partner recommendation (how much stronger it
-  is where the home country is weak, per component and per value-chain stage), then its
-  rank among the candidates — with the host's rank, score, rank range under ±20 % weight
-  changes, each factor's value, weight and contribution, and the reasons; when the host is
-  not a candidate (too little evidence) the brief says so and gives no rank;
+* the home country's priorities, ordered by the host's standing among each priority's
+  candidate partners (rank / candidates, best first; ties by score, then by the
+  priorities file's order; not a candidate: last) — with the host's rank, score, rank
+  range under ±20 % weight changes, each factor's value, weight and contribution, and the
+  reasons; when the host is not a candidate (too little evidence) the brief says so and
+  gives no rank;
 * the capability comparison per priority: home and host specialization (activity index,
   RCA), its percentile and the world share, per component and basis, with the year and the
   vintage;
@@ -698,15 +698,18 @@ def _note(evidence: PriorityEvidence, language: str, home: str, host: str) -> st
 
 
 def _order(evidence: PostEvidence) -> list[PriorityEvidence]:
-    """Where the host can help most first: its complementarity, then its relative rank;
-    priorities where it is not a candidate last, in the file's order."""
+    """Where the host can help most first: its standing among the priority's candidates
+    (rank / candidates, best first), ties broken by its score (higher first), then by the
+    priorities file's order; priorities where it is not a candidate last, in the file's
+    order. (The host's complementarity is not the key: it spans a narrow range and would
+    put a 16th place before a 1st.)"""
     position = {p.priority.id: i for i, p in enumerate(evidence.priorities)}
 
     def key(item: PriorityEvidence) -> tuple[int, float, float, int]:
         if item.host is None:
             return (1, 0.0, 0.0, position[item.priority.id])
         relative = item.host.rank / max(1, len(item.recommendations))
-        return (0, -item.host.values["complementarity"], relative, position[item.priority.id])
+        return (0, relative, -item.host.score, position[item.priority.id])
 
     return sorted(evidence.priorities, key=key)
 

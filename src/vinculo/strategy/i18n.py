@@ -230,14 +230,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "brief.section.institutions": {"es": "Instituciones líderes", "en": "Leading institutions"},
     "brief.section.sources": {"es": "Fuentes y método", "en": "Sources and method"},
     "brief.priorities.intro": {
-        "es": "Las prioridades de {home} van ordenadas según cuánto puede {host} ayudar a "
-        "cerrar sus brechas: primero la complementariedad de {host} (cuánto más fuerte es "
-        "donde {home} es débil, en ciencia, tecnología, comercio y las etapas de la cadena de "
-        "valor), luego su lugar entre los socios candidatos de cada prioridad.",
-        "en": "The priorities of {home} are ordered by how much {host} can help close its "
-        "gaps: first the complementarity of {host} (how much stronger it is where {home} is "
-        "weak, in science, technology, trade and the stages of the value chain), then its "
-        "rank among the candidate partners of each priority.",
+        "es": "Las prioridades de {home} van ordenadas según el lugar de {host} entre los "
+        "socios candidatos de cada prioridad, en proporción al número de candidatos (lugar "
+        "entre candidatos, el mejor primero); a igual proporción, primero el puntaje más "
+        "alto y luego el orden del archivo de prioridades. Las prioridades en que {host} no "
+        "es candidato van al final.",
+        "en": "The priorities of {home} are ordered by the rank of {host} among the "
+        "candidate partners of each priority, relative to the number of candidates (rank "
+        "over candidates, best first); ties are broken by the higher score, then by the "
+        "order of the priorities file. Priorities where {host} is not a candidate come last.",
     },
     "brief.col.priority": {"es": "Prioridad", "en": "Priority"},
     "brief.col.rank": {"es": "Lugar", "en": "Rank"},
