@@ -25,6 +25,8 @@ from vinculo.evidence.store import EvidenceStore
 from vinculo.strategy import brief as brief_module
 from vinculo.strategy.brief import (
     Brief,
+    ContextEntry,
+    PostContext,
     PostEvidence,
     collect_evidence,
     country_name,
@@ -436,3 +438,58 @@ def test_institutions_match_keywords_as_whole_words(briefs):
         assert len(item.institutions) <= 5
         for institution in item.institutions:
             assert institution.matched
+
+
+def test_the_post_sections_are_shown_or_said_to_be_completed(evidence):
+    """The fixed sections never disappear: empty, each says the post is to complete it
+    (the Embassy, or the Consulate for a consulate); filled, it shows the entries by date."""
+    host_es, host_en = country_name(HOST, "es"), country_name(HOST, "en")
+    empty = {language: localize(evidence, language, today=TODAY) for language in LANGUAGES}
+    assert empty["es"].post_name == f"Embajada de México en {host_es}"
+    assert empty["en"].post_name == f"Embassy of Mexico in {host_en}"
+    assert [c.id for c in empty["es"].context] == [
+        "legal",
+        "agreements",
+        "opportunities",
+        "counterparts",
+        "agenda",
+    ]
+    page = {language: visible(render_html(b)) for language, b in empty.items()}
+    assert page["es"].count("Por completar por la Embajada.") == 5
+    assert page["en"].count("To be completed by the Embassy.") == 5
+    assert "representación" not in page["es"]
+    # the cover: issuing unit, classification and data cut-off, configurable
+    assert "Uso interno" in page["es"]
+    assert "Internal use" in page["en"]
+    newest = max(
+        [r.year for p in empty["es"].priorities for r in p.capabilities]
+        + [y for y, _ in empty["es"].coauthorship.years]
+    )
+    assert empty["es"].data_cutoff == empty["en"].data_cutoff == str(newest)
+    consulate = localize(
+        evidence,
+        "es",
+        today=TODAY,
+        post_kind="consulate",
+        post_city="Estrasburgo",
+        issuing_unit="Unidad de prueba",
+        classification="Reservado",
+        data_cutoff="2023",
+        context=PostContext(
+            legal_framework="Convenio básico en vigor.",
+            agenda=(
+                ContextEntry("Segunda reunión", date(2027, 3, 1)),
+                ContextEntry("Primera reunión", date(2027, 1, 15), status="confirmada"),
+            ),
+        ),
+    )
+    html = visible(render_html(consulate))
+    assert consulate.post_name == "Consulado de México en Estrasburgo"
+    assert html.count("Por completar por el Consulado.") == 3
+    assert "Convenio básico en vigor." in html
+    assert html.index("Primera reunión") < html.index("Segunda reunión")
+    assert "(confirmada)" in html
+    for shown in ("Unidad de prueba", "Reservado", "2023"):
+        assert shown in html
+    with pytest.raises(ValueError, match="post_city"):
+        localize(evidence, "es", today=TODAY, post_kind="consulate")

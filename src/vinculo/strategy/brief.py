@@ -419,6 +419,44 @@ class SourceRow:
 
 
 @dataclass(frozen=True)
+class ContextEntry:
+    """One entry of a post's own section (an agreement, an opportunity, a counterpart, an
+    event): its text, its date (signature, deadline, meeting) and an optional status."""
+
+    text: str
+    date: date | None = None
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class PostContext:
+    """What the post knows that the evidence does not: the fixed sections of the brief.
+    The web app will fill it per post; an empty list or text makes the section say that
+    the post is to complete it, never disappear."""
+
+    legal_framework: str = ""
+    agreements: tuple[ContextEntry, ...] = ()
+    opportunities: tuple[ContextEntry, ...] = ()
+    counterparts: tuple[ContextEntry, ...] = ()
+    agenda: tuple[ContextEntry, ...] = ()
+
+
+POST_KINDS = ("embassy", "consulate")
+
+
+@dataclass(frozen=True)
+class ContextSection:
+    """One fixed section as the brief shows it: its id, its heading, and its text or
+    entries (already localized), or ``pending`` (the post is to complete it)."""
+
+    id: str
+    heading: str
+    text: str
+    entries: tuple[tuple[str, str, str], ...]  # (date text, text, status)
+    pending: str
+
+
+@dataclass(frozen=True)
 class Brief:
     """The brief for a post, in one language: every figure and every sentence it shows."""
 
@@ -437,6 +475,11 @@ class Brief:
     institutions_vintage: str
     sources: tuple[SourceRow, ...]
     weights: dict[str, float] = field(default_factory=dict)
+    post_name: str = ""  # "Embajada de México en Francia"
+    issuing_unit: str = ""
+    classification: str = ""
+    data_cutoff: str = ""  # the newest year among the figures the brief quotes
+    context: tuple[ContextSection, ...] = ()
 
 
 def _check_language(language: str) -> str:
@@ -714,10 +757,30 @@ def _order(evidence: PostEvidence) -> list[PriorityEvidence]:
     return sorted(evidence.priorities, key=key)
 
 
-def localize(evidence: PostEvidence, language: str, *, today: date | None = None) -> Brief:
+def localize(
+    evidence: PostEvidence,
+    language: str,
+    *,
+    today: date | None = None,
+    context: PostContext | None = None,
+    post_kind: str = "embassy",
+    post_city: str = "",
+    issuing_unit: str | None = None,
+    classification: str | None = None,
+    data_cutoff: str | None = None,
+) -> Brief:
     """The brief in ``language`` ("es": Spanish as in Mexico, or "en") from the evidence
-    :func:`collect_evidence` gathered; ``today`` is the brief's date (default: today)."""
+    :func:`collect_evidence` gathered; ``today`` is the brief's date (default: today).
+
+    ``context`` holds the post's own sections (empty: "to be completed by the post");
+    ``post_kind`` is "embassy" or "consulate" (a consulate is named by ``post_city``);
+    ``issuing_unit``, ``classification`` and ``data_cutoff`` go on the cover (defaults:
+    the catalogue's unit, internal use, and the newest year among the quoted figures)."""
     language = _check_language(language)
+    if post_kind not in POST_KINDS:
+        raise ValueError(f"post kind {post_kind!r}: one of {', '.join(POST_KINDS)}")
+    if post_kind == "consulate" and not post_city:
+        raise ValueError("a consulate is named by its city: pass post_city")
     today = today or date.today()
     home, host = evidence.home, evidence.host
     home_name, host_name = country_name(home, language), country_name(host, language)
@@ -746,6 +809,11 @@ def localize(evidence: PostEvidence, language: str, *, today: date | None = None
         source=", ".join(sorted(set(series["source"].astype(str)))),
         vintage=", ".join(sorted(set(series["vintage"].astype(str)))),
     )
+    post_name = (
+        text("brief.post.embassy", language, host=host_name)
+        if post_kind == "embassy"
+        else text("brief.post.consulate", language, city=post_city)
+    )
     sources = tuple(
         SourceRow(
             table=str(row["canonical_table"]),
@@ -767,6 +835,13 @@ def localize(evidence: PostEvidence, language: str, *, today: date | None = None
         home_name=home_name,
         host_name=host_name,
         title=text("brief.title", language, host=host_name),
+        post_name=post_name,
+        issuing_unit=text("brief.issuing_unit", language) if issuing_unit is None else issuing_unit,
+        classification=(
+            text("brief.classification", language) if classification is None else classification
+        ),
+        data_cutoff=data_cutoff if data_cutoff is not None else _cutoff(priorities, coauthorship),
+        context=_context(context or PostContext(), language, post_kind),
         subtitle=text("brief.subtitle", language, home=home_name, host=host_name),
         programme=evidence.programme.get(language, ""),
         date=today,
@@ -779,6 +854,41 @@ def localize(evidence: PostEvidence, language: str, *, today: date | None = None
     )
 
 
+def _cutoff(priorities: list[PriorityBrief], coauthorship: Coauthorship) -> str:
+    """The data cut-off: the newest year among the figures the brief quotes."""
+    years = [r.year for p in priorities for r in p.capabilities]
+    years += [y for y, _ in coauthorship.years]
+    return str(max(years)) if years else ""
+
+
+def _context(context: PostContext, language: str, post_kind: str) -> tuple[ContextSection, ...]:
+    pending = text(f"brief.pending.{post_kind}", language)
+
+    def entries(rows: tuple[ContextEntry, ...]) -> tuple[tuple[str, str, str], ...]:
+        ordered = sorted(rows, key=lambda e: (e.date is None, e.date or date.min))
+        return tuple((_date_text(e.date, language), e.text, e.status) for e in ordered)
+
+    sections = []
+    for key, body, rows in (
+        ("legal", context.legal_framework, ()),
+        ("agreements", "", context.agreements),
+        ("opportunities", "", context.opportunities),
+        ("counterparts", "", context.counterparts),
+        ("agenda", "", context.agenda),
+    ):
+        shown = entries(rows)
+        sections.append(
+            ContextSection(
+                id=key,
+                heading=text(f"brief.context.{key}", language),
+                text=body,
+                entries=shown,
+                pending="" if (body or shown) else pending,
+            )
+        )
+    return tuple(sections)
+
+
 def _date_text(value: Any, language: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return text("brief.na", language)
@@ -789,7 +899,17 @@ def _date_text(value: Any, language: str) -> str:
 
 
 def build_brief(
-    model: CapabilityModel, host: str, language: str, *, today: date | None = None
+    model: CapabilityModel,
+    host: str,
+    language: str,
+    *,
+    today: date | None = None,
+    context: PostContext | None = None,
+    post_kind: str = "embassy",
+    post_city: str = "",
+    issuing_unit: str | None = None,
+    classification: str | None = None,
+    data_cutoff: str | None = None,
 ) -> Brief:
     """The brief for the post in ``host`` (ISO3) in ``language`` ("es" or "en").
 
@@ -797,7 +917,17 @@ def build_brief(
     >>> # write_brief(brief, Path("brief.pdf"))
     """
     _check_language(language)
-    return localize(collect_evidence(model, host), language, today=today)
+    return localize(
+        collect_evidence(model, host),
+        language,
+        today=today,
+        context=context,
+        post_kind=post_kind,
+        post_city=post_city,
+        issuing_unit=issuing_unit,
+        classification=classification,
+        data_cutoff=data_cutoff,
+    )
 
 
 # ---------------------------------------------------------------- HTML and PDF

@@ -196,8 +196,50 @@ MESSAGES: dict[str, dict[str, str]] = {
     "metric.world_share": {"es": "participación mundial", "en": "world share"},
     # ---------------------------------------------------------------- the brief for a post
     "brief.title": {
-        "es": "Nota informativa para la representación en {host}",
-        "en": "Brief for the post in {host}",
+        "es": "Nota informativa para la Embajada de México en {host}",
+        "en": "Briefing note for the Embassy of Mexico in {host}",
+    },
+    "brief.post.embassy": {
+        "es": "Embajada de México en {host}",
+        "en": "Embassy of Mexico in {host}",
+    },
+    "brief.post.consulate": {
+        "es": "Consulado de México en {city}",
+        "en": "Consulate of Mexico in {city}",
+    },
+    "brief.pending.embassy": {
+        "es": "Por completar por la Embajada.",
+        "en": "To be completed by the Embassy.",
+    },
+    "brief.pending.consulate": {
+        "es": "Por completar por el Consulado.",
+        "en": "To be completed by the Consulate.",
+    },
+    "brief.issuing_unit": {
+        "es": "Vínculo, plataforma de diplomacia científica",
+        "en": "Vínculo, science diplomacy platform",
+    },
+    "brief.classification": {"es": "Uso interno", "en": "Internal use"},
+    "brief.cover.issued_by": {"es": "Emite", "en": "Issued by"},
+    "brief.cover.classification": {"es": "Clasificación", "en": "Classification"},
+    "brief.cover.cutoff": {"es": "Datos hasta", "en": "Data up to"},
+    "brief.section.context": {"es": "La relación bilateral", "en": "The bilateral relationship"},
+    "brief.context.legal": {
+        "es": "Marco jurídico y su estado",
+        "en": "Legal framework and its state",
+    },
+    "brief.context.agreements": {
+        "es": "Cooperación vigente: convenios y su estado",
+        "en": "Cooperation in force: agreements and their status",
+    },
+    "brief.context.opportunities": {
+        "es": "Oportunidades abiertas",
+        "en": "Open opportunities",
+    },
+    "brief.context.counterparts": {"es": "Contrapartes", "en": "Counterparts"},
+    "brief.context.agenda": {
+        "es": "Agenda: eventos y plazos",
+        "en": "Agenda: events and deadlines",
     },
     "brief.subtitle": {
         "es": "Cooperación científica y tecnológica {home}–{host}",
