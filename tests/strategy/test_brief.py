@@ -493,3 +493,39 @@ def test_the_post_sections_are_shown_or_said_to_be_completed(evidence):
         assert shown in html
     with pytest.raises(ValueError, match="post_city"):
         localize(evidence, "es", today=TODAY, post_kind="consulate")
+
+
+def test_page_one_quotes_the_tables(briefs):
+    """The executive summary: the first priorities in the brief's order with the rank,
+    candidates and score of the table; asks are capability rows of those priorities where
+    the host's world share exceeds the home country's, largest difference first, quoted
+    with their year; the co-authorship trend is the chart's series; Taiwan's caveat."""
+    for language, brief in briefs.items():
+        summary = brief.summary
+        assert summary is not None
+        ranked = [p for p in brief.priorities if p.standing]
+        assert list(summary.priorities) == ranked[:5]
+        assert 3 <= len(summary.priorities) <= 5
+        html = render_html(brief)
+        page = visible(html)
+        start, end = (
+            page.index(text("brief.section.summary", language)),
+            page.rindex(text("brief.section.context", language)),
+        )
+        first = page[page.index(text("brief.section.summary", language), start + 1) :]
+        for p in summary.priorities:
+            rank = f" {p.standing.rank} " if language == "es" else f" {p.standing.rank} of "
+            assert rank in first.split(text("brief.summary.asks", language))[0]
+            assert number(p.standing.score, language, 2) in first
+        differences = []
+        for ask in summary.asks:
+            owner = next(p for p in summary.priorities if p.name == ask.priority)
+            assert ask.row in owner.capabilities
+            assert ask.row.host_share > ask.row.home_share
+            differences.append(ask.row.host_share - ask.row.home_share)
+            assert str(ask.row.year) in first
+        assert differences == sorted(differences, reverse=True)
+        assert end > start
+        works = number(brief.coauthorship.latest[1], language, 0)
+        assert works in first
+        assert "Taiw" in first.split(text("brief.summary.sensitivities", language))[1]

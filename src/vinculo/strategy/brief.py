@@ -418,6 +418,68 @@ class SourceRow:
     retrieved: str
 
 
+#: Diplomatic naming policy for the brief: economies with which Mexico has no diplomatic
+#: relations, keyed by code, with the catalogue keys of how they are named and of the
+#: neutral caveat said in the sensitivities section (and beside the candidate). Only what
+#: the table says is said: no outside facts (laws, dates) are added.
+SENSITIVE_ECONOMIES: dict[str, tuple[str, str]] = {
+    "TWN": ("brief.sensitive.TWN.name", "brief.sensitive.no_relations"),
+}
+
+#: How many priorities, asks and offers page 1 names.
+_SUMMARY_PRIORITIES = 5
+_SUMMARY_ASKS = 3
+_SUMMARY_OFFERS = 3
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A component where the host is furthest ahead of the home country (world shares, the
+    capability table's own figures)."""
+
+    priority: str
+    row: CapabilityRow
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Page 1: the priorities where the host can help most (in the brief's order), the asks,
+    what the home country offers, and the sensitivities (sentences)."""
+
+    priorities: tuple[PriorityBrief, ...]
+    asks: tuple[Ask, ...]
+    offers: tuple[str, ...]
+    sensitivities: tuple[str, ...]
+
+
+def _summary(
+    priorities: list[PriorityBrief], language: str, host: str, candidates: set[str]
+) -> Summary:
+    ranked = [p for p in priorities if p.standing][:_SUMMARY_PRIORITIES]
+    gaps = [
+        (r.host_share - r.home_share, p.name, r)
+        for p in ranked
+        for r in p.capabilities
+        if r.host_share is not None and r.home_share is not None and r.host_share > r.home_share
+    ]
+    gaps.sort(key=lambda g: -g[0])
+    asks, seen = [], set()
+    for _, name, row in gaps:
+        if row.component_name in seen:
+            continue
+        seen.add(row.component_name)
+        asks.append(Ask(name, row))
+        if len(asks) == _SUMMARY_ASKS:
+            break
+    offers = tuple(dict.fromkeys(o for p in ranked for o in p.offers))[:_SUMMARY_OFFERS]
+    sensitivities = []
+    for code in sorted(candidates | {host}):
+        if code in SENSITIVE_ECONOMIES:
+            name_key, caveat_key = SENSITIVE_ECONOMIES[code]
+            sensitivities.append(text(caveat_key, language, name=text(name_key, language)))
+    return Summary(tuple(ranked), tuple(asks), offers, tuple(sensitivities))
+
+
 @dataclass(frozen=True)
 class ContextEntry:
     """One entry of a post's own section (an agreement, an opportunity, a counterpart, an
@@ -480,6 +542,7 @@ class Brief:
     classification: str = ""
     data_cutoff: str = ""  # the newest year among the figures the brief quotes
     context: tuple[ContextSection, ...] = ()
+    summary: Summary | None = None
 
 
 def _check_language(language: str) -> str:
@@ -842,6 +905,12 @@ def localize(
         ),
         data_cutoff=data_cutoff if data_cutoff is not None else _cutoff(priorities, coauthorship),
         context=_context(context or PostContext(), language, post_kind),
+        summary=_summary(
+            priorities,
+            language,
+            host,
+            {r.partner for item in evidence.priorities for r in item.recommendations},
+        ),
         subtitle=text("brief.subtitle", language, home=home_name, host=host_name),
         programme=evidence.programme.get(language, ""),
         date=today,

@@ -199,6 +199,44 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Nota informativa para la Embajada de México en {host}",
         "en": "Briefing note for the Embassy of Mexico in {host}",
     },
+    "brief.sensitive.TWN.name": {"es": "Taiwán", "en": "Taiwan"},
+    "brief.sensitive.no_relations": {
+        "es": "México no mantiene relaciones diplomáticas con {name}; su presencia entre los "
+        "socios candidatos refleja solo los datos y no es una recomendación de cooperación "
+        "oficial.",
+        "en": "Mexico does not maintain diplomatic relations with {name}; its presence among "
+        "the candidate partners reflects the data only and is not a recommendation for "
+        "official cooperation.",
+    },
+    "brief.section.summary": {"es": "Resumen ejecutivo", "en": "Executive summary"},
+    "brief.summary.priorities": {
+        "es": "Dónde puede {host} ayudar más",
+        "en": "Where {host} can help most",
+    },
+    "brief.summary.priority": {
+        "es": "{host} ocupa el lugar {rank} de {candidates} socios candidatos (puntaje {score}).",
+        "en": "{host} ranks {rank} of {candidates} candidate partners (score {score}).",
+    },
+    "brief.summary.asks": {"es": "Qué pedir", "en": "What to ask for"},
+    "brief.summary.ask": {
+        "es": "{component} ({priority}): participación mundial de {host} {host_share}, "
+        "de {home} {home_share} ({year}).",
+        "en": "{component} ({priority}): world share of {host} {host_share}, of {home} "
+        "{home_share} ({year}).",
+    },
+    "brief.summary.offers": {"es": "Qué ofrece {home}", "en": "What {home} offers"},
+    "brief.summary.talking": {"es": "Puntos de conversación", "en": "Talking points"},
+    "brief.summary.trend": {
+        "es": "Publicaciones en coautoría {home}–{host}: {works} en {year}, frente a "
+        "{before} en {before_year}.",
+        "en": "Publications co-authored by {home} and {host}: {works} in {year}, against "
+        "{before} in {before_year}.",
+    },
+    "brief.summary.sensitivities": {"es": "Sensibilidades", "en": "Sensitivities"},
+    "brief.summary.none": {
+        "es": "Ninguna señalada por la plataforma.",
+        "en": "None flagged by the platform.",
+    },
     "brief.post.embassy": {
         "es": "Embajada de México en {host}",
         "en": "Embassy of Mexico in {host}",
