@@ -682,8 +682,23 @@ def chain_command(
               help="brief.html or brief.pdf")  # fmt: skip
 @click.option("--priorities", "priorities_file", type=click.Path(dir_okay=False, path_type=Path),
               help=_PRIORITIES_HELP)  # fmt: skip
+@click.option("--consulate", "consulate_city", metavar="CITY",
+              help="The post is the Consulate of Mexico in CITY (default: Embassy).")  # fmt: skip
+@click.option("--issuing-unit", help="The issuing unit on the cover (default: Vínculo).")
+@click.option("--classification",
+              help="The cover's classification (default: Uso interno / Internal use).")  # fmt: skip
+@click.option("--data-cutoff",
+              help="The data cut-off on the cover (default: the newest year quoted).")  # fmt: skip
 def brief_command(
-    home: str | None, host: str, lang: str, output: Path, priorities_file: Path | None
+    home: str | None,
+    host: str,
+    lang: str,
+    output: Path,
+    priorities_file: Path | None,
+    consulate_city: str | None,
+    issuing_unit: str | None,
+    classification: str | None,
+    data_cutoff: str | None,
 ) -> None:
     """A brief for the embassy or consulate in HOST: where the host can close the home
     country's gaps and why, capabilities compared, co-authorship over time, value chains,
@@ -698,7 +713,16 @@ def brief_command(
     with store:
         click.echo(f"brief for the post in {host.upper()}: computing every priority ...", err=True)
         try:
-            brief = build_brief(model, host.upper(), lang)
+            brief = build_brief(
+                model,
+                host.upper(),
+                lang,
+                post_kind="consulate" if consulate_city else "embassy",
+                post_city=consulate_city or "",
+                issuing_unit=issuing_unit,
+                classification=classification,
+                data_cutoff=data_cutoff,
+            )
         except (MissingEvidenceError, ValueError) as error:
             _fail(str(error))
     written = write_brief(brief, output)

@@ -25,6 +25,8 @@ from vinculo.evidence.store import EvidenceStore
 from vinculo.strategy import brief as brief_module
 from vinculo.strategy.brief import (
     Brief,
+    ContextEntry,
+    PostContext,
     PostEvidence,
     collect_evidence,
     country_name,
@@ -185,12 +187,23 @@ def test_every_section_is_there_with_its_title_in_the_language(pages, briefs, la
 
 def test_the_host_standing_is_the_recommendation(evidence, briefs):
     """Rank, score and factors are partners.recommend's; the contributions add up to the
-    score; the priorities are ordered by the host's complementarity."""
+    score; the priorities are ordered by the host's rank over the candidates, then its
+    score, then the priorities file's order (the rule the brief states)."""
     by_id = {p.priority.id: p for p in evidence.priorities}
     brief = briefs["en"]
     assert [p.id for p in brief.priorities if p.standing] != []
-    ordered = [p.standing.complementarity for p in brief.priorities if p.standing]
-    assert ordered == sorted(ordered, reverse=True)
+    file_order = [p.priority.id for p in evidence.priorities]
+    ranked = [p for p in brief.priorities if p.standing]
+    keys = [
+        (p.standing.rank / p.standing.candidates, -p.standing.score, file_order.index(p.id))
+        for p in ranked
+    ]
+    assert keys == sorted(keys)
+    # not a candidate: last, in the file's order
+    rest = [p.id for p in brief.priorities if p.standing is None]
+    assert rest == sorted(rest, key=file_order.index)
+    assert [p.id for p in brief.priorities] == [p.id for p in ranked] + rest
+    assert "rank over candidates" in visible(render_html(brief))
     for item in brief.priorities:
         found = by_id[item.id]
         if item.standing is None:
@@ -425,3 +438,94 @@ def test_institutions_match_keywords_as_whole_words(briefs):
         assert len(item.institutions) <= 5
         for institution in item.institutions:
             assert institution.matched
+
+
+def test_the_post_sections_are_shown_or_said_to_be_completed(evidence):
+    """The fixed sections never disappear: empty, each says the post is to complete it
+    (the Embassy, or the Consulate for a consulate); filled, it shows the entries by date."""
+    host_es, host_en = country_name(HOST, "es"), country_name(HOST, "en")
+    empty = {language: localize(evidence, language, today=TODAY) for language in LANGUAGES}
+    assert empty["es"].post_name == f"Embajada de México en {host_es}"
+    assert empty["en"].post_name == f"Embassy of Mexico in {host_en}"
+    assert [c.id for c in empty["es"].context] == [
+        "legal",
+        "agreements",
+        "opportunities",
+        "counterparts",
+        "agenda",
+    ]
+    page = {language: visible(render_html(b)) for language, b in empty.items()}
+    assert page["es"].count("Por completar por la Embajada.") == 5
+    assert page["en"].count("To be completed by the Embassy.") == 5
+    assert "representación" not in page["es"]
+    # the cover: issuing unit, classification and data cut-off, configurable
+    assert "Uso interno" in page["es"]
+    assert "Internal use" in page["en"]
+    newest = max(
+        [r.year for p in empty["es"].priorities for r in p.capabilities]
+        + [y for y, _ in empty["es"].coauthorship.years]
+    )
+    assert empty["es"].data_cutoff == empty["en"].data_cutoff == str(newest)
+    consulate = localize(
+        evidence,
+        "es",
+        today=TODAY,
+        post_kind="consulate",
+        post_city="Estrasburgo",
+        issuing_unit="Unidad de prueba",
+        classification="Reservado",
+        data_cutoff="2023",
+        context=PostContext(
+            legal_framework="Convenio básico en vigor.",
+            agenda=(
+                ContextEntry("Segunda reunión", date(2027, 3, 1)),
+                ContextEntry("Primera reunión", date(2027, 1, 15), status="confirmada"),
+            ),
+        ),
+    )
+    html = visible(render_html(consulate))
+    assert consulate.post_name == "Consulado de México en Estrasburgo"
+    assert html.count("Por completar por el Consulado.") == 3
+    assert "Convenio básico en vigor." in html
+    assert html.index("Primera reunión") < html.index("Segunda reunión")
+    assert "(confirmada)" in html
+    for shown in ("Unidad de prueba", "Reservado", "2023"):
+        assert shown in html
+    with pytest.raises(ValueError, match="post_city"):
+        localize(evidence, "es", today=TODAY, post_kind="consulate")
+
+
+def test_page_one_quotes_the_tables(briefs):
+    """The executive summary: the first priorities in the brief's order with the rank,
+    candidates and score of the table; asks are capability rows of those priorities where
+    the host's world share exceeds the home country's, largest difference first, quoted
+    with their year; the co-authorship trend is the chart's series; Taiwan's caveat."""
+    for language, brief in briefs.items():
+        summary = brief.summary
+        assert summary is not None
+        ranked = [p for p in brief.priorities if p.standing]
+        assert list(summary.priorities) == ranked[:5]
+        assert 3 <= len(summary.priorities) <= 5
+        html = render_html(brief)
+        page = visible(html)
+        start, end = (
+            page.index(text("brief.section.summary", language)),
+            page.rindex(text("brief.section.context", language)),
+        )
+        first = page[page.index(text("brief.section.summary", language), start + 1) :]
+        for p in summary.priorities:
+            rank = f" {p.standing.rank} " if language == "es" else f" {p.standing.rank} of "
+            assert rank in first.split(text("brief.summary.asks", language))[0]
+            assert number(p.standing.score, language, 2) in first
+        differences = []
+        for ask in summary.asks:
+            owner = next(p for p in summary.priorities if p.name == ask.priority)
+            assert ask.row in owner.capabilities
+            assert ask.row.host_share > ask.row.home_share
+            differences.append(ask.row.host_share - ask.row.home_share)
+            assert str(ask.row.year) in first
+        assert differences == sorted(differences, reverse=True)
+        assert end > start
+        works = number(brief.coauthorship.latest[1], language, 0)
+        assert works in first
+        assert "Taiw" in first.split(text("brief.summary.sensitivities", language))[1]

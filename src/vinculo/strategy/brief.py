@@ -3,12 +3,12 @@ its host country on the home country's priorities, in Spanish or English, as HTM
 
 A brief holds, for one host country:
 
-* the home country's priorities, ordered by how much the host can help close its gaps —
-  the host's *complementarity* factor in the partner recommendation (how much stronger it
-  is where the home country is weak, per component and per value-chain stage), then its
-  rank among the candidates — with the host's rank, score, rank range under ±20 % weight
-  changes, each factor's value, weight and contribution, and the reasons; when the host is
-  not a candidate (too little evidence) the brief says so and gives no rank;
+* the home country's priorities, ordered by the host's standing among each priority's
+  candidate partners (rank / candidates, best first; ties by score, then by the
+  priorities file's order; not a candidate: last) — with the host's rank, score, rank
+  range under ±20 % weight changes, each factor's value, weight and contribution, and the
+  reasons; when the host is not a candidate (too little evidence) the brief says so and
+  gives no rank;
 * the capability comparison per priority: home and host specialization (activity index,
   RCA), its percentile and the world share, per component and basis, with the year and the
   vintage;
@@ -418,6 +418,106 @@ class SourceRow:
     retrieved: str
 
 
+#: Diplomatic naming policy for the brief: economies with which Mexico has no diplomatic
+#: relations, keyed by code, with the catalogue keys of how they are named and of the
+#: neutral caveat said in the sensitivities section (and beside the candidate). Only what
+#: the table says is said: no outside facts (laws, dates) are added.
+SENSITIVE_ECONOMIES: dict[str, tuple[str, str]] = {
+    "TWN": ("brief.sensitive.TWN.name", "brief.sensitive.no_relations"),
+}
+
+#: How many priorities, asks and offers page 1 names.
+_SUMMARY_PRIORITIES = 5
+_SUMMARY_ASKS = 3
+_SUMMARY_OFFERS = 3
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A component where the host is furthest ahead of the home country (world shares, the
+    capability table's own figures)."""
+
+    priority: str
+    row: CapabilityRow
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Page 1: the priorities where the host can help most (in the brief's order), the asks,
+    what the home country offers, and the sensitivities (sentences)."""
+
+    priorities: tuple[PriorityBrief, ...]
+    asks: tuple[Ask, ...]
+    offers: tuple[str, ...]
+    sensitivities: tuple[str, ...]
+
+
+def _summary(
+    priorities: list[PriorityBrief], language: str, host: str, candidates: set[str]
+) -> Summary:
+    ranked = [p for p in priorities if p.standing][:_SUMMARY_PRIORITIES]
+    gaps = [
+        (r.host_share - r.home_share, p.name, r)
+        for p in ranked
+        for r in p.capabilities
+        if r.host_share is not None and r.home_share is not None and r.host_share > r.home_share
+    ]
+    gaps.sort(key=lambda g: -g[0])
+    asks, seen = [], set()
+    for _, name, row in gaps:
+        if row.component_name in seen:
+            continue
+        seen.add(row.component_name)
+        asks.append(Ask(name, row))
+        if len(asks) == _SUMMARY_ASKS:
+            break
+    offers = tuple(dict.fromkeys(o for p in ranked for o in p.offers))[:_SUMMARY_OFFERS]
+    sensitivities = []
+    for code in sorted(candidates | {host}):
+        if code in SENSITIVE_ECONOMIES:
+            name_key, caveat_key = SENSITIVE_ECONOMIES[code]
+            sensitivities.append(text(caveat_key, language, name=text(name_key, language)))
+    return Summary(tuple(ranked), tuple(asks), offers, tuple(sensitivities))
+
+
+@dataclass(frozen=True)
+class ContextEntry:
+    """One entry of a post's own section (an agreement, an opportunity, a counterpart, an
+    event): its text, its date (signature, deadline, meeting) and an optional status."""
+
+    text: str
+    date: date | None = None
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class PostContext:
+    """What the post knows that the evidence does not: the fixed sections of the brief.
+    The web app will fill it per post; an empty list or text makes the section say that
+    the post is to complete it, never disappear."""
+
+    legal_framework: str = ""
+    agreements: tuple[ContextEntry, ...] = ()
+    opportunities: tuple[ContextEntry, ...] = ()
+    counterparts: tuple[ContextEntry, ...] = ()
+    agenda: tuple[ContextEntry, ...] = ()
+
+
+POST_KINDS = ("embassy", "consulate")
+
+
+@dataclass(frozen=True)
+class ContextSection:
+    """One fixed section as the brief shows it: its id, its heading, and its text or
+    entries (already localized), or ``pending`` (the post is to complete it)."""
+
+    id: str
+    heading: str
+    text: str
+    entries: tuple[tuple[str, str, str], ...]  # (date text, text, status)
+    pending: str
+
+
 @dataclass(frozen=True)
 class Brief:
     """The brief for a post, in one language: every figure and every sentence it shows."""
@@ -437,6 +537,12 @@ class Brief:
     institutions_vintage: str
     sources: tuple[SourceRow, ...]
     weights: dict[str, float] = field(default_factory=dict)
+    post_name: str = ""  # "Embajada de México en Francia"
+    issuing_unit: str = ""
+    classification: str = ""
+    data_cutoff: str = ""  # the newest year among the figures the brief quotes
+    context: tuple[ContextSection, ...] = ()
+    summary: Summary | None = None
 
 
 def _check_language(language: str) -> str:
@@ -698,23 +804,46 @@ def _note(evidence: PriorityEvidence, language: str, home: str, host: str) -> st
 
 
 def _order(evidence: PostEvidence) -> list[PriorityEvidence]:
-    """Where the host can help most first: its complementarity, then its relative rank;
-    priorities where it is not a candidate last, in the file's order."""
+    """Where the host can help most first: its standing among the priority's candidates
+    (rank / candidates, best first), ties broken by its score (higher first), then by the
+    priorities file's order; priorities where it is not a candidate last, in the file's
+    order. (The host's complementarity is not the key: it spans a narrow range and would
+    put a 16th place before a 1st.)"""
     position = {p.priority.id: i for i, p in enumerate(evidence.priorities)}
 
     def key(item: PriorityEvidence) -> tuple[int, float, float, int]:
         if item.host is None:
             return (1, 0.0, 0.0, position[item.priority.id])
         relative = item.host.rank / max(1, len(item.recommendations))
-        return (0, -item.host.values["complementarity"], relative, position[item.priority.id])
+        return (0, relative, -item.host.score, position[item.priority.id])
 
     return sorted(evidence.priorities, key=key)
 
 
-def localize(evidence: PostEvidence, language: str, *, today: date | None = None) -> Brief:
+def localize(
+    evidence: PostEvidence,
+    language: str,
+    *,
+    today: date | None = None,
+    context: PostContext | None = None,
+    post_kind: str = "embassy",
+    post_city: str = "",
+    issuing_unit: str | None = None,
+    classification: str | None = None,
+    data_cutoff: str | None = None,
+) -> Brief:
     """The brief in ``language`` ("es": Spanish as in Mexico, or "en") from the evidence
-    :func:`collect_evidence` gathered; ``today`` is the brief's date (default: today)."""
+    :func:`collect_evidence` gathered; ``today`` is the brief's date (default: today).
+
+    ``context`` holds the post's own sections (empty: "to be completed by the post");
+    ``post_kind`` is "embassy" or "consulate" (a consulate is named by ``post_city``);
+    ``issuing_unit``, ``classification`` and ``data_cutoff`` go on the cover (defaults:
+    the catalogue's unit, internal use, and the newest year among the quoted figures)."""
     language = _check_language(language)
+    if post_kind not in POST_KINDS:
+        raise ValueError(f"post kind {post_kind!r}: one of {', '.join(POST_KINDS)}")
+    if post_kind == "consulate" and not post_city:
+        raise ValueError("a consulate is named by its city: pass post_city")
     today = today or date.today()
     home, host = evidence.home, evidence.host
     home_name, host_name = country_name(home, language), country_name(host, language)
@@ -743,6 +872,11 @@ def localize(evidence: PostEvidence, language: str, *, today: date | None = None
         source=", ".join(sorted(set(series["source"].astype(str)))),
         vintage=", ".join(sorted(set(series["vintage"].astype(str)))),
     )
+    post_name = (
+        text("brief.post.embassy", language, host=host_name)
+        if post_kind == "embassy"
+        else text("brief.post.consulate", language, city=post_city)
+    )
     sources = tuple(
         SourceRow(
             table=str(row["canonical_table"]),
@@ -764,6 +898,19 @@ def localize(evidence: PostEvidence, language: str, *, today: date | None = None
         home_name=home_name,
         host_name=host_name,
         title=text("brief.title", language, host=host_name),
+        post_name=post_name,
+        issuing_unit=text("brief.issuing_unit", language) if issuing_unit is None else issuing_unit,
+        classification=(
+            text("brief.classification", language) if classification is None else classification
+        ),
+        data_cutoff=data_cutoff if data_cutoff is not None else _cutoff(priorities, coauthorship),
+        context=_context(context or PostContext(), language, post_kind),
+        summary=_summary(
+            priorities,
+            language,
+            host,
+            {r.partner for item in evidence.priorities for r in item.recommendations},
+        ),
         subtitle=text("brief.subtitle", language, home=home_name, host=host_name),
         programme=evidence.programme.get(language, ""),
         date=today,
@@ -776,6 +923,41 @@ def localize(evidence: PostEvidence, language: str, *, today: date | None = None
     )
 
 
+def _cutoff(priorities: list[PriorityBrief], coauthorship: Coauthorship) -> str:
+    """The data cut-off: the newest year among the figures the brief quotes."""
+    years = [r.year for p in priorities for r in p.capabilities]
+    years += [y for y, _ in coauthorship.years]
+    return str(max(years)) if years else ""
+
+
+def _context(context: PostContext, language: str, post_kind: str) -> tuple[ContextSection, ...]:
+    pending = text(f"brief.pending.{post_kind}", language)
+
+    def entries(rows: tuple[ContextEntry, ...]) -> tuple[tuple[str, str, str], ...]:
+        ordered = sorted(rows, key=lambda e: (e.date is None, e.date or date.min))
+        return tuple((_date_text(e.date, language), e.text, e.status) for e in ordered)
+
+    sections = []
+    for key, body, rows in (
+        ("legal", context.legal_framework, ()),
+        ("agreements", "", context.agreements),
+        ("opportunities", "", context.opportunities),
+        ("counterparts", "", context.counterparts),
+        ("agenda", "", context.agenda),
+    ):
+        shown = entries(rows)
+        sections.append(
+            ContextSection(
+                id=key,
+                heading=text(f"brief.context.{key}", language),
+                text=body,
+                entries=shown,
+                pending="" if (body or shown) else pending,
+            )
+        )
+    return tuple(sections)
+
+
 def _date_text(value: Any, language: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return text("brief.na", language)
@@ -786,7 +968,17 @@ def _date_text(value: Any, language: str) -> str:
 
 
 def build_brief(
-    model: CapabilityModel, host: str, language: str, *, today: date | None = None
+    model: CapabilityModel,
+    host: str,
+    language: str,
+    *,
+    today: date | None = None,
+    context: PostContext | None = None,
+    post_kind: str = "embassy",
+    post_city: str = "",
+    issuing_unit: str | None = None,
+    classification: str | None = None,
+    data_cutoff: str | None = None,
 ) -> Brief:
     """The brief for the post in ``host`` (ISO3) in ``language`` ("es" or "en").
 
@@ -794,7 +986,17 @@ def build_brief(
     >>> # write_brief(brief, Path("brief.pdf"))
     """
     _check_language(language)
-    return localize(collect_evidence(model, host), language, today=today)
+    return localize(
+        collect_evidence(model, host),
+        language,
+        today=today,
+        context=context,
+        post_kind=post_kind,
+        post_city=post_city,
+        issuing_unit=issuing_unit,
+        classification=classification,
+        data_cutoff=data_cutoff,
+    )
 
 
 # ---------------------------------------------------------------- HTML and PDF

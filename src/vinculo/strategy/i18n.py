@@ -196,8 +196,88 @@ MESSAGES: dict[str, dict[str, str]] = {
     "metric.world_share": {"es": "participación mundial", "en": "world share"},
     # ---------------------------------------------------------------- the brief for a post
     "brief.title": {
-        "es": "Nota informativa para la representación en {host}",
-        "en": "Brief for the post in {host}",
+        "es": "Nota informativa para la Embajada de México en {host}",
+        "en": "Briefing note for the Embassy of Mexico in {host}",
+    },
+    "brief.sensitive.TWN.name": {"es": "Taiwán", "en": "Taiwan"},
+    "brief.sensitive.no_relations": {
+        "es": "México no mantiene relaciones diplomáticas con {name}; su presencia entre los "
+        "socios candidatos refleja solo los datos y no es una recomendación de cooperación "
+        "oficial.",
+        "en": "Mexico does not maintain diplomatic relations with {name}; its presence among "
+        "the candidate partners reflects the data only and is not a recommendation for "
+        "official cooperation.",
+    },
+    "brief.section.summary": {"es": "Resumen ejecutivo", "en": "Executive summary"},
+    "brief.summary.priorities": {
+        "es": "Dónde puede {host} ayudar más",
+        "en": "Where {host} can help most",
+    },
+    "brief.summary.priority": {
+        "es": "{host} ocupa el lugar {rank} de {candidates} socios candidatos (puntaje {score}).",
+        "en": "{host} ranks {rank} of {candidates} candidate partners (score {score}).",
+    },
+    "brief.summary.asks": {"es": "Qué pedir", "en": "What to ask for"},
+    "brief.summary.ask": {
+        "es": "{component} ({priority}): participación mundial de {host} {host_share}, "
+        "de {home} {home_share} ({year}).",
+        "en": "{component} ({priority}): world share of {host} {host_share}, of {home} "
+        "{home_share} ({year}).",
+    },
+    "brief.summary.offers": {"es": "Qué ofrece {home}", "en": "What {home} offers"},
+    "brief.summary.talking": {"es": "Puntos de conversación", "en": "Talking points"},
+    "brief.summary.trend": {
+        "es": "Publicaciones en coautoría {home}–{host}: {works} en {year}, frente a "
+        "{before} en {before_year}.",
+        "en": "Publications co-authored by {home} and {host}: {works} in {year}, against "
+        "{before} in {before_year}.",
+    },
+    "brief.summary.sensitivities": {"es": "Sensibilidades", "en": "Sensitivities"},
+    "brief.summary.none": {
+        "es": "Ninguna señalada por la plataforma.",
+        "en": "None flagged by the platform.",
+    },
+    "brief.post.embassy": {
+        "es": "Embajada de México en {host}",
+        "en": "Embassy of Mexico in {host}",
+    },
+    "brief.post.consulate": {
+        "es": "Consulado de México en {city}",
+        "en": "Consulate of Mexico in {city}",
+    },
+    "brief.pending.embassy": {
+        "es": "Por completar por la Embajada.",
+        "en": "To be completed by the Embassy.",
+    },
+    "brief.pending.consulate": {
+        "es": "Por completar por el Consulado.",
+        "en": "To be completed by the Consulate.",
+    },
+    "brief.issuing_unit": {
+        "es": "Vínculo, plataforma de diplomacia científica",
+        "en": "Vínculo, science diplomacy platform",
+    },
+    "brief.classification": {"es": "Uso interno", "en": "Internal use"},
+    "brief.cover.issued_by": {"es": "Emite", "en": "Issued by"},
+    "brief.cover.classification": {"es": "Clasificación", "en": "Classification"},
+    "brief.cover.cutoff": {"es": "Datos hasta", "en": "Data up to"},
+    "brief.section.context": {"es": "La relación bilateral", "en": "The bilateral relationship"},
+    "brief.context.legal": {
+        "es": "Marco jurídico y su estado",
+        "en": "Legal framework and its state",
+    },
+    "brief.context.agreements": {
+        "es": "Cooperación vigente: convenios y su estado",
+        "en": "Cooperation in force: agreements and their status",
+    },
+    "brief.context.opportunities": {
+        "es": "Oportunidades abiertas",
+        "en": "Open opportunities",
+    },
+    "brief.context.counterparts": {"es": "Contrapartes", "en": "Counterparts"},
+    "brief.context.agenda": {
+        "es": "Agenda: eventos y plazos",
+        "en": "Agenda: events and deadlines",
     },
     "brief.subtitle": {
         "es": "Cooperación científica y tecnológica {home}–{host}",
@@ -230,14 +310,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "brief.section.institutions": {"es": "Instituciones líderes", "en": "Leading institutions"},
     "brief.section.sources": {"es": "Fuentes y método", "en": "Sources and method"},
     "brief.priorities.intro": {
-        "es": "Las prioridades de {home} van ordenadas según cuánto puede {host} ayudar a "
-        "cerrar sus brechas: primero la complementariedad de {host} (cuánto más fuerte es "
-        "donde {home} es débil, en ciencia, tecnología, comercio y las etapas de la cadena de "
-        "valor), luego su lugar entre los socios candidatos de cada prioridad.",
-        "en": "The priorities of {home} are ordered by how much {host} can help close its "
-        "gaps: first the complementarity of {host} (how much stronger it is where {home} is "
-        "weak, in science, technology, trade and the stages of the value chain), then its "
-        "rank among the candidate partners of each priority.",
+        "es": "Las prioridades de {home} van ordenadas según el lugar de {host} entre los "
+        "socios candidatos de cada prioridad, en proporción al número de candidatos (lugar "
+        "entre candidatos, el mejor primero); a igual proporción, primero el puntaje más "
+        "alto y luego el orden del archivo de prioridades. Las prioridades en que {host} no "
+        "es candidato van al final.",
+        "en": "The priorities of {home} are ordered by the rank of {host} among the "
+        "candidate partners of each priority, relative to the number of candidates (rank "
+        "over candidates, best first); ties are broken by the higher score, then by the "
+        "order of the priorities file. Priorities where {host} is not a candidate come last.",
     },
     "brief.col.priority": {"es": "Prioridad", "en": "Priority"},
     "brief.col.rank": {"es": "Lugar", "en": "Rank"},
