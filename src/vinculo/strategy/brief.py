@@ -420,8 +420,11 @@ class SourceRow:
 
 #: Diplomatic naming policy for the brief: economies with which Mexico has no diplomatic
 #: relations, keyed by code, with the catalogue keys of how they are named and of the
-#: neutral caveat said in the sensitivities section (and beside the candidate). Only what
-#: the table says is said: no outside facts (laws, dates) are added.
+#: neutral caveat said in the sensitivities section. The one outside fact it rests on, with
+#: its source: Mexico recognised the People's Republic of China and broke relations with
+#: Taiwan in 1971, establishing relations with Beijing on 14 February 1972 (China.org.cn,
+#: China Internet Information Center, "Bilateral Political Relations",
+#: http://www.china.org.cn/english/features/81689.htm, undated page, read 2026-12-04).
 SENSITIVE_ECONOMIES: dict[str, tuple[str, str]] = {
     "TWN": ("brief.sensitive.TWN.name", "brief.sensitive.no_relations"),
 }
