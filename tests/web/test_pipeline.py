@@ -1199,3 +1199,20 @@ def test_the_sort_options_say_which_way(registry):
     assert "Longest without changes first" in select
     assert "Least recently updated" not in select
     assert '<div class="table-scroll">' in html
+
+
+def test_the_country_filter_lists_the_host_countries_of_what_the_reader_sees(registry):
+    import re
+
+    """An embassy also logs offers from other countries: the list's country filter offers
+    the host countries of the opportunities the reader can see, not only its posts'."""
+    from vinculo.web.pipeline.models import Opportunity
+
+    Opportunity.objects.filter(pk=registry.opportunity_a.pk).update(host_country=registry.germany)
+    html = login("officer_a", registry).get(reverse("pipeline:list")).content.decode()
+    choices = html.split('name="country"')[1].split("</select>")[0]
+    assert ">Germany</option>" in choices  # opportunity A (post A, in France) is German
+    assert ">France</option>" not in choices  # no visible opportunity is French any more
+    planner = login("planner", registry).get(reverse("pipeline:list")).content.decode()
+    choices = planner.split('name="country"')[1].split("</select>")[0]
+    assert re.findall(r">([^<]+)</option>", choices) == ["Any", "Germany"]  # both German now

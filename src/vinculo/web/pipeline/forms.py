@@ -12,7 +12,7 @@ from vinculo.web.accounts.models import Role
 from vinculo.web.pickers import PickerWidget
 from vinculo.web.pipeline.models import Opportunity
 from vinculo.web.pipeline.scoring import CRITERIA
-from vinculo.web.pipeline.selectors import transitions_for
+from vinculo.web.pipeline.selectors import opportunities_visible_to, transitions_for
 from vinculo.web.pipeline.summaries import ORDERINGS
 from vinculo.web.registry.forms import (
     CountryChoiceField,
@@ -303,7 +303,10 @@ class FilterForm(KeptHTMLForm):
         language = (get_language() or "es")[:2]
         self.fields["priority"].choices = [("", _("Any")), *priority_choices(language)]
         posts = posts_visible_to(user)
-        countries = Country.objects.filter(code__in=posts.values("host_country_id"))
+        # the host countries of the opportunities the reader can see: an embassy in France
+        # also logs German offers, so not only its posts' countries
+        hosts = opportunities_visible_to(user).order_by().values("host_country_id")
+        countries = Country.objects.filter(code__in=hosts)
         self.fields["country"].choices = [("", _("Any")), *countries_by_name(countries)]
         self.fields["post"].choices = [
             ("", _("Any")),
