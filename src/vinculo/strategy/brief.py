@@ -79,10 +79,13 @@ __all__ = [
     "CapabilityRow",
     "ChainSection",
     "Coauthorship",
+    "ContextEntry",
     "FactorRow",
+    "InstitutionEntry",
     "InstitutionRow",
     "Leader",
     "NextStep",
+    "PostContext",
     "PostEvidence",
     "PriorityBrief",
     "PriorityEvidence",
@@ -493,17 +496,40 @@ class ContextEntry:
     status: str = ""
 
 
+INSTITUTION_KINDS = ("research", "company", "government")
+
+
+@dataclass(frozen=True)
+class InstitutionEntry:
+    """A host institution a person chose for a priority, with the source of that choice
+    (curated in the web app: never a keyword match). ``kind`` is one of
+    :data:`INSTITUTION_KINDS`: research bodies, companies and government agencies are
+    listed apart."""
+
+    priority: str  # the priority's id
+    name: str  # the official name in the host's language
+    kind: str
+    acronym: str = ""
+    city: str = ""
+    source_title: str = ""
+    source_publisher: str = ""
+    source_url: str = ""
+    source_date: date | None = None
+
+
 @dataclass(frozen=True)
 class PostContext:
     """What the post knows that the evidence does not: the fixed sections of the brief.
-    The web app will fill it per post; an empty list or text makes the section say that
-    the post is to complete it, never disappear."""
+    The web app fills it per post; an empty list or text makes the section say that the
+    post is to complete it, never disappear."""
 
     legal_framework: str = ""
     agreements: tuple[ContextEntry, ...] = ()
     opportunities: tuple[ContextEntry, ...] = ()
     counterparts: tuple[ContextEntry, ...] = ()
     agenda: tuple[ContextEntry, ...] = ()
+    institutions: tuple[InstitutionEntry, ...] = ()  # curated, per priority
+    version: str = ""  # what changes when the post's data change (shown on the cover)
 
 
 POST_KINDS = ("embassy", "consulate")
