@@ -26,6 +26,7 @@ from vinculo.strategy import brief as brief_module
 from vinculo.strategy.brief import (
     Brief,
     ContextEntry,
+    InstitutionEntry,
     PostContext,
     PostEvidence,
     collect_evidence,
@@ -51,12 +52,15 @@ HOST = "FRA"
 TODAY = date(2026, 11, 30)
 HOSTILE = "<script>alert(1)</script>"
 SECTIONS = {
-    "priorities": "brief.section.priorities",
+    "summary": "brief.section.summary",
+    "context": "brief.section.context",
     "capabilities": "brief.section.capabilities",
     "coauthorship": "brief.section.coauthorship",
     "value-chains": "brief.section.value_chains",
-    "institutions": "brief.section.institutions",
-    "sources": "brief.section.sources",
+    "institutions": "brief.section.institutions_curated",
+    "scoring": "brief.section.scoring",
+    "glossary": "brief.section.glossary",
+    "sources": "brief.section.technical",
 }
 
 
@@ -142,9 +146,15 @@ def visible(html: str) -> str:
 
 
 def section(html: str, ident: str) -> str:
-    found = re.search(rf'<section id="{ident}">(.*?)</section>', html, re.DOTALL)
+    found = re.search(rf'<section id="{ident}"[^>]*>(.*?)</section>', html, re.DOTALL)
     assert found, f"no section {ident}"
     return visible(found.group(1))
+
+
+def post_sections(html: str) -> str:
+    """The visible text of the bilateral relationship (its sections nest)."""
+    start = html.index('<section id="context"')
+    return visible(html[start : html.index('<section id="capabilities"', start)])
 
 
 def _pdftotext() -> str:
@@ -164,11 +174,11 @@ def test_every_section_is_there_with_its_title_in_the_language(pages, briefs, la
     assert 'id="cover"' in html
     assert 'id="contents"' in html
     for ident, key in SECTIONS.items():
-        title = text(key, language)
+        title = text(key, language, host=brief.host_name)
         assert title in section(html, ident), ident
         assert f'href="#{ident}"' in html  # in the contents
     for ident in CHOSEN:
-        for prefix in ("priority", "capabilities", "institutions"):
+        for prefix in ("capabilities", "institutions", "scoring"):
             assert f'id="{prefix}-{ident}"' in html
     assert 'id="chain-lithium-value-chain"' in html  # the only chosen priority with a chain
     assert 'id="chain-aerospace"' not in html
@@ -278,7 +288,12 @@ def test_capabilities_are_the_models(model, briefs):
     aerospace = next(p for p in brief.priorities if p.id == "aerospace")
     indicators = [r.basis for r in aerospace.capabilities if r.indicator]
     assert indicators == ["Satélites operados", "Satélites operados sin Starlink ni OneWeb"]
-    assert all(p.offers for p in brief.priorities)  # what Mexico offers France, every time
+    # what Mexico offers France, every time: in the priority, or at large
+    assert all(p.offers or p.general_offers for p in brief.priorities)
+    general = {p.general_offers for p in brief.priorities}
+    assert len(general) == 1  # the same everywhere: said once on page 1, not per priority
+    for item in brief.priorities:
+        assert not set(item.offers) & set(item.general_offers)
 
 
 def test_value_chain_stages(briefs, evidence):
@@ -327,12 +342,53 @@ def test_nothing_is_loaded_from_outside(pages, language):
     assert not re.search(r"@import|url\(", html, re.I)
 
 
-def test_a_hostile_institution_name_is_escaped(briefs, pages):
-    aerospace = next(p for p in briefs["en"].priorities if p.id == "aerospace")
-    assert any(HOSTILE in i.name for i in aerospace.institutions)  # it reached the brief
+def test_institutions_are_curated_never_keyword_matches(evidence, briefs, pages):
+    """The ROR record whose name holds every keyword of "aerospace" is not shown: the
+    brief lists only the institutions the post curated, with their sources, by kind
+    (research, government, company), escaped; a priority without any says the post is to
+    complete it."""
     for html in pages.values():
+        assert "00hostile" not in html
+        assert "&lt;script&gt;" not in html
+    for brief in briefs.values():
+        assert all(p.institutions == () for p in brief.priorities)
+    curated = PostContext(
+        institutions=(
+            InstitutionEntry("aerospace", "Entreprise " + HOSTILE, "company", source_publisher="P"),
+            InstitutionEntry(
+                "aerospace",
+                "Centre national d'études spatiales",
+                "government",
+                acronym="CNES",
+                city="Paris",
+                source_publisher="ROR",
+                source_title="Centre National d'Études Spatiales",
+                source_url="https://ror.org/04h1h0y33",
+                source_date=date(2026, 12, 4),
+            ),
+            InstitutionEntry("aerospace", "Observatoire de Paris", "research"),
+        )
+    )
+    for language in LANGUAGES:
+        brief = localize(evidence, language, today=TODAY, context=curated)
+        aerospace = next(p for p in brief.priorities if p.id == "aerospace")
+        assert [i.kind for i in aerospace.institutions] == ["research", "government", "company"]
+        html = render_html(brief)
         assert HOSTILE not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        shown = section(html, "institutions")
+        assert "(CNES)" in shown
+        assert "https://ror.org/04h1h0y33" in shown
+        for kind in ("research", "government", "company"):
+            assert text(f"brief.institutions.kind.{kind}", language) in shown
+        pending = text("brief.pending.embassy", language)
+        assert shown.count(pending) == len(brief.priorities) - 1
+    with pytest.raises(ValueError, match="kind 'lab'"):
+        localize(
+            evidence,
+            "es",
+            context=PostContext(institutions=(InstitutionEntry("aerospace", "X", "lab"),)),
+        )
 
 
 def test_the_host_not_being_a_candidate_is_said(evidence):
@@ -427,19 +483,6 @@ def test_pdf_has_pages_and_text_in_the_language(briefs, tmp_path, language):
     assert page_label in flat  # the @page counter in the footer
 
 
-def test_institutions_match_keywords_as_whole_words(briefs):
-    """partners.leading_institutions matches substrings ("litio" in "Coalition"); the brief
-    keeps whole words only (an optional plural allowed)."""
-    lithium = next(p for p in briefs["en"].priorities if p.id == "lithium-value-chain")
-    assert "Coalition for Advancing Research Assessment" not in [
-        i.name for i in lithium.institutions
-    ]
-    for item in briefs["en"].priorities:
-        assert len(item.institutions) <= 5
-        for institution in item.institutions:
-            assert institution.matched
-
-
 def test_the_post_sections_are_shown_or_said_to_be_completed(evidence):
     """The fixed sections never disappear: empty, each says the post is to complete it
     (the Embassy, or the Consulate for a consulate); filled, it shows the entries by date."""
@@ -455,8 +498,9 @@ def test_the_post_sections_are_shown_or_said_to_be_completed(evidence):
         "agenda",
     ]
     page = {language: visible(render_html(b)) for language, b in empty.items()}
-    assert page["es"].count("Por completar por la Embajada.") == 5
-    assert page["en"].count("To be completed by the Embassy.") == 5
+    context = {language: post_sections(render_html(b)) for language, b in empty.items()}
+    assert context["es"].count("Por completar por la Embajada.") == 5
+    assert context["en"].count("To be completed by the Embassy.") == 5
     assert "representación" not in page["es"]
     # the cover: issuing unit, classification and data cut-off, configurable
     assert "Uso interno" in page["es"]
@@ -485,7 +529,7 @@ def test_the_post_sections_are_shown_or_said_to_be_completed(evidence):
     )
     html = visible(render_html(consulate))
     assert consulate.post_name == "Consulado de México en Estrasburgo"
-    assert html.count("Por completar por el Consulado.") == 3
+    assert post_sections(render_html(consulate)).count("Por completar por el Consulado.") == 3
     assert "Convenio básico en vigor." in html
     assert html.index("Primera reunión") < html.index("Segunda reunión")
     assert "(confirmada)" in html
@@ -495,37 +539,56 @@ def test_the_post_sections_are_shown_or_said_to_be_completed(evidence):
         localize(evidence, "es", today=TODAY, post_kind="consulate")
 
 
-def test_page_one_quotes_the_tables(briefs):
-    """The executive summary: the first priorities in the brief's order with the rank,
-    candidates and score of the table; asks are capability rows of those priorities where
-    the host's world share exceeds the home country's, largest difference first, quoted
-    with their year; the co-authorship trend is the chart's series; Taiwan's caveat."""
-    for language, brief in briefs.items():
-        summary = brief.summary
-        assert summary is not None
-        ranked = [p for p in brief.priorities if p.standing]
-        assert list(summary.priorities) == ranked[:5]
-        assert 3 <= len(summary.priorities) <= 5
-        html = render_html(brief)
-        page = visible(html)
-        start, end = (
-            page.index(text("brief.section.summary", language)),
-            page.rindex(text("brief.section.context", language)),
-        )
-        first = page[page.index(text("brief.section.summary", language), start + 1) :]
-        for p in summary.priorities:
-            rank = f" {p.standing.rank} " if language == "es" else f" {p.standing.rank} of "
-            assert rank in first.split(text("brief.summary.asks", language))[0]
-            assert number(p.standing.score, language, 2) in first
-        differences = []
-        for ask in summary.asks:
-            owner = next(p for p in summary.priorities if p.name == ask.priority)
-            assert ask.row in owner.capabilities
-            assert ask.row.host_share > ask.row.home_share
-            differences.append(ask.row.host_share - ask.row.home_share)
-            assert str(ask.row.year) in first
-        assert differences == sorted(differences, reverse=True)
-        assert end > start
-        works = number(brief.coauthorship.latest[1], language, 0)
-        assert works in first
-        assert "Taiw" in first.split(text("brief.summary.sensitivities", language))[1]
+# ---------------------------------------------------------------- print quality
+
+
+def _pdftoppm() -> str:
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        pytest.skip("pdftoppm is not installed (poppler-utils): the PDF's pages are not checked")
+    return tool
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pdf_pages_print_cleanly(briefs, tmp_path, language):
+    """Every page rendered to an image: the ink stays inside the page's margins (no column
+    cut at the edge), no page but the last is nearly empty, and page 1 is the executive
+    summary (after the cover lines)."""
+    from PIL import Image
+
+    tool = _pdftoppm()
+    pdf = write_brief(briefs[language], tmp_path / "brief.pdf")
+    subprocess.run([tool, "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    images = sorted(tmp_path.glob("page-*.png"))
+    assert 4 <= len(images) <= 20
+    margin_mm = 16 - 4  # the @page side margins, less a tolerance for glyph overhang
+    for number_, path in enumerate(images, start=1):
+        with Image.open(path) as image:
+            gray = image.convert("L")
+            width, height = gray.size
+            ink = gray.point(lambda v: 255 if v < 200 else 0).getbbox()
+        assert ink is not None, f"page {number_} is blank"
+        left, _, right, _ = ink
+        edge = width * margin_mm / 210
+        assert left >= edge, (number_, ink, width)
+        assert right <= width - edge, (number_, ink, width)
+        # the body's ink ends above the footer; a page that ends before 40 % of its height
+        # (the footer aside) is nearly empty
+        body = gray.crop((0, 0, width, int(height * 0.93))).point(lambda v: 255 if v < 200 else 0)
+        box = body.getbbox()
+        if number_ < len(images):
+            assert box is not None, number_
+            assert box[3] >= height * 0.40, (number_, box, height)
+    flat = re.sub(
+        r"\s+",
+        " ",
+        subprocess.run(
+            [_pdftotext(), "-f", "1", "-l", "1", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout,
+    )
+    assert text("brief.section.summary", language) in flat
+    assert text("brief.summary.bottom_line", language) in flat
+    assert text("brief.summary.priorities", language, host=briefs[language].host_name) in flat

@@ -14,8 +14,8 @@ A brief holds, for one host country:
   vintage;
 * co-authored works per year (all fields) between the two countries;
 * each value chain's stages with both countries' RCA and the world leaders;
-* the host's research institutions whose names or aliases contain the priority's keywords
-  as whole words (ROR; a name match, said as such);
+* the host's counterpart institutions per priority, as curated in the web app with their
+  sources (never keyword matches);
 * every dataset of the evidence store with its vintage.
 
 The work is split in two: :func:`collect_evidence` computes everything that does not
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -40,11 +41,12 @@ import pandas as pd
 from babel import Locale
 from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from vinculo.strategy import svg
 from vinculo.strategy.capability import (
     COMPONENTS,
+    LEADER_MIN_SHARE,
     SPECIALIZATION,
     WORLD_POSITION_MIN,
     CapabilityModel,
@@ -68,11 +70,10 @@ from vinculo.strategy.partners import (
     FACTORS,
     Recommendation,
     co_authorship_series,
-    leading_institutions,
     recommend,
 )
 from vinculo.strategy.priorities import Priority
-from vinculo.strategy.reciprocity import Reciprocity
+from vinculo.strategy.reciprocity import Reciprocity, product_names
 
 __all__ = [
     "Brief",
@@ -103,9 +104,16 @@ __all__ = [
 _LOCALES = {"es": "es_MX", "en": "en_US"}
 _HTML_LANG = {"es": "es-MX", "en": "en-US"}
 _TOP = 3  # candidates named beside the host's standing
-_INSTITUTIONS = 5  # leading institutions shown per priority
 _TABLE_YEARS = 10  # years of co-authorship in the table (the chart shows them all)
 _TREND_YEARS = 5
+#: The factors that do not depend on the priority: said once, in the scoring annex.
+_PARTNER_LEVEL = ("ties", "capacity", "proximity")
+#: The glossary's terms (catalogue keys "glossary.<term>": "term|meaning"), in its order.
+_GLOSSARY = (
+    "world_share", "rank", "activity_index", "rca", "intensity", "score", "frontier", "gap",
+    "candidate", "partner_score", "strength", "complementarity", "ties", "association",
+    "capacity", "proximity", "sensitivity", "hs", "stage", "density",
+)  # fmt: skip
 
 
 # ---------------------------------------------------------------- the evidence (any language)
@@ -125,7 +133,6 @@ class PriorityEvidence:
     offers: tuple[Any, ...]  # what the home country offers the host (i18n Messages)
     stages: pd.DataFrame | None  # chain.stage_table (every country); None without a chain
     chain: ChainView | None  # the home country's view of the chain; None when unavailable
-    institutions: pd.DataFrame  # partners.leading_institutions, whole-word matches only
 
 
 @dataclass(frozen=True)
@@ -165,23 +172,6 @@ def _not_candidate(scores: pd.DataFrame, host: str) -> str:
     return "unknown"
 
 
-def _institution_names(model: CapabilityModel, host: str) -> dict[str, str]:
-    """ROR id -> the name and aliases of each of the host's institutions, as one text."""
-    rows = model.store.rows("institutions")
-    rows = rows[rows["country"] == host]
-    return {
-        str(ror_id): " | ".join([str(name), *(list(aliases) if aliases is not None else [])])
-        for ror_id, name, aliases in zip(rows["ror_id"], rows["name"], rows["aliases"], strict=True)
-    }
-
-
-def _institutions_named(
-    model: CapabilityModel, host: str, priority: str, names: dict[str, str]
-) -> pd.DataFrame:
-    """partners.leading_institutions (whole-word keyword matches)."""
-    return leading_institutions(model, host, priority, limit=_INSTITUTIONS)
-
-
 def collect_evidence(model: CapabilityModel, host: str) -> PostEvidence:
     """Everything the brief for the post in ``host`` (ISO3) shows, in no language yet.
 
@@ -196,7 +186,6 @@ def collect_evidence(model: CapabilityModel, host: str) -> PostEvidence:
     positions = model.positions()
     leaders = model.leaders()
     giving = Reciprocity.of(model)
-    names = _institution_names(model, host)
     collected = []
     for priority in model.priorities.priorities:
         mine = scores[scores["priority"] == priority.id]
@@ -235,7 +224,6 @@ def collect_evidence(model: CapabilityModel, host: str) -> PostEvidence:
                 offers=tuple(offers),
                 stages=stages,
                 chain=chain,
-                institutions=_institutions_named(model, host, priority.id, names),
             )
         )
     datasets = model.store.datasets()
@@ -344,10 +332,11 @@ class StageRow:
 class NextStep:
     """The product of the chain closest to what the home country already exports."""
 
-    product: str
+    product: str  # the HS heading's code
     stage: str
     density: float
     why: str  # the priorities file's note (English); shown in English briefs only
+    name: str = ""  # the heading's short name in the brief's language
 
 
 @dataclass(frozen=True)
@@ -358,17 +347,20 @@ class ChainSection:
     gap_stage: str | None
     next_step: NextStep | None
     host_ahead: int  # stages where the host's score is above the home country's
+    host_stages: tuple[str, ...] = ()  # their names, upstream first
+    gap_host_ahead: bool | None = None  # is the host ahead at the home country's gap stage?
 
 
 @dataclass(frozen=True)
 class InstitutionRow:
-    """A host institution whose name or aliases match the priority's keywords (ROR)."""
+    """A counterpart institution of a priority as the brief shows it (curated, sourced)."""
 
     name: str
+    acronym: str
     city: str
-    types: tuple[str, ...]
-    matched: tuple[str, ...]
-    ror_id: str
+    kind: str  # one of INSTITUTION_KINDS
+    source: str  # "publisher, title, date" in the brief's language
+    url: str
 
 
 @dataclass(frozen=True)
@@ -383,9 +375,11 @@ class PriorityBrief:
     note: str | None  # why there is no standing
     capabilities: tuple[CapabilityRow, ...]
     absent: tuple[str, ...]  # sentences: components without evidence, and why
-    offers: tuple[str, ...]  # what the home country offers the host
+    offers: tuple[str, ...]  # what the home country offers the host in this priority
     chain: ChainSection | None  # None: the priority declares no chain
-    institutions: tuple[InstitutionRow, ...]
+    institutions: tuple[InstitutionRow, ...]  # curated by the post, with sources
+    general_offers: tuple[str, ...] = ()  # what it offers at large (the same everywhere)
+    headline_offers: tuple[str, ...] = ()  # the offers where it holds ≥ 1 % of the world
 
 
 @dataclass(frozen=True)
@@ -419,6 +413,8 @@ class SourceRow:
     vintage: str
     rows: int
     retrieved: str
+    publisher: str = ""  # the source's name for people (OpenAlex, NSF-NCSES...)
+    file: str = ""
 
 
 #: Diplomatic naming policy for the brief: economies with which Mexico has no diplomatic
@@ -434,56 +430,137 @@ SENSITIVE_ECONOMIES: dict[str, tuple[str, str]] = {
 
 #: How many priorities, asks and offers page 1 names.
 _SUMMARY_PRIORITIES = 5
-_SUMMARY_ASKS = 3
+_SUMMARY_ASKS = 4
 _SUMMARY_OFFERS = 3
+_LEADING = 5  # "among the five leading candidates" in the bottom line
+_SPECIFIC_OFFERS = ("offer.component", "offer.stage")  # the rest are the same everywhere
+_ASK_MIN_LEAD = 10.0  # capability-score points: a lead that makes another component's ask
+_GENERAL_OFFERS = 1  # general offers on page 1 (after the priority-specific ones)
 
 
 @dataclass(frozen=True)
 class Ask:
-    """A component where the host is furthest ahead of the home country (world shares, the
-    capability table's own figures)."""
+    """A component of a summary priority where the host is stronger than the home country
+    (capability score) and holds at least 1 % of the world: what to ask the host for. The
+    figures are the capability table's own row."""
 
-    priority: str
+    priority: str  # the priority's name
+    priority_id: str
     row: CapabilityRow
 
 
 @dataclass(frozen=True)
-class Summary:
-    """Page 1: the priorities where the host can help most (in the brief's order), the asks,
-    what the home country offers, and the sensitivities (sentences)."""
+class SummaryPriority:
+    """A priority on page 1 and the one figure that says why: the host's strongest
+    component in it (the capability table's row), when one holds at least 1 % of the world."""
 
-    priorities: tuple[PriorityBrief, ...]
+    item: PriorityBrief
+    evidence: CapabilityRow | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Page 1: the bottom line, the priorities where the host can help most (in the brief's
+    order), the asks, what the home country offers, talking points and sensitivities."""
+
+    priorities: tuple[SummaryPriority, ...]
+    leading: tuple[PriorityBrief, ...]  # where the host is among the first _LEADING
+    best: PriorityBrief | None  # the host's best standing (when not among the leading)
     asks: tuple[Ask, ...]
-    offers: tuple[str, ...]
+    offers: tuple[tuple[str, str], ...]  # (the priority's name or "", the sentence)
+    talking: tuple[str, ...]
     sensitivities: tuple[str, ...]
 
 
-def _summary(
-    priorities: list[PriorityBrief], language: str, host: str, candidates: set[str]
-) -> Summary:
-    ranked = [p for p in priorities if p.standing][:_SUMMARY_PRIORITIES]
-    gaps = [
-        (r.host_share - r.home_share, p.name, r)
-        for p in ranked
-        for r in p.capabilities
-        if r.host_share is not None and r.home_share is not None and r.host_share > r.home_share
+def _strongest(item: PriorityBrief) -> CapabilityRow | None:
+    """The host's strongest component of a priority (score, then share), among the rows
+    with a world position and at least 1 % of the world."""
+    rows = [
+        r
+        for r in item.capabilities
+        if not r.indicator
+        and r.world_position
+        and r.host_share is not None
+        and r.host_share >= LEADER_MIN_SHARE
+        and r.host_score is not None
+        and r.host_rank is not None
     ]
-    gaps.sort(key=lambda g: -g[0])
-    asks, seen = [], set()
-    for _, name, row in gaps:
-        if row.component_name in seen:
-            continue
-        seen.add(row.component_name)
-        asks.append(Ask(name, row))
+    if not rows:
+        return None
+    return max(rows, key=lambda r: (r.host_score or 0.0, r.host_share or 0.0))
+
+
+def _asks(ranked: list[PriorityBrief]) -> tuple[Ask, ...]:
+    """One ask per summary priority (in the brief's order): its component where the host's
+    capability score most exceeds the home country's, the host holding ≥ 1 % of the
+    world."""
+    asks: list[Ask] = []
+    used: set[str] = set()  # components asked for already: the next ask prefers another
+    for item in ranked:
+        rows = [
+            r
+            for r in item.capabilities
+            if not r.indicator
+            and r.world_position
+            and r.host_score is not None
+            and r.home_score is not None
+            and r.host_score > r.home_score
+            and r.host_share is not None
+            and r.home_share is not None
+            and r.host_share >= LEADER_MIN_SHARE
+        ]
+        rows.sort(key=lambda r: -((r.host_score or 0.0) - (r.home_score or 0.0)))
+        fresh = [
+            r
+            for r in rows
+            if r.component not in used
+            and (r.host_score or 0.0) - (r.home_score or 0.0) >= _ASK_MIN_LEAD
+        ]
+        if rows:
+            row = (fresh or rows)[0]
+            used.add(row.component)
+            asks.append(Ask(item.name, item.id, row))
         if len(asks) == _SUMMARY_ASKS:
             break
-    offers = tuple(dict.fromkeys(o for p in ranked for o in p.offers))[:_SUMMARY_OFFERS]
+    return tuple(asks)
+
+
+def _summary(
+    priorities: list[PriorityBrief],
+    language: str,
+    host: str,
+    candidates: set[str],
+    talking: tuple[str, ...],
+) -> Summary:
+    standing = [p for p in priorities if p.standing]
+    ranked = standing[:_SUMMARY_PRIORITIES]
+    leading = tuple(p for p in standing if p.standing and p.standing.rank <= _LEADING)
+    best = None
+    if standing and not leading:
+        best = min(standing, key=lambda p: (p.standing.rank if p.standing else 0, p.position))
+    offers: list[tuple[str, str]] = []
+    for item in priorities:  # the priority-specific offers first, in the brief's order
+        if item.headline_offers and item.headline_offers[0] not in {o for _, o in offers}:
+            offers.append((item.name, item.headline_offers[0]))
+        if len(offers) == _SUMMARY_OFFERS - _GENERAL_OFFERS:
+            break
+    general = next((p.general_offers for p in priorities if p.general_offers), ())
+    for offer in general[: _SUMMARY_OFFERS - len(offers)]:
+        offers.append(("", offer))
     sensitivities = []
     for code in sorted(candidates | {host}):
         if code in SENSITIVE_ECONOMIES:
             name_key, caveat_key = SENSITIVE_ECONOMIES[code]
             sensitivities.append(text(caveat_key, language, name=text(name_key, language)))
-    return Summary(tuple(ranked), tuple(asks), offers, tuple(sensitivities))
+    return Summary(
+        priorities=tuple(SummaryPriority(p, _strongest(p)) for p in ranked),
+        leading=leading,
+        best=best,
+        asks=_asks(ranked),
+        offers=tuple(offers),
+        talking=talking,
+        sensitivities=tuple(sensitivities),
+    )
 
 
 @dataclass(frozen=True)
@@ -567,6 +644,7 @@ class Brief:
     sources: tuple[SourceRow, ...]
     weights: dict[str, float] = field(default_factory=dict)
     post_name: str = ""  # "Embajada de México en Francia"
+    post_kind: str = "embassy"  # or "consulate": who completes the post's sections
     issuing_unit: str = ""
     classification: str = ""
     data_cutoff: str = ""  # the newest year among the figures the brief quotes
@@ -733,7 +811,7 @@ def _chain(evidence: PriorityEvidence, language: str, home: str, host: str) -> C
             StageRow(
                 id=stage.stage.id,
                 name=names[stage.stage.id],
-                classification=stage.classification,
+                classification=classification_name(stage.classification, language),
                 year=stage.year,
                 home_rca=get(home, "rca"),
                 host_rca=get(host, "rca"),
@@ -759,7 +837,7 @@ def _chain(evidence: PriorityEvidence, language: str, home: str, host: str) -> C
                         value=number(float(r["value"]), language, 0)
                         if _finite(r["value"]) is not None
                         else text("brief.na", language),
-                        unit=str(r["unit"]),
+                        unit=unit_name(str(r["unit"]), language),
                         share=percent(float(r["world_share"]), language, 2)
                         if _finite(r["world_share"]) is not None
                         else text("brief.na", language),
@@ -779,41 +857,61 @@ def _chain(evidence: PriorityEvidence, language: str, home: str, host: str) -> C
     if step is not None:
         stage_id = str(step["stage"])
         density = _finite(step["density"])
+        code = str(step["product"])
+        named = product_names()
         next_step = NextStep(
-            product=str(step["product"]),
+            product=code,
             stage=names.get(stage_id, stage_id),
             density=density if density is not None else float("nan"),
             why=str(step.get("why", "")),
+            name=str(named.at[code, f"name_{language}"]) if code in named.index else "",
         )
-    ahead = sum(
-        1
-        for r in rows
-        if r.home_score is not None and r.host_score is not None and r.host_score > r.home_score
-    )
+
+    def ahead_at(row: StageRow) -> bool:
+        return (
+            row.home_score is not None
+            and row.host_score is not None
+            and row.host_score > row.home_score
+        )
+
+    gap_row = next((r for r in rows if r.id == view.gap_stage), None)
     return ChainSection(
         stages=tuple(rows),
         gap_stage=names.get(view.gap_stage) if view.gap_stage else None,
         next_step=next_step,
-        host_ahead=ahead,
+        host_ahead=sum(1 for r in rows if ahead_at(r)),
+        host_stages=tuple(r.name for r in rows if ahead_at(r)),
+        gap_host_ahead=None if gap_row is None else ahead_at(gap_row),
     )
 
 
-def _institutions(evidence: PriorityEvidence, language: str) -> tuple[InstitutionRow, ...]:
+def _institutions(context: PostContext, priority: str, language: str) -> tuple[InstitutionRow, ...]:
+    """The post's curated counterpart institutions of a priority: research bodies, then
+    government agencies, then companies, each by name."""
+    order = {"research": 0, "government": 1, "company": 2}
     rows = []
-    for item in evidence.institutions.to_dict("records"):
-        types = list(item["types"]) if item["types"] is not None else []
+    for entry in context.institutions:
+        if entry.priority != priority:
+            continue
+        if entry.kind not in INSTITUTION_KINDS:
+            raise ValueError(
+                f"institution {entry.name!r}: kind {entry.kind!r} is not one of "
+                f"{', '.join(INSTITUTION_KINDS)}"
+            )
+        parts = [entry.source_publisher, entry.source_title]
+        if entry.source_date is not None:
+            parts.append(_date_text(entry.source_date, language))
         rows.append(
             InstitutionRow(
-                name=str(item["name"]),
-                city=str(item["city"]) if isinstance(item["city"], str) else "",
-                types=tuple(
-                    text(f"ror.type.{t}", language) if f"ror.type.{t}" in MESSAGES else t
-                    for t in types
-                ),
-                matched=tuple(str(m) for m in item["matched"]),
-                ror_id=str(item["ror_id"]),
+                name=entry.name,
+                acronym=entry.acronym,
+                city=entry.city,
+                kind=entry.kind,
+                source=", ".join(p for p in parts if p),
+                url=entry.source_url,
             )
         )
+    rows.sort(key=lambda r: (order[r.kind], r.name.casefold()))
     return tuple(rows)
 
 
@@ -874,10 +972,13 @@ def localize(
     if post_kind == "consulate" and not post_city:
         raise ValueError("a consulate is named by its city: pass post_city")
     today = today or date.today()
+    context = context or PostContext()
     home, host = evidence.home, evidence.host
     home_name, host_name = country_name(home, language), country_name(host, language)
     priorities = []
     for position, item in enumerate(_order(evidence), start=1):
+        specific = [m for m in item.offers if m.key in _SPECIFIC_OFFERS]
+        general = [m for m in item.offers if m.key not in _SPECIFIC_OFFERS]
         priorities.append(
             PriorityBrief(
                 id=item.priority.id,
@@ -888,9 +989,15 @@ def localize(
                 note=_note(item, language, home, host),
                 capabilities=_capabilities(item, language, home, host, evidence.indicator_names),
                 absent=_absent(item, language),
-                offers=tuple(m.render(language) for m in item.offers),
+                offers=tuple(m.render(language) for m in specific),
+                general_offers=tuple(m.render(language) for m in general),
+                headline_offers=tuple(
+                    m.render(language)
+                    for m in specific
+                    if (_finite(m.values().get("home_share")) or 0.0) >= LEADER_MIN_SHARE
+                ),
                 chain=_chain(item, language, home, host),
-                institutions=_institutions(item, language),
+                institutions=_institutions(context, item.priority.id, language),
             )
         )
     series = evidence.coauthorship
@@ -898,7 +1005,10 @@ def localize(
         years=tuple(
             (int(y), float(w)) for y, w in zip(series["year"], series["works"], strict=True)
         ),
-        source=", ".join(sorted(set(series["source"].astype(str)))),
+        source=readable_sources(
+            sorted({f"{s} {v}" for s, v in zip(series["source"], series["vintage"], strict=True)}),
+            language,
+        ),
         vintage=", ".join(sorted(set(series["vintage"].astype(str)))),
     )
     post_name = (
@@ -917,6 +1027,8 @@ def localize(
             vintage=str(row["vintage"]),
             rows=int(row["row_count"]),
             retrieved=_date_text(row["retrieved_at"], language),
+            publisher=source_name(str(row["source"]), language),
+            file=str(row.get("file_name") or ""),
         )
         for row in evidence.datasets.to_dict("records")
     )
@@ -928,17 +1040,19 @@ def localize(
         host_name=host_name,
         title=text("brief.title", language, host=host_name),
         post_name=post_name,
+        post_kind=post_kind,
         issuing_unit=text("brief.issuing_unit", language) if issuing_unit is None else issuing_unit,
         classification=(
             text("brief.classification", language) if classification is None else classification
         ),
         data_cutoff=data_cutoff if data_cutoff is not None else _cutoff(priorities, coauthorship),
-        context=_context(context or PostContext(), language, post_kind),
+        context=_context(context, language, post_kind),
         summary=_summary(
             priorities,
             language,
             host,
             {r.partner for item in evidence.priorities for r in item.recommendations},
+            _talking(evidence, priorities, context, language, today),
         ),
         subtitle=text("brief.subtitle", language, home=home_name, host=host_name),
         programme=evidence.programme.get(language, ""),
@@ -950,6 +1064,121 @@ def localize(
         sources=sources,
         weights=dict(evidence.weights),
     )
+
+
+def _talking(
+    evidence: PostEvidence,
+    priorities: list[PriorityBrief],
+    context: PostContext,
+    language: str,
+    today: date,
+) -> tuple[str, ...]:
+    """Talking points beyond the co-authorship trend (which the template states with the
+    table's own figures): where the host leads the candidates, its part of the home
+    country's international co-authorship, the agreements on record and the next event."""
+    home, host = country_name(evidence.home, language), country_name(evidence.host, language)
+    points = []
+    for item in priorities:
+        s = item.standing
+        if s is not None and s.rank == 1 and len(s.top) > 1:
+            points.append(
+                text(
+                    "brief.summary.first",
+                    language,
+                    host=host,
+                    home=home,
+                    priority=_lower_first(item.name),
+                    next=s.top[1][0],
+                )
+            )
+    for collected in evidence.priorities:
+        if collected.host is None:
+            continue
+        ties = collected.host.reasons.get("ties", [])
+        found = next((m for m in ties if m.key == "reason.ties"), None)
+        if found is not None:
+            points.append(
+                text(
+                    "brief.summary.ties_share",
+                    language,
+                    host=host,
+                    home=home,
+                    share=found.params["share"],
+                    year=found.params["year"],
+                )
+            )
+        break
+    if context.agreements:
+        points.append(
+            text("brief.summary.context_agreements", language, count=len(context.agreements))
+        )
+    upcoming = sorted(
+        (e for e in context.agenda if e.date is not None and e.date >= today),
+        key=lambda e: e.date or date.max,
+    )
+    if upcoming:
+        points.append(
+            text(
+                "brief.summary.context_next",
+                language,
+                what=upcoming[0].text,
+                when=_date_text(upcoming[0].date, language),
+            )
+        )
+    return tuple(points)
+
+
+def _lower_first(value: str) -> str:
+    """A priority's name inside a sentence: its first letter lower-cased unless the first
+    word is an acronym or a proper name in capitals (e.g. "IA")."""
+    first = value.split(" ", 1)[0]
+    if len(first) > 1 and first[1:2].isupper():
+        return value
+    return value[:1].lower() + value[1:]
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def source_name(source: str, language: str) -> str:
+    """A source's name for people (the catalogue's ``source.<id>``), or its id."""
+    key = f"source.{source}"
+    return text(key, language) if key in MESSAGES else source
+
+
+def unit_name(unit: str, language: str) -> str:
+    """A unit in the brief's language (the priorities file writes them in English)."""
+    key = f"unit.{unit}"
+    return text(key, language) if key in MESSAGES else unit
+
+
+def classification_name(classification: str, language: str) -> str:
+    """A product classification's name for people ("SA 2007"), or its id."""
+    key = f"classification.{classification}"
+    return text(key, language) if key in MESSAGES else classification
+
+
+def readable_sources(vintages: Any, language: str) -> str:
+    """The sources of a figure for people: "OpenAlex (2025); NSF-NCSES, Science and
+    Engineering Indicators (2022)" from the store's "<source> <vintage>" strings (joined
+    by "; "; a "PCI " prefix marks the product complexity the trade score uses). Each
+    vintage is said by its first year; the ids stay in the technical annex."""
+    if isinstance(vintages, str):
+        vintages = [vintages]
+    labels = []
+    for vintage in vintages:
+        for part in str(vintage).split("; "):
+            part = part.strip()
+            if not part:
+                continue
+            pci = part.startswith("PCI ")
+            if pci:
+                part = part[4:]
+            source, _, rest = part.partition(" ")
+            year = _YEAR.search(rest)
+            label = source_name(source, language) + (f" ({year.group(0)})" if year else "")
+            labels.append(text("source.pci", language, source=label) if pci else label)
+    return "; ".join(dict.fromkeys(labels))
 
 
 def _cutoff(priorities: list[PriorityBrief], coauthorship: Coauthorship) -> str:
@@ -1034,6 +1263,7 @@ def build_brief(
 def _environment() -> Environment:
     environment = Environment(
         loader=PackageLoader("vinculo.strategy", "templates"),
+        extensions=["jinja2.ext.do"],
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -1058,7 +1288,10 @@ def _charts(brief: Brief) -> dict[str, Markup]:
     charts: dict[str, Markup] = {}
     for item in brief.priorities:
         if item.capabilities:
-            categories = [f"{r.component_name} · {r.basis} · {r.year}" for r in item.capabilities]
+            categories = [
+                f"{r.basis if r.indicator else r.component_name} · {r.year}"
+                for r in item.capabilities
+            ]
             charts[f"capabilities-{item.id}"] = Markup(
                 svg.grouped_bars(
                     text(
@@ -1141,8 +1374,46 @@ def render_html(brief: Brief) -> str:
     def leaders(rows: tuple[Leader, ...]) -> str:
         return ", ".join(f"{r.name} ({pct(r.world_share, 1)})" for r in rows)
 
-    def vintages(rows: tuple[CapabilityRow, ...] | tuple[StageRow, ...]) -> str:
-        return "; ".join(dict.fromkeys(r.vintage for r in rows))
+    def sources(rows: tuple[CapabilityRow, ...] | tuple[StageRow, ...]) -> str:
+        return readable_sources([r.vintage for r in rows], language)
+
+    def q(ref: str, value: Any) -> Markup:
+        """A figure quoted in a sentence, tied to the table cell it repeats (data-ref)."""
+        return Markup('<span class="q" data-ref="{}">{}</span>').format(ref, value)
+
+    def cell(ref: str, value: Any) -> Markup:
+        """A figure in a table that sentences may quote (data-ref)."""
+        return Markup('<span class="v" data-ref="{}">{}</span>').format(ref, value)
+
+    def plain(ref: str, value: Any) -> Any:
+        return value
+
+    def tq(key: str, **params: Any) -> Markup:
+        """A catalogue message whose parameters may be markup (quoted figures)."""
+        shown = {
+            name: value.render(language) if isinstance(value, Message) else value
+            for name, value in params.items()
+        }
+        return Markup(escape(MESSAGES[key][language])).format(**shown)
+
+    def listing(items: list[Any]) -> Markup:
+        """Items joined as a sentence lists them: "a, b y c" / "a, b, and c"."""
+        parts = [escape(i) for i in items]
+        if len(parts) < 2:
+            return Markup("").join(parts)
+        last = " y " if language == "es" else (" and " if len(parts) == 2 else ", and ")
+        return Markup(", ").join(parts[:-1]) + Markup(last) + parts[-1]
+
+    def quoted(items: tuple[str, ...]) -> list[str]:
+        return [f"«{i}»" if language == "es" else f"“{i}”" for i in items]
+
+    def factor(standing: Standing, name: str) -> FactorRow:
+        return next(f for f in standing.factors if f.factor == name)
+
+    glossary = [
+        tuple(text(f"glossary.{term}", language, home=brief.home_name).split("|", 1))
+        for term in _GLOSSARY
+    ]
 
     weights = ", ".join(
         f"{text(f'factor.{f}', language)} {num(brief.weights[f])}"
@@ -1158,8 +1429,18 @@ def render_html(brief: Brief) -> str:
         signed_pct=signed_pct,
         ranked=ranked,
         leaders=leaders,
-        vintages=vintages,
-        stage_vintages=vintages,
+        sources=sources,
+        q=q,
+        cell=cell,
+        plain=plain,
+        tq=tq,
+        listing=listing,
+        quoted=quoted,
+        factor=factor,
+        lower_first=_lower_first,
+        glossary=glossary,
+        partner_level=_PARTNER_LEVEL,
+        pending=text(f"brief.pending.{brief.post_kind}", language),
         weights_line=t("brief.weights", weights=weights),
         charts=_charts(brief),
         html_lang=_HTML_LANG[language],

@@ -165,16 +165,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{partner_share} and {partner}; {year})",
     },
     "offer.field": {
-        "es": "ciencia: {home} está especializado en «{field}» ({works} publicaciones en {year}, "
-        "índice de actividad {mine} frente a {partner})",
-        "en": "science: {home} is specialised in '{field}' ({works} works in {year}, "
-        "activity index {mine} against {partner})",
+        "es": "ciencia: {home} está especializado en «{field}» ({works} publicaciones en {year}; "
+        "índice de actividad {mine}, el de {other} {partner})",
+        "en": "science: {home} is specialised in '{field}' ({works} publications in {year}; "
+        "activity index {mine}, that of {other} {partner})",
     },
     "offer.product": {
-        "es": "comercio: {home} exporta «{product}» ({amount} millones de dólares en {year}, "
-        "VCR {mine} frente a {partner})",
-        "en": "trade: {home} exports '{product}' (USD {amount} million in {year}, RCA {mine} "
-        "against {partner})",
+        "es": "comercio: {home} exporta «{product}» ({amount} millones de dólares en {year}; "
+        "VCR {mine}, la de {other} {partner})",
+        "en": "trade: {home} exports '{product}' (USD {amount} million in {year}; RCA {mine}, "
+        "that of {other} {partner})",
     },
     "offer.none": {
         "es": "los datos no muestran un campo, producto o etapa en que {home} supere "
@@ -286,9 +286,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "brief.date": {"es": "Fecha: {date}", "en": "Date: {date}"},
     "brief.prepared": {
         "es": "Elaborada con Vínculo a partir de datos públicos; cada cifra indica su año "
-        "y su fuente (sección «Fuentes y método»).",
+        "y su fuente (la procedencia técnica, en el anexo C).",
         "en": "Prepared with Vínculo from public data; every figure states its year and its "
-        "source (section “Sources and method”).",
+        "source (technical provenance in annex C).",
     },
     "brief.contents": {"es": "Contenido", "en": "Contents"},
     "brief.page": {"es": "Página", "en": "Page"},
@@ -446,9 +446,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "brief.coauthorship.intro": {
         "es": "Publicaciones con autores de {home} y de {host} por año, en todos los campos "
-        "(fuente: {source}, versión {vintage}).",
-        "en": "Works with authors from both {home} and {host} per year, all fields "
-        "(source: {source}, vintage {vintage}).",
+        "(fuente: {source}).",
+        "en": "Publications with authors from both {home} and {host} per year, all fields "
+        "(source: {source}).",
     },
     "brief.coauthorship.latest": {
         "es": "En {year}, {home} y {host} publicaron {works} publicaciones en coautoría.",
@@ -551,6 +551,348 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Rank: position by world share among the countries with data; when they are "
         "fewer than 30, it is not a world position and is said so. No country under 1% of "
         "the world is a frontier or called strong.",
+    },
+    # ---------------------------------------------------------------- the brief, 2nd edition
+    "brief.summary.bottom_line": {"es": "En síntesis", "en": "Bottom line"},
+    "brief.summary.best": {
+        "es": "{host} figura entre los cinco primeros socios candidatos de {home} en {priorities}.",
+        "en": "{host} is among the five leading candidate partners of {home} in {priorities}.",
+    },
+    "brief.summary.middle": {
+        "es": "{host} no figura entre los cinco primeros socios candidatos de {home} en "
+        "ninguna prioridad; su mejor posición es el lugar {rank} de {candidates} en "
+        "{priority}.",
+        "en": "{host} is not among the five leading candidate partners of {home} in any "
+        "priority; its best standing is rank {rank} of {candidates} in {priority}.",
+    },
+    "brief.summary.no_standing": {
+        "es": "Los datos no bastan para situar a {host} entre los socios candidatos de {home} "
+        "en ninguna prioridad.",
+        "en": "The data do not suffice to place {host} among the candidate partners of {home} "
+        "in any priority.",
+    },
+    "brief.summary.ties": {
+        "es": "La coautoría científica entre ambos países sumó {works} publicaciones en "
+        "{year} ({change} respecto de {before_year}).",
+        "en": "Scientific co-authorship between the two countries reached {works} "
+        "publications in {year} ({change} on {before_year}).",
+    },
+    "brief.summary.leading_item": {
+        "es": "{priority} (lugar {rank} de {candidates})",
+        "en": "{priority} (rank {rank} of {candidates})",
+    },
+    "brief.capabilities.countries": {"es": "{countries} países", "en": "{countries} countries"},
+    "brief.summary.priority_line": {
+        "es": "Lugar {rank} de {candidates} socios candidatos.",
+        "en": "Rank {rank} of {candidates} candidate partners.",
+    },
+    "brief.summary.evidence": {
+        "es": "{host} reúne {host_share} del total mundial en {component} (lugar {rank} de "
+        "{countries}; {year}), frente a {home_share} de {home}.",
+        "en": "{host} holds {host_share} of the world total in {component} (rank {rank} of "
+        "{countries}; {year}), against {home_share} for {home}.",
+    },
+    "brief.ask.science": {
+        "es": "{priority}: proyectos conjuntos de investigación y movilidad de investigadores. "
+        "{host} reúne {host_share} de las publicaciones mundiales del área y {home} "
+        "{home_share} ({year}).",
+        "en": "{priority}: joint research projects and researcher mobility. {host} holds "
+        "{host_share} of the world's publications in the area and {home} {home_share} "
+        "({year}).",
+    },
+    "brief.ask.technology": {
+        "es": "{priority}: codesarrollo, licenciamiento y transferencia de tecnología. {host} "
+        "reúne {host_share} de las familias internacionales de patentes del área y {home} "
+        "{home_share} ({year}).",
+        "en": "{priority}: co-development, licensing and technology transfer. {host} holds "
+        "{host_share} of the world's international patent families in the area and {home} "
+        "{home_share} ({year}).",
+    },
+    "brief.ask.trade": {
+        "es": "{priority}: inversión productiva e integración de proveedores mexicanos en la "
+        "cadena. {host} reúne {host_share} de las exportaciones mundiales del sector y {home} "
+        "{home_share} ({year}).",
+        "en": "{priority}: productive investment and integration of Mexican suppliers into "
+        "the chain. {host} holds {host_share} of world exports in the sector and {home} "
+        "{home_share} ({year}).",
+    },
+    "brief.ask.infrastructure": {
+        "es": "{priority}: acceso a infraestructura y formación de personal técnico. {host} "
+        "reúne {host_share} del total mundial medido y {home} {home_share} ({year}).",
+        "en": "{priority}: access to infrastructure and training of technical staff. {host} "
+        "holds {host_share} of the measured world total and {home} {home_share} ({year}).",
+    },
+    "brief.summary.context_agreements": {
+        "es": "Convenios registrados por la plataforma: {count}.",
+        "en": "Agreements on record in the platform: {count}.",
+    },
+    "brief.summary.context_next": {
+        "es": "Próximo en la agenda: {what} ({when}).",
+        "en": "Next on the agenda: {what} ({when}).",
+    },
+    "brief.summary.ties_share": {
+        "es": "{host} aporta {share} de la coautoría internacional de {home} ({year}).",
+        "en": "{host} accounts for {share} of {home}'s international co-authorship ({year}).",
+    },
+    "brief.summary.first": {
+        "es": "{host} es el primer socio candidato de {home} en {priority}, por delante de {next}.",
+        "en": "{host} is the leading candidate partner of {home} in {priority}, ahead of {next}.",
+    },
+    "brief.summary.general_offer": {
+        "es": "En general: {offer}",
+        "en": "At large: {offer}",
+    },
+    "brief.priority_offers": {
+        "es": "Lo que {home} ofrece en esta prioridad",
+        "en": "What {home} offers in this priority",
+    },
+    "brief.annex": {"es": "Anexo {letter}", "en": "Annex {letter}"},
+    "brief.section.scoring": {
+        "es": "Detalle del puntaje de {host}",
+        "en": "How {host} was scored",
+    },
+    "brief.scoring.partner_level": {
+        "es": "Factores que no dependen de la prioridad (iguales en todas)",
+        "en": "Factors that do not depend on the priority (the same in all)",
+    },
+    "brief.scoring.per_priority": {
+        "es": "Una línea por prioridad",
+        "en": "One line per priority",
+    },
+    "brief.col.candidates_top": {"es": "Primeros candidatos", "en": "Leading candidates"},
+    "brief.section.glossary": {"es": "Glosario", "en": "Glossary"},
+    "brief.section.technical": {
+        "es": "Fuentes: procedencia técnica",
+        "en": "Sources: technical provenance",
+    },
+    "brief.section.institutions_curated": {
+        "es": "Instituciones de contraparte",
+        "en": "Counterpart institutions",
+    },
+    "brief.institutions.curated_intro": {
+        "es": "Instituciones de {host} elegidas por la Embajada o por la unidad de análisis "
+        "para cada prioridad, con la fuente de cada elección. La plataforma no presenta "
+        "coincidencias de palabras clave como instituciones líderes.",
+        "en": "Institutions of {host} chosen by the Embassy or the analysis unit for each "
+        "priority, with the source of each choice. The platform does not present keyword "
+        "matches as leading institutions.",
+    },
+    "brief.institutions.kind.research": {
+        "es": "Investigación y educación superior",
+        "en": "Research and higher education",
+    },
+    "brief.institutions.kind.company": {"es": "Empresas", "en": "Companies"},
+    "brief.institutions.kind.government": {
+        "es": "Agencias de gobierno",
+        "en": "Government agencies",
+    },
+    "brief.institutions.source": {"es": "Fuente", "en": "Source"},
+    "brief.chain.host_stages": {
+        "es": "Etapas en que {host} supera a {home}: {stages}.",
+        "en": "Stages where {host} is ahead of {home}: {stages}.",
+    },
+    "brief.chain.host_stages_none": {
+        "es": "{host} no supera a {home} en ninguna etapa de esta cadena.",
+        "en": "{host} is not ahead of {home} at any stage of this chain.",
+    },
+    "brief.chain.gap_not_host": {
+        "es": "En esa etapa {host} tampoco supera a {home}: la cooperación con {host} no "
+        "cierra esa brecha.",
+        "en": "{host} is not ahead of {home} at that stage either: cooperation with {host} "
+        "does not close that gap.",
+    },
+    "brief.chain.next_product": {
+        "es": "Paso siguiente más cercano para {home}: «{name}» (partida {code} del Sistema "
+        "Armonizado), de la etapa «{stage}»; densidad de relación {density} (véase el "
+        "glosario).",
+        "en": "Closest next step for {home}: “{name}” (Harmonized System heading {code}), at "
+        "the stage “{stage}”; relatedness density {density} (see the glossary).",
+    },
+    "brief.source_line": {"es": "Fuentes: {sources}.", "en": "Sources: {sources}."},
+    "brief.technical.intro": {
+        "es": "Conjuntos de datos del almacén de evidencia con que se elaboró esta nota: "
+        "identificador interno, versión, archivo y número de filas, para reproducirla.",
+        "en": "Datasets in the evidence store this brief was built from: internal id, "
+        "vintage, file and row count, to reproduce it.",
+    },
+    "brief.col.publisher": {"es": "Publicado por", "en": "Publisher"},
+    "brief.col.file": {"es": "Archivo", "en": "File"},
+    "brief.col.term": {"es": "Término", "en": "Term"},
+    "brief.col.meaning": {"es": "Significado", "en": "Meaning"},
+    "brief.supercomputer": {"es": "la supercomputadora", "en": "the supercomputer"},
+    "unit.cars": {"es": "automóviles", "en": "cars"},
+    "unit.satellites": {"es": "satélites", "en": "satellites"},
+    "unit.systems": {"es": "sistemas", "en": "systems"},
+    "classification.hs92": {"es": "SA 1992", "en": "HS 1992"},
+    "classification.hs07": {"es": "SA 2007", "en": "HS 2007"},
+    "classification.hs12": {"es": "SA 2012", "en": "HS 2012"},
+    "classification.hs17": {"es": "SA 2017", "en": "HS 2017"},
+    "classification.sitc": {"es": "CUCI", "en": "SITC"},
+    "source.openalex": {"es": "OpenAlex", "en": "OpenAlex"},
+    "source.ncses": {
+        "es": "NSF-NCSES, Science and Engineering Indicators",
+        "en": "NSF-NCSES, Science and Engineering Indicators",
+    },
+    "source.ots": {
+        "es": "Open Trade Statistics (UN Comtrade)",
+        "en": "Open Trade Statistics (UN Comtrade)",
+    },
+    "source.atlas": {
+        "es": "Growth Lab de Harvard, Atlas de Complejidad Económica",
+        "en": "Harvard Growth Lab, Atlas of Economic Complexity",
+    },
+    "source.atlas-common-data": {
+        "es": "Banco Mundial, Indicadores del Desarrollo Mundial (vía Growth Lab de Harvard)",
+        "en": "World Bank, World Development Indicators (via the Harvard Growth Lab)",
+    },
+    "source.wdi": {
+        "es": "Banco Mundial, Indicadores del Desarrollo Mundial",
+        "en": "World Bank, World Development Indicators",
+    },
+    "source.iea": {
+        "es": "Agencia Internacional de Energía, Global EV Outlook",
+        "en": "International Energy Agency, Global EV Outlook",
+    },
+    "source.top500": {"es": "TOP500", "en": "TOP500"},
+    "source.ucs": {
+        "es": "Union of Concerned Scientists, Satellite Database",
+        "en": "Union of Concerned Scientists, Satellite Database",
+    },
+    "source.usgs": {
+        "es": "Servicio Geológico de los Estados Unidos (USGS), Mineral Commodity Summaries",
+        "en": "U.S. Geological Survey, Mineral Commodity Summaries",
+    },
+    "source.ror": {
+        "es": "ROR (Research Organization Registry)",
+        "en": "ROR (Research Organization Registry)",
+    },
+    "source.pci": {
+        "es": "complejidad de productos: {source}",
+        "en": "product complexity: {source}",
+    },
+    "glossary.world_share": {
+        "es": "Participación mundial|Proporción del total mundial (publicaciones, familias "
+        "internacionales de patentes, exportaciones o capacidad instalada) que corresponde a "
+        "un país en el año indicado.",
+        "en": "World share|The country's part of the world total (publications, international "
+        "patent families, exports or installed capacity) in the year stated.",
+    },
+    "glossary.rank": {
+        "es": "Lugar|Posición del país por participación mundial entre los países con datos; "
+        "con menos de 30 países no es una posición mundial y se dice.",
+        "en": "Rank|The country's position by world share among the countries with data; with "
+        "fewer than 30 countries it is not a world position, and is said so.",
+    },
+    "glossary.activity_index": {
+        "es": "Índice de actividad|Peso de un área en las publicaciones del país dividido "
+        "entre su peso en las del mundo: 1 es el perfil mundial; más de 1, especialización.",
+        "en": "Activity index|An area's weight in the country's publications divided by its "
+        "weight in the world's: 1 is the world's profile; above 1, specialization.",
+    },
+    "glossary.rca": {
+        "es": "VCR (ventaja comparativa revelada)|El mismo cociente para patentes o "
+        "exportaciones (índice de Balassa): 1 o más indica especialización.",
+        "en": "RCA (revealed comparative advantage)|The same ratio for patents or exports "
+        "(the Balassa index): 1 or more means specialization.",
+    },
+    "glossary.intensity": {
+        "es": "Intensidad|Capacidad de infraestructura o recursos del país (supercómputo, "
+        "satélites, minerales, vehículos eléctricos) dividida entre su peso en la economía "
+        "mundial.",
+        "en": "Intensity|The country's infrastructure or resource capacity (supercomputing, "
+        "satellites, minerals, electric vehicles) divided by its weight in the world economy.",
+    },
+    "glossary.score": {
+        "es": "Puntaje de capacidad (0 a 100)|Combina la participación mundial (en escala "
+        "logarítmica bajo la frontera) y la especialización; se descuenta hasta la mitad "
+        "cuando el país no está especializado.",
+        "en": "Capability score (0 to 100)|Combines world share (on a log scale below the "
+        "frontier) and specialization; discounted by up to half when the country is not "
+        "specialised.",
+    },
+    "glossary.frontier": {
+        "es": "Frontera|El país con mayor participación mundial entre los especializados con "
+        "al menos 1 % del mundo.",
+        "en": "Frontier|The country with the largest world share among the specialised ones "
+        "holding at least 1% of the world.",
+    },
+    "glossary.gap": {
+        "es": "Brecha|Distancia de {home} a la frontera en escala logarítmica: 0 en la "
+        "frontera, 100 a una milésima de ella o menos.",
+        "en": "Gap|The distance of {home} to the frontier on a log scale: 0 at the frontier, "
+        "100 at a thousandth of it or less.",
+    },
+    "glossary.candidate": {
+        "es": "Socio candidato|País con datos en al menos dos componentes y al menos 0.5 % "
+        "del total mundial en alguno de ellos.",
+        "en": "Candidate partner|A country with data in at least two components and at least "
+        "0.5% of the world total in one of them.",
+    },
+    "glossary.partner_score": {
+        "es": "Puntaje del socio (0 a 1)|Suma ponderada de cinco factores: fortaleza, "
+        "complementariedad, vínculos, capacidad y proximidad.",
+        "en": "Partner score (0 to 1)|The weighted sum of five factors: strength, "
+        "complementarity, ties, capacity and proximity.",
+    },
+    "glossary.strength": {
+        "es": "Fortaleza|Capacidad del socio en la prioridad: promedio de sus puntajes de "
+        "capacidad.",
+        "en": "Strength|The partner's capability in the priority: the mean of its capability "
+        "scores.",
+    },
+    "glossary.complementarity": {
+        "es": "Complementariedad|Cuánto más fuerte es el socio donde {home} es débil: "
+        "promedio de las diferencias positivas de puntaje, por componente y por etapa.",
+        "en": "Complementarity|How much stronger the partner is where {home} is weak: the "
+        "mean of the positive score differences, by component and by stage.",
+    },
+    "glossary.ties": {
+        "es": "Vínculos|Coautoría existente: peso del socio en la coautoría internacional de "
+        "{home}, fuerza de asociación y crecimiento en cinco años.",
+        "en": "Ties|Existing co-authorship: the partner's part of the international "
+        "co-authorship of {home}, association strength, and growth over five years.",
+    },
+    "glossary.association": {
+        "es": "Fuerza de asociación|Publicaciones en coautoría observadas entre dos países "
+        "divididas entre las esperadas por el tamaño de ambos (1 = lo esperado).",
+        "en": "Association strength|Co-authored publications observed between two countries "
+        "divided by those expected from their sizes (1 = as expected).",
+    },
+    "glossary.capacity": {
+        "es": "Capacidad|Gasto en I+D (dólares PPA) e investigadores del socio, en escala "
+        "logarítmica.",
+        "en": "Capacity|The partner's R&D expenditure (PPP dollars) and researchers, on a log "
+        "scale.",
+    },
+    "glossary.proximity": {
+        "es": "Proximidad|Distancia entre los centros de investigación de ambos países e "
+        "idioma oficial compartido.",
+        "en": "Proximity|The distance between the two countries' research institutions, and "
+        "a shared official language.",
+    },
+    "glossary.sensitivity": {
+        "es": "Lugar con pesos ±20 %|Mejor y peor lugar del socio cuando cada peso se mueve "
+        "un 20 % hacia arriba o hacia abajo.",
+        "en": "Rank with weights ±20%|The partner's best and worst rank when each weight "
+        "moves 20% up or down.",
+    },
+    "glossary.hs": {
+        "es": "Sistema Armonizado (SA)|Clasificación internacional de mercancías de la "
+        "Organización Mundial de Aduanas; sus partidas de cuatro dígitos agrupan productos.",
+        "en": "Harmonized System (HS)|The World Customs Organization's international "
+        "classification of goods; its four-digit headings group products.",
+    },
+    "glossary.stage": {
+        "es": "Etapa de la cadena de valor|Grupo de partidas del SA que corresponde a un "
+        "eslabón de la cadena, de la materia prima al producto final.",
+        "en": "Value-chain stage|A group of HS headings for one link of the chain, from raw "
+        "material to final product.",
+    },
+    "glossary.density": {
+        "es": "Densidad de relación|Qué tan cerca está un producto de lo que el país ya "
+        "exporta con ventaja (0 a 1), según el espacio de productos.",
+        "en": "Relatedness density|How close a product is to what the country already exports "
+        "with an advantage (0 to 1), in the product space.",
     },
     "table.exports": {"es": "exportaciones", "en": "exports"},
     "table.publications": {"es": "publicaciones", "en": "publications"},

@@ -50,6 +50,17 @@ _FIELD_RATIO = 1.5
 _SHOWN = 3
 
 
+#: Corrections to the package's Spanish short names: missing accents, and Mexican usage
+#: ("computadoras", not "computadores").
+_NAMES_ES_MX = {
+    "2851": "Otros compuestos inorgánicos, aire líquido o comprimido",
+    "7417": "Aparatos de cocción, no eléctricos, de cobre",
+    "8471": "Computadoras",
+    "8485": "Partes de máquinas o aparatos, n.c.p., sin características eléctricas",
+    "8517": "Teléfonos",
+}
+
+
 @cache
 def product_names() -> pd.DataFrame:
     """HS92 4-digit products with short names in English and Spanish and the Atlas's
@@ -70,10 +81,12 @@ def product_names() -> pd.DataFrame:
         dtype={"code": str, "natural_resource": str},
     )
     table = table[table["product_level"] == 4]
+    codes = table["code"].str.zfill(4)
+    spanish = [_NAMES_ES_MX.get(c, n) for c, n in zip(codes, table["name_short_es"], strict=True)]
     return pd.DataFrame(
         {
             "name_en": table["name_short_en"].to_numpy(),
-            "name_es": table["name_short_es"].to_numpy(),
+            "name_es": spanish,
             "natural_resource": table["natural_resource"].astype(str).eq("True").to_numpy(),
         },
         index=table["code"].str.zfill(4).to_numpy(),
@@ -177,6 +190,7 @@ class Reciprocity:
                         "year": int(row["year"]),
                         "mine": Num(row["activity_index"]),
                         "partner": Num(other[code]),
+                        "other": Country(partner),
                     },
                 )
             )
@@ -262,6 +276,7 @@ class Reciprocity:
                         "year": int(year),
                         "mine": Num(kept.loc[code, "rca"]),
                         "partner": Num(other[code]),
+                        "other": Country(partner),
                     },
                 )
             )

@@ -64,6 +64,25 @@ def _short(label: str, chars: int = _LABEL_CHARS) -> str:
     return label if len(label) <= chars else label[: chars - 1].rstrip() + "…"
 
 
+def _label(x: float, y: float, label: str, chars: int = _LABEL_CHARS) -> str:
+    """A category label right-aligned at (x, y): on one line when it fits in ``chars``
+    characters, else on two lines broken between words (the second shortened only when
+    it still does not fit), so that labels are read whole."""
+    if len(label) <= chars:
+        return _text(x, y, label, anchor="end")
+    words, first = label.split(" "), ""
+    while words and len(f"{first} {words[0]}".strip()) <= chars:
+        first = f"{first} {words.pop(0)}".strip()
+    if not first:  # one long word
+        first, words = label[:chars], [label[chars:]]
+    second = _short(" ".join(words), chars)
+    return (
+        f'<text x="{_c(x)}" y="{_c(y - 6)}" text-anchor="end">'
+        f'<tspan x="{_c(x)}">{_esc(first)}</tspan>'
+        f'<tspan x="{_c(x)}" dy="12">{_esc(second)}</tspan></text>'
+    )
+
+
 def _open(width: float, height: float, title: str, description: str, ident: str) -> list[str]:
     ident = _ident(ident)
     return [
@@ -168,7 +187,7 @@ def grouped_bars(
         parts.append(_text(x, bottom + 14, number(tick, language, 0), anchor="middle", fill=_MUTED))
     for row, category in enumerate(categories):
         y0 = top + row * (group + gap)
-        parts.append(_text(left - 8, y0 + group / 2 + 4, _short(category), anchor="end"))
+        parts.append(_label(left - 8, y0 + group / 2 + 4, category))
         for i, item in enumerate(series):
             y = y0 + i * (bar + inner)
             value = item.values[row]
@@ -340,7 +359,7 @@ def stage_chart(
     parts.append(_text(x_ref + 4, top - 12, reference_label, fill=_MUTED))
     for index, stage in enumerate(stages):
         y = top + index * row + row / 2
-        parts.append(_text(left - 8, y + 4, _short(stage), anchor="end"))
+        parts.append(_label(left - 8, y + 4, stage))
         present = [
             (i, float(v))
             for i, item in enumerate(series)
