@@ -5,7 +5,7 @@ Berlin), ``legal``, ``planner``, ``admin``; ``anonymous`` is no user at all. The
 (``registry``): two posts in two host countries, an agreement of each post, one of post B
 shared with every post, one central agreement (no post), IP terms on the first three, a
 document on post A's and on the shared one, three institutions and a strategic project
-with a milestone.
+with a milestone; one curated host institution of France (a test source, example.org).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.test import Client
 from django.utils import timezone
 
 from vinculo.web.accounts.models import Role, User
+from vinculo.web.insights.models import HostInstitution
 from vinculo.web.pipeline.models import Attachment, Opportunity
 from vinculo.web.registry.models import (
     Agreement,
@@ -68,6 +69,7 @@ class Registry:
     opportunity_a: Opportunity
     opportunity_b: Opportunity
     attachment_a: Attachment
+    host_cnrs: HostInstitution
     users: dict[str, User]
 
 
@@ -241,6 +243,20 @@ def registry(db: Any, settings: Any, tmp_path: Any) -> Registry:
     )
     attachment_a.file.save("offer.pdf", ContentFile(PDF), save=False)
     attachment_a.save()
+    host_cnrs = HostInstitution.objects.create(
+        country=france,
+        priority="batteries",
+        kind=HostInstitution.Kind.RESEARCH,
+        name="Centre national de la recherche scientifique",
+        acronym="CNRS",
+        city="Paris",
+        institution=cnrs,
+        source_publisher="Test publisher",
+        source_title="A test source",
+        source_url="https://example.org/cnrs",
+        source_date=dt.date(2025, 1, 15),
+        created_by=planner,
+    )
     return Registry(
         mexico=mexico,
         france=france,
@@ -261,6 +277,7 @@ def registry(db: Any, settings: Any, tmp_path: Any) -> Registry:
         opportunity_a=opportunity_a,
         opportunity_b=opportunity_b,
         attachment_a=attachment_a,
+        host_cnrs=host_cnrs,
         users=users,
     )
 

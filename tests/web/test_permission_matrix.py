@@ -60,6 +60,25 @@ insights:country                GET    FRA                302 200 200 200 200 20
 insights:country                POST   FRA                302 405 405 405 405 405 405
 insights:post-brief             GET    post_a.html        302 404 404 404 404 404 404
 insights:post-brief             POST   post_a.html        302 405 405 405 405 405 405
+# --- insights: a post's own brief sections (versioned) and the curated host institutions
+insights:post-brief-sections    GET    post_a             302 200 200 404 200 200 200
+insights:post-brief-sections    POST   post_a             302 405 405 405 405 405 405
+insights:post-brief-section-edit GET   post_a.legal       302 403 200 404 403 200 200
+insights:post-brief-section-edit POST  post_a.legal       302 403 302 404 403 302 302
+insights:post-brief-section-edit GET   post_a.agenda      302 403 200 404 403 200 200
+insights:post-brief-section-edit POST  post_a.agenda      302 403 302 404 403 302 302
+insights:post-brief-section-edit GET   post_b.counterparts 302 403 404 200 403 200 200
+insights:post-brief-section-edit POST  post_b.counterparts 302 403 404 302 403 302 302
+insights:post-brief-section-history GET post_a.legal      302 200 200 404 200 200 200
+insights:post-brief-section-history POST post_a.legal     302 405 405 405 405 405 405
+insights:country-institutions   GET    FRA                302 200 200 200 200 200 200
+insights:country-institutions   POST   FRA                302 405 405 405 405 405 405
+insights:country-institution-add GET   FRA                302 403 200 403 403 200 200
+insights:country-institution-add POST  FRA                302 403 302 403 403 302 302
+insights:country-institution-edit GET  host_cnrs          302 403 200 403 403 200 200
+insights:country-institution-edit POST host_cnrs          302 403 302 403 403 302 302
+insights:country-institution-remove GET host_cnrs         302 405 405 405 405 405 405
+insights:country-institution-remove POST host_cnrs        302 403 302 403 403 302 302
 # --- registry: agreements
 registry:agreement_list         GET    -                  302 200 200 200 200 200 200
 registry:agreement_list         POST   -                  302 405 405 405 405 405 405
@@ -248,6 +267,10 @@ TARGETS: dict[str, Callable[[Registry], dict[str, Any]]] = {
     "post_a": lambda r: {"post_id": r.post_a.pk},
     "post_b": lambda r: {"post_id": r.post_b.pk},
     "post_a.html": lambda r: {"post_id": r.post_a.pk, "file_format": "html"},
+    "post_a.legal": lambda r: {"post_id": r.post_a.pk, "section": "legal"},
+    "post_a.agenda": lambda r: {"post_id": r.post_a.pk, "section": "agenda"},
+    "post_b.counterparts": lambda r: {"post_id": r.post_b.pk, "section": "counterparts"},
+    "host_cnrs": lambda r: {"code": "FRA", "institution_id": r.host_cnrs.pk},
     "cnrs": lambda r: {"institution_id": r.cnrs.pk},
     "project": lambda r: {"project_id": r.project.pk},
     "milestone": lambda r: {"milestone_id": r.milestone.pk},
@@ -302,7 +325,34 @@ def _agreement_edit(registry: Registry, persona: str, kwargs: dict[str, Any]) ->
     return _form_data(AgreementForm.initial_from(agreement)) | {"title": "Renamed"}
 
 
+def _section_write(registry: Registry, persona: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    if kwargs["section"] == "legal":
+        return {"based_on": "0", "text": "The 1972 framework agreement."}
+    return {
+        "based_on": "0",
+        "entries-TOTAL_FORMS": "1",
+        "entries-INITIAL_FORMS": "0",
+        "entries-0-text": "Joint commission",
+        "entries-0-date": "2027-03-01",
+    }
+
+
+_HOST_INSTITUTION = {
+    "priority": "batteries",
+    "kind": "research",
+    "name": "Commissariat à l'énergie atomique et aux énergies alternatives",
+    "acronym": "CEA",
+    "source_publisher": "Test publisher",
+    "source_title": "A test source",
+    "source_url": "https://example.org/cea",
+    "source_date": "2025-01-15",
+}
+
+
 PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]] = {
+    "insights:post-brief-section-edit": _section_write,
+    "insights:country-institution-add": lambda r, p, k: _HOST_INSTITUTION,
+    "insights:country-institution-edit": lambda r, p, k: _HOST_INSTITUTION,
     "accounts:login": lambda r, p, k: {"username": "nobody", "password": "wrong"},
     "accounts:language": lambda r, p, k: {"language": "es", "next": "/"},
     "registry:agreement_create": lambda r, p, k: {

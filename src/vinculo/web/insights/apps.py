@@ -5,3 +5,8 @@ class InsightsConfig(AppConfig):
     name = "vinculo.web.insights"
     label = "insights"
     verbose_name = "Insights"
+
+    def ready(self) -> None:
+        from vinculo.web.insights import notify
+
+        notify.connect()  # post_data_changed after agreement and opportunity changes

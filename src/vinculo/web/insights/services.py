@@ -1,14 +1,20 @@
-"""Computing the insight snapshot from the evidence store with the strategy engine."""
+"""Computing the insight snapshot from the evidence store with the strategy engine; the
+writes of a post's own brief sections (a new version each save) and of the curated host
+institutions (audited), each in one transaction."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import time
+from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from vinculo.evidence.countries import locations_table
 from vinculo.evidence.store import EvidenceStore
@@ -17,7 +23,12 @@ from vinculo.strategy.chain import stage_table, value_chain
 from vinculo.strategy.i18n import country_name
 from vinculo.strategy.partners import FACTORS, co_authorship_with, recommend
 from vinculo.strategy.priorities import Priorities, default_priorities
-from vinculo.web.insights.models import Snapshot
+from vinculo.web.audit.services import audit_record, diff
+from vinculo.web.insights.models import HostInstitution, PostSectionVersion, Snapshot
+from vinculo.web.insights.notify import posts_changed, posts_in_country
+from vinculo.web.insights.selectors import can_write_host_institutions, can_write_sections
+from vinculo.web.registry.models import Country, Post
+from vinculo.web.registry.selectors import priority_ids
 
 _TOP_PARTNERS = 30
 _NETWORK = 25
@@ -210,3 +221,200 @@ def brief_file(*, host: str, language: str, file_format: str, store_path: Path) 
         for kind in ("html", "pdf"):
             write_brief(brief, folder / f"{host}-{lang}.{kind}")
     return wanted
+
+
+# ---------------------------------------------------------------- a post's brief sections
+#: the longest entry text and status (a line of the brief, not a document)
+ENTRY_TEXT_MAX = 500
+ENTRY_STATUS_MAX = 100
+
+
+def _entries(section: str, entries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The entries as stored (text and status stripped, the date as ISO text), checked."""
+    cleaned: list[dict[str, Any]] = []
+    errors: list[Any] = []
+    for position, entry in enumerate(entries, start=1):
+        text = str(entry.get("text") or "").strip()
+        status = str(entry.get("status") or "").strip()
+        when = entry.get("date")
+        if isinstance(when, str):
+            try:
+                when = date.fromisoformat(when) if when else None
+            except ValueError:
+                errors.append(_("Entry %(n)s: the date is not a date.") % {"n": position})
+                continue
+        if not text:
+            errors.append(_("Entry %(n)s: write its text.") % {"n": position})
+        elif len(text) > ENTRY_TEXT_MAX or len(status) > ENTRY_STATUS_MAX:
+            errors.append(_("Entry %(n)s is too long.") % {"n": position})
+        if section == PostSectionVersion.Section.AGENDA and when is None:
+            errors.append(_("Entry %(n)s: give the date of the event.") % {"n": position})
+        cleaned.append({"text": text, "date": when.isoformat() if when else None, "status": status})
+    if errors:
+        raise ValidationError({"entries": errors})
+    return cleaned
+
+
+@transaction.atomic
+def section_save(
+    *,
+    actor: Any,
+    post: Post,
+    section: str,
+    based_on: int,
+    text: str = "",
+    entries: Sequence[Mapping[str, Any]] = (),
+) -> PostSectionVersion | None:
+    """Save a section of the post's brief as its next version (``None`` when it is the same
+    as the latest: nothing to save). ``text`` is the legal framework's; ``entries`` (text,
+    date, status) the counterparts' or the agenda's (where each needs a date).
+
+    ``based_on`` is the number of the version the user edited (0: none): when someone
+    saved another since, nothing is written (ValidationError) so that neither overwrites
+    the other unseen. Raises PermissionDenied unless the actor writes the post's sections.
+    After the commit, ``post_data_changed`` is sent for the post.
+    """
+    if not can_write_sections(actor, post):
+        raise PermissionDenied
+    if section not in PostSectionVersion.Section.values:
+        raise ValidationError({"section": [_("Unknown section.")]})
+    Post.objects.select_for_update().filter(pk=post.pk).first()  # one save at a time
+    latest = (
+        PostSectionVersion.objects.filter(post=post, section=section).order_by("-number").first()
+    )
+    number = latest.number if latest else 0
+    if based_on != number:
+        raise ValidationError(
+            _(
+                "Someone saved a newer version (%(number)s) while you were editing: nothing "
+                "was saved. Your text is still here; compare it with the newer version and "
+                "save again."
+            )
+            % {"number": number},
+            code="stale",
+        )
+    if section == PostSectionVersion.Section.LEGAL:
+        text, stored = text.strip(), []
+    else:
+        text, stored = "", _entries(section, entries)
+    if latest is not None and latest.text == text and latest.entries == stored:
+        return None
+    version = PostSectionVersion.objects.create(
+        post=post, section=section, number=number + 1, text=text, entries=stored, author=actor
+    )
+    before = {"text": latest.text, "entries": latest.entries} if latest else {}
+    audit_record(
+        actor=actor,
+        action="post_section.save",
+        obj=version,
+        changes={
+            "section": (None, section),
+            "number": (number or None, number + 1),
+            "text": (before.get("text"), text),
+            "entries": (before.get("entries"), stored),
+        },
+    )
+    posts_changed(PostSectionVersion, [post.pk])
+    return version
+
+
+# ---------------------------------------------------------------- host institutions
+_HOST_FIELDS = (
+    "priority",
+    "kind",
+    "name",
+    "acronym",
+    "city",
+    "institution",
+    "source_publisher",
+    "source_title",
+    "source_url",
+    "source_date",
+)
+
+
+def _check_host(row: HostInstitution) -> None:
+    errors: dict[str, list[Any]] = {}
+    try:
+        row.full_clean(exclude=["created_by"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if row.priority and row.priority not in priority_ids():
+        errors.setdefault("priority", []).append(_("Unknown priority."))
+    if row.source_url and not row.source_url.lower().startswith(("https://", "http://")):
+        errors.setdefault("source_url", []).append(_("Give a web address (https://…)."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _host_values(row: HostInstitution) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in _HOST_FIELDS}
+
+
+@transaction.atomic
+def host_institution_create(*, actor: Any, country: Country, **values: Any) -> HostInstitution:
+    """Add an institution to the curated list of ``country`` (``values``: the fields of
+    :class:`HostInstitution`; the source is required). After the commit,
+    ``post_data_changed`` is sent for every post in the country."""
+    unknown = set(values) - set(_HOST_FIELDS)
+    if unknown:
+        raise TypeError(f"host_institution_create: unknown field(s) {sorted(unknown)}")
+    if not can_write_host_institutions(actor, country.code):
+        raise PermissionDenied
+    row = HostInstitution(country=country, created_by=actor, **_stripped(values))
+    _check_host(row)
+    row.save()
+    audit_record(
+        actor=actor,
+        action="host_institution.create",
+        obj=row,
+        changes={"country": (None, country.code)}
+        | {name: (None, value) for name, value in _host_values(row).items()},
+    )
+    posts_changed(HostInstitution, posts_in_country(country.code))
+    return row
+
+
+@transaction.atomic
+def host_institution_update(
+    *, actor: Any, host_institution: HostInstitution, **changes: Any
+) -> HostInstitution:
+    """Change a curated institution; only what differs is saved and audited."""
+    unknown = set(changes) - set(_HOST_FIELDS)
+    if unknown:
+        raise TypeError(f"host_institution_update: unknown field(s) {sorted(unknown)}")
+    if not can_write_host_institutions(actor, host_institution.country_id):
+        raise PermissionDenied
+    values = _stripped(changes)
+    changed = diff(host_institution, values)
+    for name, value in values.items():
+        setattr(host_institution, name, value)
+    _check_host(host_institution)
+    if changed:
+        host_institution.save()
+        audit_record(
+            actor=actor, action="host_institution.update", obj=host_institution, changes=changed
+        )
+        posts_changed(HostInstitution, posts_in_country(host_institution.country_id))
+    return host_institution
+
+
+@transaction.atomic
+def host_institution_remove(*, actor: Any, host_institution: HostInstitution) -> None:
+    """Take an institution off the curated list; the audit trail keeps every field."""
+    if not can_write_host_institutions(actor, host_institution.country_id):
+        raise PermissionDenied
+    code = host_institution.country_id
+    audit_record(
+        actor=actor,
+        action="host_institution.remove",
+        obj=host_institution,
+        changes={"country": (code, None)}
+        | {name: (value, None) for name, value in _host_values(host_institution).items()},
+    )
+    host_institution.delete()
+    posts_changed(HostInstitution, posts_in_country(code))
+
+
+def _stripped(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
