@@ -60,6 +60,8 @@ insights:country                GET    FRA                302 200 200 200 200 20
 insights:country                POST   FRA                302 405 405 405 405 405 405
 insights:post-brief             GET    post_a.html        302 404 404 404 404 404 404
 insights:post-brief             POST   post_a.html        302 405 405 405 405 405 405
+insights:post-brief-status      GET    post_a             302 404 404 404 404 404 404
+insights:post-brief-status      POST   post_a             302 405 405 405 405 405 405
 # --- registry: agreements
 registry:agreement_list         GET    -                  302 200 200 200 200 200 200
 registry:agreement_list         POST   -                  302 405 405 405 405 405 405

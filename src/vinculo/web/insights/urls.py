@@ -10,4 +10,5 @@ urlpatterns = [
     path("countries/", views.countries, name="countries"),
     path("countries/<str:code>/", views.country_page, name="country"),
     path("posts/<int:post_id>/brief.<str:file_format>", views.post_brief, name="post-brief"),
+    path("posts/<int:post_id>/brief/status/", views.post_brief_status, name="post-brief-status"),
 ]
