@@ -21,6 +21,7 @@ NOT_PAGES = (
     "pipeline:import_template",
     "registry:document_download",
     "insights:post-brief",  # the brief: a document of its own (tests/strategy)
+    "insights:post-brief-status",  # JSON (tests/web/test_brief_jobs.py)
     "search:",
     "api:",
     "accounts:",
@@ -36,7 +37,28 @@ def pages_for(persona: str, registry: Registry) -> list[str]:
         if route.startswith(NOT_PAGES):
             continue
         paths.append(reverse(route, kwargs=TARGETS[target](registry)))
+    if persona != "officer_b":  # post A's brief, being prepared (officer B cannot see it)
+        paths.append(brief_being_prepared(registry))
     return list(dict.fromkeys(paths))
+
+
+def brief_being_prepared(registry: Registry) -> str:
+    """The page a reader of post A's brief sees while it is prepared: an (empty) evidence
+    store in VINCULO_HOME and a running preparation for the brief's current key."""
+    from vinculo.evidence.store import EvidenceStore
+    from vinculo.web.insights import briefs
+    from vinculo.web.insights.models import BriefJob
+
+    if not briefs.store_path().exists():
+        EvidenceStore(briefs.store_path()).close()
+    key = briefs.current_key(registry.post_a)
+    assert key is not None
+    BriefJob.objects.update_or_create(
+        post=registry.post_a, fingerprint=key.fingerprint, version=key.version,
+        defaults={"state": BriefJob.State.RUNNING, "done": 2, "total": len(briefs.STEPS),
+                  "step": "es-pdf"},
+    )  # fmt: skip
+    return reverse("insights:post-brief", args=[registry.post_a.pk, "html"]) + "?lang=es"
 
 
 def snapshot() -> None:

@@ -141,6 +141,15 @@ def test_a_posts_brief_downloads_in_both_languages(
     log_in(page, officer.username)
     page.goto("/briefs/")
     expect(page.locator("table")).to_contain_text("Embajada de México en Francia")
+    # the first reader sees the preparation's progress; the brief opens once it is ready
+    page.goto(f"/posts/{paris.pk}/brief.html?lang=es", timeout=120_000)
+    expect(page.locator("#brief-preparation, html[lang^=es]").first).to_be_attached()
+    for _ in range(240):
+        status = page.request.get(f"/posts/{paris.pk}/brief/status/").json()
+        if status["ready"] or status["state"] == "failed":
+            break
+        page.wait_for_timeout(500)
+    assert status["ready"], status
     for language, title in (("es", "Francia"), ("en", "France")):
         html = page.request.get(f"/posts/{paris.pk}/brief.html?lang={language}", timeout=120_000)
         assert html.ok

@@ -116,8 +116,9 @@ def test_without_a_snapshot_the_dashboard_says_what_to_run(client, django_user_m
 @pytest.mark.realdata
 @pytest.mark.django_db
 def test_a_posts_brief_downloads_in_both_languages_within_scope(
-    client, django_user_model, evidence, tmp_path, monkeypatch
-):
+    client, django_user_model, evidence, tmp_path, monkeypatch,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
     from vinculo.web.registry.models import Country, Post
 
     settings_home = tmp_path / "home"
@@ -134,8 +135,14 @@ def test_a_posts_brief_downloads_in_both_languages_within_scope(
     officer.posts.add(paris)
     client.force_login(officer)
     monkeypatch.setenv("VINCULO_HOME", str(settings_home))
+    # the first reader starts the preparation (run here: the tests' runner is inline)
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = client.get(f"/posts/{paris.pk}/brief.html?lang=es")
+    assert waiting.status_code == 200
+    assert waiting["X-Vinculo-Brief"].startswith("preparing")
     html = client.get(f"/posts/{paris.pk}/brief.html?lang=es")
     assert html.status_code == 200
+    assert html["X-Vinculo-Brief"] == "current"
     body = b"".join(html.streaming_content).decode()
     assert '<html lang="es' in body
     assert "Francia" in body

@@ -79,6 +79,8 @@ insights:country-institution-edit GET  host_cnrs          302 403 200 403 403 20
 insights:country-institution-edit POST host_cnrs          302 403 302 403 403 302 302
 insights:country-institution-remove GET host_cnrs         302 405 405 405 405 405 405
 insights:country-institution-remove POST host_cnrs        302 403 302 403 403 302 302
+insights:post-brief-status      GET    post_a             302 404 404 404 404 404 404
+insights:post-brief-status      POST   post_a             302 405 405 405 405 405 405
 # --- registry: agreements
 registry:agreement_list         GET    -                  302 200 200 200 200 200 200
 registry:agreement_list         POST   -                  302 405 405 405 405 405 405

@@ -13,3 +13,4 @@ from vinculo.web.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: fast
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
+VINCULO_BRIEF_JOBS_INLINE = True  # a brief's preparation runs in the caller: no thread

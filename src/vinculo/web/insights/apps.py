@@ -10,3 +10,4 @@ class InsightsConfig(AppConfig):
         from vinculo.web.insights import notify
 
         notify.connect()  # post_data_changed after agreement and opportunity changes
+        from vinculo.web.insights import briefs  # noqa: F401 — connects its receivers

@@ -193,34 +193,17 @@ def insights_refresh(
         model.require()
         payload = _payload(model, priorities)
         seconds = time.perf_counter() - start
+    from vinculo.web.insights.briefs import queue_every_post
+    from vinculo.web.insights.briefs import store_path as brief_store
+
     with transaction.atomic():
         Snapshot.objects.filter(home=priorities.home, fingerprint=fingerprint).delete()
-        return Snapshot.objects.create(
+        snapshot = Snapshot.objects.create(
             home=priorities.home, fingerprint=fingerprint, payload=payload, seconds=seconds
         )
-
-
-def brief_file(*, host: str, language: str, file_format: str, store_path: Path) -> Path:
-    """The brief for the post in ``host`` as HTML or PDF, built once per evidence vintage
-    (both languages and both formats at once: about 25 s) and kept under
-    ``<VINCULO_HOME>/briefs/``. Writes are atomic, so two requests at once are safe."""
-    from vinculo.settings import vinculo_home
-    from vinculo.strategy.brief import collect_evidence, localize, write_brief
-
-    with EvidenceStore(store_path, read_only=True) as store:
-        fingerprint = store_fingerprint(store)
-        folder = vinculo_home() / "briefs" / fingerprint[:16]
-        wanted = folder / f"{host}-{language}.{file_format}"
-        if wanted.exists():
-            return wanted
-        model = CapabilityModel(store, default_priorities(), cache_folder=_cache(store_path))
-        evidence = collect_evidence(model, host)
-    folder.mkdir(parents=True, exist_ok=True)
-    for lang in ("es", "en"):
-        brief = localize(evidence, lang)
-        for kind in ("html", "pdf"):
-            write_brief(brief, folder / f"{host}-{lang}.{kind}")
-    return wanted
+        if store_path.resolve() == brief_store().resolve():
+            queue_every_post()  # new evidence: every post's brief is to be prepared again
+    return snapshot
 
 
 # ---------------------------------------------------------------- a post's brief sections

@@ -46,4 +46,5 @@ urlpatterns = [
         postviews.host_institution_delete,
         name="country-institution-remove",
     ),
+    path("posts/<int:post_id>/brief/status/", views.post_brief_status, name="post-brief-status"),
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Case, IntegerField, QuerySet, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,12 +19,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from vinculo.settings import vinculo_home
-from vinculo.strategy.capability import MissingEvidenceError
 from vinculo.strategy.i18n import country_name, share
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
 from vinculo.web.formatting import number
-from vinculo.web.insights.models import Snapshot
+from vinculo.web.insights import briefs as preparation
+from vinculo.web.insights.models import BriefJob, Snapshot
 from vinculo.web.insights.naming import (
     country_label,
     current_countries,
@@ -34,7 +33,6 @@ from vinculo.web.insights.naming import (
     source_text,
 )
 from vinculo.web.insights.selectors import coverage, snapshot_derived, snapshot_for
-from vinculo.web.insights.services import brief_file
 from vinculo.web.pipeline.selectors import opportunities_visible_to
 from vinculo.web.pipeline.summaries import funnel_bars
 from vinculo.web.registry.models import Agreement
@@ -351,55 +349,156 @@ def countries(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/countries.html", context)
 
 
+def _brief_states(posts: list[Any]) -> dict[int, dict[str, Any]]:
+    """Each post's preparation as the briefs list shows it, from its newest job and
+    whether an earlier one is ready (one query; the current key is not computed per post:
+    a newer key always means a newer job)."""
+    fingerprint = preparation.current_fingerprint()
+    latest: dict[int, BriefJob] = {}
+    ready: set[int] = set()
+    for job in BriefJob.objects.filter(post__in=[p.pk for p in posts]).order_by("created_at"):
+        latest[job.post_id] = job
+        if job.state == BriefJob.State.DONE:
+            ready.add(job.post_id)
+    states = {}
+    for post in posts:
+        job = latest.get(post.pk)
+        if job is None:
+            states[post.pk] = {"state": "none", "text": _("prepared when first opened")}
+            continue
+        other = post.pk in ready and job.state != BriefJob.State.DONE
+        if job.state == BriefJob.State.DONE:
+            current = job.fingerprint == fingerprint
+            text = _("ready") if current else _("ready (earlier evidence)")
+        elif job.state == BriefJob.State.FAILED:
+            text = _("preparation failed") + (
+                " " + _("(an earlier version is available)") if other else ""
+            )
+        elif other:
+            text = _("being updated: %(percent)s %%") % {"percent": job.percent}
+        else:
+            text = _("being prepared: %(percent)s %%") % {"percent": job.percent}
+        states[post.pk] = {"state": job.state, "text": text, "percent": job.percent}
+    return states
+
+
 @login_required
 @require_safe
 def briefs(request: HttpRequest) -> HttpResponse:
-    """The posts the user may see, each with its brief in Spanish and English, HTML or PDF."""
+    """The posts the user may see, each with its brief in Spanish and English, HTML or PDF,
+    and the state of its preparation."""
     require_role(request.user, READ_ROLES)
     mine = request.user.posts.through.objects.filter(user_id=request.user.pk).values("post_id")
-    posts = (
+    posts = list(
         posts_visible_to(request.user)
         .select_related("host_country")
         .annotate(own=Case(When(pk__in=mine, then=1), default=0, output_field=IntegerField()))
         .order_by("-own", "name")
     )
+    preparation.kick()  # jobs queued by refresh_insights or a process that ended
+    states = _brief_states(posts)
     language = (get_language() or "es")[:2]
     rows = [
         {
             "post": post,
             "own": bool(post.own),
             "country": country_label(post.host_country_id, language),
+            "preparation": states[post.pk],
         }
         for post in posts
     ]
     return render(request, "insights/briefs.html", {"rows": rows, "language": language})
 
 
+def _job_status(job: BriefJob | None, ready: BriefJob | None) -> dict[str, Any]:
+    """A preparation's state as the status endpoint and the waiting page give it."""
+    if job is None:
+        return {"state": "none", "done": 0, "total": len(preparation.STEPS), "percent": 0,
+                "step": "", "step_label": "", "ready": False, "stale": ready is not None,
+                "error": ""}  # fmt: skip
+    return {
+        "state": job.state,
+        "done": job.done,
+        "total": job.total or len(preparation.STEPS),
+        "percent": job.percent,
+        "step": job.step,
+        "step_label": preparation.step_label(job.step) if job.step else "",
+        "ready": job.state == BriefJob.State.DONE,
+        "stale": ready is not None and ready.pk != job.pk,
+        "error": job.error if job.state == BriefJob.State.FAILED else "",
+    }
+
+
+def _brief_request(request: HttpRequest, post_id: int) -> Any:
+    """The post (404 outside the user's posts) and its current key (404 without an
+    evidence store)."""
+    require_role(request.user, READ_ROLES)
+    post = post_get_for_user(request.user, post_id)  # 404 outside the user's posts
+    key = preparation.current_key(post)
+    if key is None:
+        raise Http404("no evidence store")
+    return post, key
+
+
 @login_required
 @require_safe
 def post_brief(request: HttpRequest, post_id: int, file_format: str) -> HttpResponse:
-    """A post's brief (``?lang=es|en``): HTML shown in the browser, PDF downloaded."""
-    require_role(request.user, READ_ROLES)
-    post = post_get_for_user(request.user, post_id)  # 404 outside the user's posts
+    """A post's brief (``?lang=es|en``): HTML shown in the browser, PDF downloaded. The
+    prepared file at once; while a newer one is prepared, the older one (the
+    ``X-Vinculo-Brief`` header says so); with none, a page with the preparation's progress
+    (the preparation is started if nobody did). ``?retry=1`` starts a failed one again."""
     language = request.GET.get("lang") or (get_language() or "es")[:2]
-    if language not in ("es", "en") or file_format not in ("html", "pdf"):
+    if language not in preparation.LANGUAGES or file_format not in preparation.FORMATS:
+        require_role(request.user, READ_ROLES)
         raise Http404
-    store = vinculo_home() / "evidence.duckdb"
-    if not store.exists():
-        raise Http404("no evidence store")
-    try:
-        path = brief_file(
-            host=post.host_country_id, language=language, file_format=file_format,
-            store_path=store,
-        )  # fmt: skip
-    except MissingEvidenceError as error:
-        raise Http404(str(error)) from None
-    name = f"brief-{post.host_country_id}-{language}.{file_format}"
-    content_type = "application/pdf" if file_format == "pdf" else "text/html; charset=utf-8"
-    return FileResponse(
-        path.open("rb"), content_type=content_type, as_attachment=file_format == "pdf",
-        filename=name,
-    )  # fmt: skip
+    post, key = _brief_request(request, post_id)
+    job, ready = preparation.prepared(post, key)
+    missing = job is not None and job.state == BriefJob.State.DONE and job != ready
+    if job is None or missing or job.state != BriefJob.State.DONE:
+        job = preparation.queue_brief(
+            post, user=request.user, again=request.GET.get("retry") == "1", force=missing
+        )
+    if ready is not None:
+        path = preparation.job_file(ready, language, file_format)
+        if path.exists():
+            name = f"brief-{post.host_country_id}-{language}.{file_format}"
+            content_type = "application/pdf" if file_format == "pdf" else "text/html; charset=utf-8"
+            response = FileResponse(
+                path.open("rb"), content_type=content_type, as_attachment=file_format == "pdf",
+                filename=name,
+            )  # fmt: skip
+            if job is not None and ready.pk != job.pk:
+                response["X-Vinculo-Brief"] = f"stale; {job.state} {job.percent}%"
+            else:
+                response["X-Vinculo-Brief"] = "current"
+            return response
+    status = _job_status(job, None)
+    here = f"{request.path}?lang={language}"
+    context = {
+        "post": post,
+        "status": status,
+        "language": language,
+        "here": here,
+        "status_url": reverse("insights:post-brief-status", args=[post.pk]),
+        "waiting": status["state"] in ("queued", "running", "none"),
+    }
+    response = render(request, "insights/brief_preparing.html", context)
+    response["X-Vinculo-Brief"] = f"preparing; {status['state']} {status['percent']}%"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_safe
+def post_brief_status(request: HttpRequest, post_id: int) -> HttpResponse:
+    """The preparation of a post's brief for its current key, as JSON (the waiting page
+    polls it): state, steps done of total, percent, the step in words, whether it is
+    ready, whether an older version is, the error of a failed one."""
+    post, key = _brief_request(request, post_id)
+    job, ready = preparation.prepared(post, key)
+    response = JsonResponse(_job_status(job, ready))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 _LISTED = 50  # agreements listed on a priority's page (the count says how many in all)
