@@ -118,7 +118,13 @@ def test_the_report_export_names_countries_by_the_policy(registry, naming_file, 
 
 
 def test_the_registry_names_countries_by_the_policy(registry, naming_file):
+    from vinculo.web.pipeline.models import Opportunity
+
     naming_file()
     client = login("planner", registry)
     page = client.get(reverse("pipeline:list")).content.decode()
     assert "France (test)" in page
+    sodium = Opportunity.objects.get(title__startswith="Sodium")
+    detail = client.get(reverse("pipeline:detail", args=[sodium.pk])).content.decode()
+    assert "France (test)" in detail
+    assert ">France<" not in detail
