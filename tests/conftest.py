@@ -50,3 +50,34 @@ def staged_home(test_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     with EvidenceStore(folder / "evidence.duckdb") as store:
         pull(store, mirror=test_data)
     return folder
+
+
+#: a naming policy for tests: Germany excluded as a candidate, France renamed and flagged
+TEST_POLICY = """\
+entries:
+  - code: DEU
+    category: disputed_territory
+    names: {es: Alemania, en: Germany}
+    candidate: excluded
+    sources: [{publisher: Test, title: A test, url: "https://example.org/a", read: 2026-12-04}]
+  - code: FRA
+    category: special_region
+    names: {es: "Francia (prueba)", en: "France (test)"}
+    candidate: allowed_with_caveat
+    caveat: {es: "Aviso sobre {name}.", en: "Caveat on {name}."}
+    sources: [{publisher: Test, title: A test, url: "https://example.org/b", read: 2026-12-04}]
+"""
+
+
+@pytest.fixture
+def naming_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Write a naming policy file and point ``VINCULO_NAMING`` at it (``TEST_POLICY`` by
+    default); the shipped policy is back after the test."""
+
+    def write(text: str = TEST_POLICY, name: str = "naming.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        monkeypatch.setenv("VINCULO_NAMING", str(path))
+        return path
+
+    return write

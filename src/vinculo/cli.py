@@ -418,6 +418,7 @@ def _strategy(priorities_file: Path | None, country: str | None, *, home: bool) 
     from vinculo.evidence.store import EvidenceError, EvidenceStore
     from vinculo.settings import SettingsError, vinculo_home
     from vinculo.strategy.capability import CapabilityModel
+    from vinculo.strategy.naming import NamingPolicyError, naming_policy
     from vinculo.strategy.priorities import (
         PrioritiesError,
         default_priorities,
@@ -427,7 +428,8 @@ def _strategy(priorities_file: Path | None, country: str | None, *, home: bool) 
     try:
         priorities = load_priorities(priorities_file) if priorities_file else default_priorities()
         path = vinculo_home() / "evidence.duckdb"
-    except (PrioritiesError, SettingsError) as error:
+        naming_policy()  # a bad naming policy file is said before the slow part
+    except (PrioritiesError, SettingsError, NamingPolicyError) as error:
         _fail(str(error))
     country = (country or priorities.home).upper()
     if home and country != priorities.home:
@@ -546,6 +548,7 @@ def partners_command(
     from vinculo.strategy.capability import MissingEvidenceError
     from vinculo.strategy.chain import stage_table
     from vinculo.strategy.i18n import country_name
+    from vinculo.strategy.naming import naming_policy
     from vinculo.strategy.partners import as_frame, leading_institutions, recommend
     from vinculo.strategy.priorities import PrioritiesError
 
@@ -553,15 +556,18 @@ def partners_command(
     with store:
         try:
             chain = stage_table(model, priority)
-            recommendations = recommend(model, priority, chain=chain)
+            found = recommend(model, priority, chain=chain)
+            # the diplomatic naming policy leaves out whom it excludes; the ranks are kept
+            recommendations = naming_policy().shown(found)
             institutions = {  # found while the store is open (kept in the model's cache)
                 r.partner: leading_institutions(model, r.partner, priority, limit=3)
                 for r in recommendations[:top]
             }
         except (MissingEvidenceError, PrioritiesError) as error:
             _fail(str(error))
-    if not recommendations:
+    if not found:
         _fail(f"no candidate partner has evidence for {priority!r} (vinculo data pull)")
+    ranked, policy = len(found), naming_policy()
     if output_format == "json":
         import json
 
@@ -577,6 +583,7 @@ def partners_command(
                         "stable": r.stable,
                         "reasons": r.structured(),
                         "offers": r.structured_offers(),
+                        "naming": policy.flag(r.partner),
                     }
                     for r in recommendations[:top]
                 ],
@@ -590,7 +597,9 @@ def partners_command(
         return
     weights = model.priorities.weights.as_dict()
     shown = ", ".join(f"{name} {value:.2f}" for name, value in weights.items())
-    click.echo(f"{priority}: {len(recommendations)} candidates; weights {shown}")
+    withheld = ranked - len(recommendations)
+    note = f" ({withheld} not shown: diplomatic naming policy)" if withheld else ""
+    click.echo(f"{priority}: {ranked} candidates{note}; weights {shown}")
     for row in table.itertuples():
         ranks = "stable" if row.stable else f"rank {row.rank_best}-{row.rank_worst} under ±20%"
         parts = " + ".join(
@@ -598,6 +607,8 @@ def partners_command(
             for factor in ("strength", "complementarity", "ties", "capacity", "proximity")
         )
         click.echo(f"{row.rank:>3}. {row.partner} {row.name}: {row.score:.3f} = {parts} ({ranks})")
+        if row.caveat:
+            click.echo(f"       ! {row.caveat}")
         chosen = recommendations[row.Index]
         for reason in chosen.reasons_text(lang):
             click.echo(f"       - {reason}")

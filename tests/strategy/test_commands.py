@@ -210,3 +210,46 @@ def test_brief_command_writes_html_and_refuses_other_formats(home, tmp_path):
     code, _, err = _run(home, "brief", "--host", "MEX", "-o", str(tmp_path / "self.html"))
     assert code == 2
     assert not (tmp_path / "self.html").exists()
+
+
+@pytest.mark.realdata
+def test_partners_follow_the_naming_policy(home, naming_file):
+    code, out, err = _run(home, "partners", "--priority", "batteries", "--top", "3",
+                          "--format", "json")  # fmt: skip
+    assert code == 0, err
+    first, second = (row["partner"] for row in json.loads(out)[:2])
+    naming_file(f"""\
+entries:
+  - code: {first}
+    category: disputed_territory
+    names: {{es: Excluido, en: Excluded}}
+    candidate: excluded
+    sources: [{{publisher: T, title: T, url: "https://example.org", read: 2026-12-04}}]
+  - code: {second}
+    category: special_region
+    names: {{es: Renombrado, en: Renamed}}
+    candidate: allowed_with_caveat
+    caveat: {{es: "Aviso sobre {{name}}.", en: "Caveat on {{name}}."}}
+    sources: [{{publisher: T, title: T, url: "https://example.org", read: 2026-12-04}}]
+""")
+    code, out, err = _run(home, "partners", "--priority", "batteries", "--top", "3",
+                          "--format", "json")  # fmt: skip
+    assert code == 0, err
+    rows = json.loads(out)
+    assert first not in [row["partner"] for row in rows]
+    assert (rows[0]["partner"], rows[0]["rank"]) == (second, 2)  # the model's rank kept
+    assert rows[0]["naming"]["caveat"]["en"] == "Caveat on Renamed."
+    code, out, err = _run(home, "partners", "--priority", "batteries", "--top", "3",
+                          "--format", "csv")  # fmt: skip
+    assert code == 0, err
+    header, line = out.splitlines()[:2]
+    assert "caveat" in header.split(",")
+    assert line.split(",")[:3] == ["2", second, "Renamed"]
+    assert "Caveat on Renamed." in line
+    code, out, err = _run(home, "partners", "--priority", "batteries")
+    assert code == 0, err
+    assert "(1 not shown: diplomatic naming policy)" in out.splitlines()[0]
+    naming_file("entries: [{code: TWN}]\n")
+    code, _, err = _run(home, "partners", "--priority", "batteries")
+    assert code == 2
+    assert "entries[0] (TWN): field 'category'" in err

@@ -64,6 +64,7 @@ from vinculo.strategy.i18n import (
     percent,
     text,
 )
+from vinculo.strategy.naming import naming_policy
 from vinculo.strategy.partners import (
     _MIN_COMPONENTS,
     _MIN_SHARE,
@@ -417,17 +418,6 @@ class SourceRow:
     file: str = ""
 
 
-#: Diplomatic naming policy for the brief: economies with which Mexico has no diplomatic
-#: relations, keyed by code, with the catalogue keys of how they are named and of the
-#: neutral caveat said in the sensitivities section. The one outside fact it rests on, with
-#: its source: Mexico recognised the People's Republic of China and broke relations with
-#: Taiwan in 1971, establishing relations with Beijing on 14 February 1972 (China.org.cn,
-#: China Internet Information Center, "Bilateral Political Relations",
-#: http://www.china.org.cn/english/features/81689.htm, undated page, read 2026-12-04).
-SENSITIVE_ECONOMIES: dict[str, tuple[str, str]] = {
-    "TWN": ("brief.sensitive.TWN.name", "brief.sensitive.no_relations"),
-}
-
 #: How many priorities, asks and offers page 1 names.
 _SUMMARY_PRIORITIES = 5
 _SUMMARY_ASKS = 4
@@ -547,11 +537,7 @@ def _summary(
     general = next((p.general_offers for p in priorities if p.general_offers), ())
     for offer in general[: _SUMMARY_OFFERS - len(offers)]:
         offers.append(("", offer))
-    sensitivities = []
-    for code in sorted(candidates | {host}):
-        if code in SENSITIVE_ECONOMIES:
-            name_key, caveat_key = SENSITIVE_ECONOMIES[code]
-            sensitivities.append(text(caveat_key, language, name=text(name_key, language)))
+    sensitivities = naming_policy().caveats(candidates | {host}, language)
     return Summary(
         priorities=tuple(SummaryPriority(p, _strongest(p)) for p in ranked),
         leading=leading,
@@ -704,7 +690,8 @@ def _standing(
         stable=host.stable,
         factors=factors,
         top=tuple(
-            (country_name(r.partner, language), r.score) for r in evidence.recommendations[:_TOP]
+            (country_name(r.partner, language), r.score)
+            for r in naming_policy().shown(evidence.recommendations)[:_TOP]
         ),
     )
 

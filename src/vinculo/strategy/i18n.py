@@ -16,6 +16,7 @@ from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
 from vinculo.evidence.countries import locations_table
+from vinculo.strategy.naming import naming_policy
 
 __all__ = [
     "LANGUAGES",
@@ -198,15 +199,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "brief.title": {
         "es": "Nota informativa para la Embajada de México en {host}",
         "en": "Briefing note for the Embassy of Mexico in {host}",
-    },
-    "brief.sensitive.TWN.name": {"es": "Taiwán", "en": "Taiwan"},
-    "brief.sensitive.no_relations": {
-        "es": "México no mantiene relaciones diplomáticas con {name}; su presencia entre los "
-        "socios candidatos refleja solo los datos y no es una recomendación de cooperación "
-        "oficial.",
-        "en": "Mexico does not maintain diplomatic relations with {name}; its presence among "
-        "the candidate partners reflects the data only and is not a recommendation for "
-        "official cooperation.",
     },
     "brief.section.summary": {"es": "Resumen ejecutivo", "en": "Executive summary"},
     "brief.summary.priorities": {
@@ -1089,11 +1081,18 @@ def _english_names() -> dict[str, str]:
 
 
 def country_name(code: str, language: str) -> str:
-    """A country's name in the language (CLDR), from its ISO3 code.
+    """A country's name in the language, from its ISO3 code: the diplomatic naming
+    policy's name where it has one (:func:`vinculo.strategy.naming.naming_policy`), else
+    CLDR's.
 
     >>> country_name("MEX", "es"), country_name("FRA", "es"), country_name("FRA", "en")
     ('México', 'Francia', 'France')
+    >>> country_name("HKG", "es"), country_name("PSE", "en")
+    ('Hong Kong, China', 'Palestine')
     """
+    named = naming_policy().name(code, _check(language))
+    if named is not None:
+        return named
     locale = Locale.parse(_LOCALES[_check(language)])
     iso2 = _iso2().get(code)
     name = locale.territories.get(iso2) if iso2 else None

@@ -58,6 +58,7 @@ from vinculo.strategy.capability import (
     row_of,
 )
 from vinculo.strategy.i18n import Country, Languages, Message, Named, Num, Pct, Share, country_name
+from vinculo.strategy.naming import naming_policy
 from vinculo.strategy.priorities import Weights
 
 __all__ = [
@@ -664,15 +665,19 @@ def recommend(
 
 
 def as_frame(recommendations: list[Recommendation], language: str = "en") -> pd.DataFrame:
-    """The recommendations as a table: rank, partner, score, each factor's contribution,
-    the rank range of the sensitivity check, the reasons and what the home country offers
-    as text."""
+    """The recommendations as a table: rank, partner, its name and the caveat the
+    diplomatic naming policy says beside it, score, each factor's contribution, the rank
+    range of the sensitivity check, the reasons and what the home country offers as text.
+    A presentation: the partners the policy excludes are left out, the others keep the
+    model's ranks (:mod:`vinculo.strategy.naming`)."""
+    policy = naming_policy()
     return pd.DataFrame(
         [
             {
                 "rank": r.rank,
                 "partner": r.partner,
                 "name": country_name(r.partner, language),
+                "caveat": policy.caveat(r.partner, language),
                 "score": r.score,
                 **{f"{f}": r.contributions[f] for f in FACTORS},
                 "rank_best": r.rank_range[0],
@@ -681,7 +686,7 @@ def as_frame(recommendations: list[Recommendation], language: str = "en") -> pd.
                 "reasons": "; ".join(r.reasons_text(language)),
                 "offers": "; ".join(r.offers_text(language)),
             }
-            for r in recommendations
+            for r in policy.shown(recommendations)
         ]
     )
 

@@ -9,8 +9,10 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from vinculo.strategy.naming import naming_policy
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
 from vinculo.web.insights.models import Snapshot
+from vinculo.web.insights.naming import country_label, present_partner, shown_partners
 from vinculo.web.insights.selectors import coverage, snapshot_for
 from vinculo.web.registry.api.schemas import ERRORS
 
@@ -73,9 +75,21 @@ class ReasonOut(Schema):
     text: dict[str, str]
 
 
+class NamingOut(Schema):
+    """What the diplomatic naming policy says of a country (docs/brief.md): its category
+    (no_diplomatic_relations, special_region, disputed_territory), whether it may appear
+    as a candidate partner (allowed, allowed_with_caveat; excluded ones are not listed)
+    and the caveat to say beside its name, per language ("" for none)."""
+
+    category: str
+    candidate: str
+    caveat: dict[str, str]
+
+
 class PartnerOut(Schema):
     partner: str
     names: dict[str, str]
+    naming: NamingOut | None = None
     rank: int
     score: float
     contributions: dict[str, float]
@@ -88,6 +102,7 @@ class PartnerOut(Schema):
 class PriorityOut(Schema):
     priority: PriorityRef
     candidates: int
+    withheld: int = 0  # candidates the naming policy excludes (ranked, not listed)
     gaps: list[GapOut]
     absent: dict[str, dict[str, str]]
     partners: list[PartnerOut]
@@ -103,6 +118,7 @@ class CountryRankOut(Schema):
 class CountryOut(Schema):
     code: str
     names: dict[str, str]
+    naming: NamingOut | None = None
     priorities: list[CountryRankOut]
     coauthorship: list[list[float]]
 
@@ -151,21 +167,24 @@ def priority_get(request: HttpRequest, priority_id: str, top: int = 20) -> Any:
     if priority is None:
         raise Http404("No such priority")
     ranked = payload["partners"][priority_id]["ranked"]
+    shown = shown_partners(ranked)  # the naming policy's excluded left out, ranks kept
     return {
         "priority": priority,
         "candidates": len(ranked),
+        "withheld": len(ranked) - len(shown),
         "gaps": [g for g in payload["gaps"] if g["priority"] == priority_id],
         "absent": payload.get("absent", {}).get(priority_id, {}),
-        "partners": [_partner(r) for r in ranked[: max(1, min(top, 200))]],
+        "partners": [_partner(r) for r in shown[: max(1, min(top, 200))]],
         "chain": payload["chains"].get(priority_id),
     }
 
 
 def _partner(entry: dict[str, Any]) -> dict[str, Any]:
-    """A ranked partner of the snapshot as the API shows it: reasons and offers as
-    structured objects (code, values, text per language)."""
+    """A ranked partner of the snapshot as the API shows it: named and flagged by the
+    naming policy in force, reasons and offers as structured objects (code, values, text
+    per language)."""
     return {
-        **entry,
+        **present_partner(entry),
         "reasons": entry.get("reasons_structured", []),
         "offers": entry.get("offers_structured", []),
     }
@@ -183,12 +202,9 @@ def country_get(request: HttpRequest, code: str) -> Any:
     if code not in payload["iso_numeric"] or code == payload["home"]:
         raise Http404("No such partner country")
     priorities = []
-    names: dict[str, str] = {}
     for priority in payload["priorities"]:
         ranked = payload["partners"][priority["id"]]["ranked"]
-        found = next((r for r in ranked if r["partner"] == code), None)
-        if found is not None:
-            names = found["names"]
+        found = next((r for r in shown_partners(ranked) if r["partner"] == code), None)
         priorities.append(
             {
                 "priority": priority["id"],
@@ -196,13 +212,10 @@ def country_get(request: HttpRequest, code: str) -> Any:
                 "standing": _partner(found) if found is not None else None,
             }
         )
-    if not names:
-        from vinculo.strategy.i18n import country_name
-
-        names = {language: country_name(code, language) for language in ("es", "en")}
     return {
         "code": code,
-        "names": names,
+        "names": {language: country_label(code, language) for language in ("es", "en")},
+        "naming": naming_policy().flag(code),
         "priorities": priorities,
         "coauthorship": payload["coauthorship"].get(code, []),
     }

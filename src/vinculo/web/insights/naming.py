@@ -6,11 +6,24 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 from vinculo.strategy.i18n import country_name
+from vinculo.strategy.naming import naming_policy
 from vinculo.text.tokens import fold, name_key
 
-__all__ = ["country_label", "current_countries", "fold", "matches", "name_key", "source_text"]
+__all__ = [
+    "country_label",
+    "current_countries",
+    "excluded",
+    "fold",
+    "matches",
+    "name_key",
+    "policy_version",
+    "present_partner",
+    "shown_partners",
+    "source_text",
+]
 
 
 def matches(query: str, *texts: str) -> bool:
@@ -34,12 +47,47 @@ def current_countries() -> frozenset[str]:
     return frozenset(str(code) for code in table.loc[table["kind"] == "country", "code"])
 
 
-@cache
 def country_label(code: str | None, language: str) -> str:
-    """A country's name in the language from its ISO3 code ("" for none)."""
+    """A country's name in the language from its ISO3 code ("" for none), as the
+    diplomatic naming policy in force names it (:mod:`vinculo.strategy.naming`)."""
     if not code:
         return ""
+    return _label(code, language, naming_policy().version)
+
+
+@cache
+def _label(code: str, language: str, version: str) -> str:
     return country_name(code, language)
+
+
+def policy_version() -> str:
+    """What changes when the naming policy does (part of the keys of derived pages)."""
+    return naming_policy().version
+
+
+def present_partner(entry: dict[str, Any]) -> dict[str, Any]:
+    """A ranked partner of the snapshot as it is shown now: named by the policy in force
+    where it names the country (the snapshot's names may predate the policy file), else
+    by the snapshot, with ``naming``, the policy's flag beside it (category, candidate
+    treatment, caveat per language; None for none)."""
+    code = str(entry.get("partner", ""))
+    policy = naming_policy()
+    names = dict(entry.get("names") or {})
+    for language in ("es", "en"):
+        names[language] = policy.name(code, language) or names.get(language) or code
+    return {**entry, "names": names, "naming": policy.flag(code)}
+
+
+def shown_partners(ranked: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The snapshot's ranked partners as every page, endpoint and export shows them: the
+    ones the policy excludes left out (the model's ranks of the others kept), the others
+    named and flagged by :func:`present_partner`. The snapshot keeps the whole ranking."""
+    return [present_partner(entry) for entry in naming_policy().shown(ranked)]
+
+
+def excluded(code: str | None) -> bool:
+    """Whether the policy keeps ``code`` out of candidate partners."""
+    return naming_policy().excluded(code)
 
 
 #: the evidence sources by their publishers' names (the store's ``source`` column)

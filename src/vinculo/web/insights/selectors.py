@@ -29,6 +29,7 @@ from django.http import Http404
 from vinculo.web.accounts.models import Role
 from vinculo.web.accounts.permissions import WRITE_ROLES, require_role
 from vinculo.web.insights.models import HostInstitution, PostSectionVersion, Snapshot
+from vinculo.web.insights.naming import policy_version, shown_partners
 from vinculo.web.registry.models import Agreement, Country, Post
 
 __all__ = [
@@ -73,11 +74,12 @@ def snapshot_for(home: str | None = None) -> Snapshot | None:
 
 
 def snapshot_derived(snapshot: Snapshot, build: Callable[..., T], *args: Hashable) -> T:
-    """``build(snapshot, *args)``, computed once per process and snapshot (a snapshot never
-    changes: a new vintage is a new row). Only for what derives from the snapshot and the
-    arguments (a language, a priority, a country) and never from the user: the result is
-    shared by every user."""
-    key = (snapshot.pk, snapshot.computed_at, build, *args)
+    """``build(snapshot, *args)``, computed once per process, snapshot and naming policy (a
+    snapshot never changes: a new vintage is a new row; a changed policy file is a new
+    version). Only for what derives from the snapshot, the policy and the arguments (a
+    language, a priority, a country) and never from the user: the result is shared by
+    every user."""
+    key = (snapshot.pk, snapshot.computed_at, policy_version(), build, *args)
     try:
         return _DERIVED[key]  # type: ignore[no-any-return]
     except KeyError:
@@ -90,11 +92,12 @@ def snapshot_derived(snapshot: Snapshot, build: Callable[..., T], *args: Hashabl
 
 
 def _recommended(snapshot: Snapshot, top: int) -> list[str]:
-    """The partners among each priority's ``top`` recommended, in order of appearance."""
+    """The partners among each priority's ``top`` recommended, in order of appearance
+    (those the naming policy excludes left out)."""
     payload = snapshot.payload
     partners: dict[str, None] = {}
     for priority in payload["priorities"]:
-        for row in payload["partners"][priority["id"]]["top"][:top]:
+        for row in shown_partners(payload["partners"][priority["id"]]["top"])[:top]:
             partners.setdefault(row["partner"], None)
     return list(partners)
 

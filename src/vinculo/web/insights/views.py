@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from vinculo.strategy.i18n import country_name, share
+from vinculo.strategy.naming import naming_policy
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
 from vinculo.web.formatting import number
 from vinculo.web.insights import briefs as preparation
@@ -27,9 +28,11 @@ from vinculo.web.insights.models import BriefJob, Snapshot
 from vinculo.web.insights.naming import (
     country_label,
     current_countries,
+    excluded,
     fold,
     matches,
     name_key,
+    shown_partners,
     source_text,
 )
 from vinculo.web.insights.selectors import coverage, snapshot_derived, snapshot_for
@@ -98,7 +101,7 @@ def _heat(payload: dict[str, Any], chosen: str, language: str) -> dict[str, Any]
     home = payload["home"]
     by_country = payload.get("heat_countries", {}).get(chosen)
     if by_country is not None:
-        codes = list(by_country["countries"])
+        codes = [c for c in by_country["countries"] if c == home or not excluded(c)]
         scores = {(c, k): v for c, k, v in by_country["cells"]}
         rows = [
             {"code": code, "name": country_label(code, language), "home": code == home,
@@ -203,7 +206,11 @@ def _dashboard(snapshot: Snapshot, language: str, chosen: str) -> _Dashboard:
     payload = snapshot.payload
     priority = next(p for p in payload["priorities"] if p["id"] == chosen)
     home = payload["home"]
-    scores = payload["partners"][chosen]["scores"]
+    scores = {
+        code: score
+        for code, score in payload["partners"][chosen]["scores"].items()
+        if not excluded(code)
+    }  # the naming policy's excluded partners are not shown (the model ranked them)
     shown = sorted(scores.items(), key=lambda item: (-item[1], name_key(item[0])))
     names = {code: country_label(code, language) for code, _score in shown}
     network = [
@@ -223,7 +230,7 @@ def _dashboard(snapshot: Snapshot, language: str, chosen: str) -> _Dashboard:
         "components": payload["components"],
         "scores": scores,
         "names": names,
-        "top": payload["partners"][chosen]["top"][:10],
+        "top": shown_partners(payload["partners"][chosen]["top"])[:10],
         "network": network,
         "chain": chain,
         "iso_numeric": payload["iso_numeric"],
@@ -310,7 +317,7 @@ def _countries(snapshot: Snapshot, language: str) -> list[dict[str, Any]]:
     payload = snapshot.payload
     candidate: dict[str, list[tuple[str, int]]] = {}
     for priority in payload["priorities"]:
-        for row in payload["partners"][priority["id"]]["ranked"]:
+        for row in shown_partners(payload["partners"][priority["id"]]["ranked"]):
             candidate.setdefault(row["partner"], []).append(
                 (_named(priority, language), int(row["rank"]))
             )
@@ -576,6 +583,7 @@ def _priority_sections(snapshot: Snapshot, priority_id: str, language: str) -> S
     snapshot alone)."""
     payload = snapshot.payload
     ranked = payload["partners"][priority_id]["ranked"]
+    listed = shown_partners(ranked)
     labels = _labels()
     chain = payload["chains"].get(priority_id)
     if chain is not None:
@@ -619,8 +627,9 @@ def _priority_sections(snapshot: Snapshot, priority_id: str, language: str) -> S
             }
             for component, reason in absent.items()
         ],
-        "partners": ranked[:20],
+        "partners": listed[:20],
         "candidates": len(ranked),
+        "withheld": len(ranked) - len(listed),
         "chain": chain,
         "factors": [labels[f] for f in payload["factors"]],
     }
@@ -659,9 +668,10 @@ def _country_sections(snapshot: Snapshot, code: str, language: str) -> SafeStrin
     rows = []
     for priority in payload["priorities"]:
         ranked = payload["partners"][priority["id"]]["ranked"]
-        found = next((r for r in ranked if r["partner"] == code), None)
+        found = next((r for r in shown_partners(ranked) if r["partner"] == code), None)
+        withheld = excluded(code) and any(r["partner"] == code for r in ranked)
         rows.append({"priority": _named(priority, language), "id": priority["id"],
-                     "row": found, "candidates": len(ranked)})  # fmt: skip
+                     "row": found, "candidates": len(ranked), "excluded": withheld})  # fmt: skip
     context = {
         "home_name": payload["home_names"].get(language, payload["home"]),
         "language": language,
@@ -687,9 +697,11 @@ def country_page(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     language = (get_language() or "es")[:2]
     agreements = agreements_visible_to(request.user).filter(partner_country_id=code)
+    policy = naming_policy()
     context = {
         "code": code,
         "name": country_name(code, language),
+        "caveat": policy.caveat(code, language),
         "sections": snapshot_derived(snapshot, _country_sections, code, language),
         "agreements": _agreement_lines(agreements.order_by("-updated_at")[:_LISTED]),
         "posts": posts_visible_to(request.user).filter(host_country_id=code),

@@ -15,6 +15,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from vinculo.strategy.naming import naming_policy
 from vinculo.web.accounts.models import Role
 from vinculo.web.audit.models import AuditEvent
 from vinculo.web.pipeline.models import Opportunity
@@ -265,7 +266,9 @@ def history_rows(
             users[str(entry.actor.pk)] = _user_name(entry.actor)
     posts[str(opportunity.post_id)] = opportunity.post.name
     host = opportunity.host_country
-    countries[host.code] = getattr(host, country_field)
+    countries[host.code] = naming_policy().name(host.code, language) or getattr(
+        host, country_field
+    )  # the diplomatic naming policy's name first, as the registry's labels
     missing = {u for u in wanted["user"] - set(users) if u.isdigit()}
     if missing:
         for user in get_user_model().objects.filter(pk__in=missing):
@@ -276,8 +279,9 @@ def history_rows(
         posts.update((str(pk), name) for pk, name in found)
     missing = wanted["country"] - set(countries)
     if missing:
+        stored = Country.objects.filter(code__in=missing).values_list("code", country_field)
         countries.update(
-            Country.objects.filter(code__in=missing).values_list("code", country_field)
+            (code, naming_policy().name(code, language) or name) for code, name in stored
         )
     missing = {i for i in wanted["inst"] if i.isdigit()}
     if missing:

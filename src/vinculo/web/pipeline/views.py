@@ -30,6 +30,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from vinculo.strategy.naming import naming_policy
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
 from vinculo.web.feedback import error_summary
 from vinculo.web.formatting import number, numbers, short_dates
@@ -153,15 +154,17 @@ def table_html(rows: Iterable[OpportunityRow]) -> SafeString:
     )
 
 
-_COLUMNS = ("pk", "title", "status", "post_id", "post__name", "host_country__name_es",
-            "host_country__name_en", "priority_keys", "priorities_confirmed", "fit",
-            "amount_offered", "currency", "deadline", "updated_at")  # fmt: skip
+_COLUMNS = ("pk", "title", "status", "post_id", "post__name", "host_country_id",
+            "host_country__name_es", "host_country__name_en", "priority_keys",
+            "priorities_confirmed", "fit", "amount_offered", "currency", "deadline",
+            "updated_at")  # fmt: skip
 
 
 def opportunity_table_rows(user: Any, values: Iterable[dict[str, Any]]) -> list[OpportunityRow]:
     """The rows of the list from plain values (``_COLUMNS``): no model instances."""
     language = (get_language() or "es")[:2]
     country = "host_country__name_es" if language == "es" else "host_country__name_en"
+    naming = naming_policy()  # the diplomatic naming policy's names before the stored ones
     statuses = {value: str(label) for value, label in Opportunity.Status.choices}
     visible = confidential_posts(user)
     url = detail_urls("pipeline:detail", "opportunity_id")
@@ -180,7 +183,7 @@ def opportunity_table_rows(user: Any, values: Iterable[dict[str, Any]]) -> list[
                 title=o["title"],
                 status=statuses.get(o["status"], o["status"]),
                 post=o["post__name"],
-                country=o[country],
+                country=naming.name(o["host_country_id"], language) or o[country],
                 priorities=priorities_named(Opportunity.split_keys(o["priority_keys"]), language)
                 or "—",
                 suggested=not o["priorities_confirmed"],

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from vinculo.strategy.naming import naming_policy
 from vinculo.text.tokens import name_key
 from vinculo.web.accounts.models import Role
 from vinculo.web.pickers import PickerWidget
@@ -47,15 +48,26 @@ def _field(model: type[Model], name: str, **kwargs: Any) -> Any:
 
 
 def country_label(country: Country) -> str:
-    """A country's name in the active language."""
-    return country.name_es if (get_language() or "es").startswith("es") else country.name_en
+    """A country's name in the active language: the diplomatic naming policy's where it
+    names the country (a stored name may predate the policy file), else the stored one."""
+    language = "es" if (get_language() or "es").startswith("es") else "en"
+    named = naming_policy().name(country.code, language)
+    if named is not None:
+        return named
+    return country.name_es if language == "es" else country.name_en
 
 
 def country_choices(countries: QuerySet[Country]) -> list[tuple[str, str]]:
     """(code, name in the active language) of ``countries``, sorted by that name, accents
-    ignored (read as plain values: a choice list needs no model instances)."""
-    name = "name_es" if (get_language() or "es").startswith("es") else "name_en"
-    return sorted(countries.values_list("code", name), key=lambda choice: name_key(choice[1]))
+    ignored (read as plain values: a choice list needs no model instances); the naming
+    policy's names first, as :func:`country_label`."""
+    language = "es" if (get_language() or "es").startswith("es") else "en"
+    policy = naming_policy()
+    choices = [
+        (code, policy.name(code, language) or name)
+        for code, name in countries.values_list("code", f"name_{language}")
+    ]
+    return sorted(choices, key=lambda choice: name_key(choice[1]))
 
 
 def set_picker_user(form: forms.Form, user: Any) -> None:
