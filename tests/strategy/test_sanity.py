@@ -167,7 +167,7 @@ def test_reasons_are_true_by_construction(model, recommendations):
                 checked += 1
     assert checked > 200
     texts = [t for found in recommendations.values() for r in found for t in r.reasons_text("en")]
-    assert not [t for t in texts if t.startswith("strong in") and "not specialised" in t]
+    assert not [t for t in texts if t.startswith("strong in") and "not specialized" in t]
 
 
 def test_top_partners_hold_weight_in_the_priority(model, recommendations):

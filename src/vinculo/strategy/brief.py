@@ -463,8 +463,9 @@ class Summary:
 
 
 def _strongest(item: PriorityBrief) -> CapabilityRow | None:
-    """The host's strongest component of a priority (score, then share), among the rows
-    with a world position and at least 1 % of the world."""
+    """The host's strongest component of a priority (score, then share) among those where
+    it is ahead of the home country (any, when it is ahead in none), of the rows with a
+    world position and at least 1 % of the world."""
     rows = [
         r
         for r in item.capabilities
@@ -477,7 +478,15 @@ def _strongest(item: PriorityBrief) -> CapabilityRow | None:
     ]
     if not rows:
         return None
-    return max(rows, key=lambda r: (r.host_score or 0.0, r.host_share or 0.0))
+    # where the host is ahead of the home country first: that is what it can help with
+    return max(
+        rows,
+        key=lambda r: (
+            (r.host_score or 0.0) > (r.home_score or 0.0),
+            r.host_score or 0.0,
+            r.host_share or 0.0,
+        ),
+    )
 
 
 def _asks(ranked: list[PriorityBrief]) -> tuple[Ask, ...]:

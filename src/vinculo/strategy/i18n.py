@@ -82,18 +82,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "fuerte en {component}: {share} del mundo, lugar {rank} de {countries}, "
         "especializado ({metric} {value}; {year})",
         "en": "strong in {component}: {share} of the world, rank {rank} of {countries}, "
-        "specialised ({metric} {value}; {year})",
+        "specialized ({metric} {value}; {year})",
     },
     "reason.mass": {
         "es": "grande en {component}: {share} del mundo, lugar {rank} de {countries}, "
         "aunque no especializado ({metric} {value}; {year})",
         "en": "large in {component}: {share} of the world, rank {rank} of {countries}, "
-        "though not specialised ({metric} {value}; {year})",
+        "though not specialized ({metric} {value}; {year})",
     },
     "reason.specialised_small": {
         "es": "especializado en {component} ({metric} {value}) pero pequeño: {share} del "
         "mundo ({year})",
-        "en": "specialised in {component} ({metric} {value}) but small: {share} of the "
+        "en": "specialized in {component} ({metric} {value}) but small: {share} of the "
         "world ({year})",
     },
     "reason.share": {
@@ -168,7 +168,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "offer.field": {
         "es": "ciencia: {home} está especializado en «{field}» ({works} publicaciones en {year}; "
         "índice de actividad {mine}, el de {other} {partner})",
-        "en": "science: {home} is specialised in '{field}' ({works} publications in {year}; "
+        "en": "science: {home} is specialized in '{field}' ({works} publications in {year}; "
         "activity index {mine}, that of {other} {partner})",
     },
     "offer.product": {
@@ -404,7 +404,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "countries with data) and specialization (activity index in science, RCA in "
         "technology and trade, intensity in infrastructure: 1 is the world's profile; ratios "
         "of small counts are shrunk towards 1). The frontier is the country with the largest "
-        "share among the specialised ones holding at least 1% of the world; the gap of "
+        "share among the specialized ones holding at least 1% of the world; the gap of "
         "{home} is measured against it on a log scale (0 at the frontier, 100 at a "
         "thousandth of it or less). The score (0 to 100) combines both axes.",
     },
@@ -800,12 +800,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "cuando el país no está especializado.",
         "en": "Capability score (0 to 100)|Combines world share (on a log scale below the "
         "frontier) and specialization; discounted by up to half when the country is not "
-        "specialised.",
+        "specialized.",
     },
     "glossary.frontier": {
         "es": "Frontera|El país con mayor participación mundial entre los especializados con "
         "al menos 1 % del mundo.",
-        "en": "Frontier|The country with the largest world share among the specialised ones "
+        "en": "Frontier|The country with the largest world share among the specialized ones "
         "holding at least 1% of the world.",
     },
     "glossary.gap": {
