@@ -109,10 +109,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reason.complements": {
         "es": "más fuerte que {home} en {component}: puntaje {partner} frente a {mine} "
         "({partner_share} del mundo y {metric} {partner_value}, frente a {home_share} y "
-        "{home_value})",
+        "{home_value}; {year})",
         "en": "stronger than {home} in {component}: score {partner} against {mine} "
         "({partner_share} of the world and {metric} {partner_value}, against {home_share} "
-        "and {home_value})",
+        "and {home_value}; {year})",
     },
     "reason.complements_stage": {
         "es": "más fuerte que {home} en la etapa «{stage}»: puntaje {partner_score} frente a "
@@ -152,10 +152,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "offer.component": {
         "es": "{home} es más fuerte en {component}: puntaje {mine} frente a {partner} "
         "({home_share} del mundo y {metric} {home_value}, frente a {partner_share} y "
-        "{partner_value})",
+        "{partner_value}; {year})",
         "en": "{home} is stronger in {component}: score {mine} against {partner} "
         "({home_share} of the world and {metric} {home_value}, against {partner_share} "
-        "and {partner_value})",
+        "and {partner_value}; {year})",
     },
     "offer.stage": {
         "es": "{home} es más fuerte en la etapa «{stage}»: puntaje {home_score} frente a "

@@ -236,6 +236,7 @@ def _complementarity(
                         "metric": _metric(component),
                         "partner_value": Num(other["specialization"]),
                         "home_value": Num(mine["specialization"]),
+                        "year": int(other["year"]),
                     },
                 )
             )

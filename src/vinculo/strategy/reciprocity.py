@@ -296,7 +296,9 @@ class Reciprocity:
         key = f"reciprocity-rows-{priority}"
         found = self.model.memo.get(key)
         if not isinstance(found, dict):
-            found = dict(scores[["score", "world_share", "specialization"]].to_dict("index"))
+            found = dict(
+                scores[["score", "world_share", "specialization", "year"]].to_dict("index")
+            )
             self.model.memo[key] = found
         return found
 
@@ -323,6 +325,7 @@ class Reciprocity:
                         "metric": Message(f"metric.{SPECIALIZATION[str(component)]}"),
                         "home_value": Num(mine["specialization"]),
                         "partner_value": Num(theirs["specialization"]),
+                        "year": int(mine["year"]),
                     },
                 )
             )
