@@ -478,21 +478,28 @@ def _strongest(item: PriorityBrief) -> CapabilityRow | None:
     ]
     if not rows:
         return None
-    # where the host is ahead of the home country first: that is what it can help with
+    # where the host leads the home country clearly first, then where it leads at all:
+    # that is what it can help with; its largest component otherwise
+
+    def lead(r: CapabilityRow) -> float:
+        return (r.host_score or 0.0) - (r.home_score or 0.0)
+
     return max(
         rows,
         key=lambda r: (
-            (r.host_score or 0.0) > (r.home_score or 0.0),
+            lead(r) >= _ASK_MIN_LEAD,
+            lead(r) > 0,
             r.host_score or 0.0,
             r.host_share or 0.0,
         ),
     )
 
 
-def _asks(ranked: list[PriorityBrief]) -> tuple[Ask, ...]:
+def _asks(ranked: list[PriorityBrief], shown: dict[str, CapabilityRow | None]) -> tuple[Ask, ...]:
     """One ask per summary priority (in the brief's order): its component where the host's
     capability score most exceeds the home country's, the host holding ≥ 1 % of the
-    world."""
+    world — preferring, among those with a clear lead, a component not yet asked for and
+    not the one page 1 already quotes as the priority's evidence (``shown``)."""
     asks: list[Ask] = []
     used: set[str] = set()  # components asked for already: the next ask prefers another
     for item in ranked:
@@ -509,11 +516,10 @@ def _asks(ranked: list[PriorityBrief]) -> tuple[Ask, ...]:
             and r.host_share >= LEADER_MIN_SHARE
         ]
         rows.sort(key=lambda r: -((r.host_score or 0.0) - (r.home_score or 0.0)))
-        fresh = [
-            r
-            for r in rows
-            if r.component not in used
-            and (r.host_score or 0.0) - (r.home_score or 0.0) >= _ASK_MIN_LEAD
+        evidence = shown.get(item.id)
+        clear = [r for r in rows if (r.host_score or 0.0) - (r.home_score or 0.0) >= _ASK_MIN_LEAD]
+        fresh = [r for r in clear if r.component not in used and r is not evidence] or [
+            r for r in clear if r is not evidence
         ]
         if rows:
             row = (fresh or rows)[0]
@@ -547,11 +553,12 @@ def _summary(
     for offer in general[: _SUMMARY_OFFERS - len(offers)]:
         offers.append(("", offer))
     sensitivities = naming_policy().caveats(candidates | {host}, language)
+    shown = {p.id: _strongest(p) for p in ranked}
     return Summary(
-        priorities=tuple(SummaryPriority(p, _strongest(p)) for p in ranked),
+        priorities=tuple(SummaryPriority(p, shown[p.id]) for p in ranked),
         leading=leading,
         best=best,
-        asks=_asks(ranked),
+        asks=_asks(ranked, shown),
         offers=tuple(offers),
         talking=talking,
         sensitivities=tuple(sensitivities),
