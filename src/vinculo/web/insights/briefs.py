@@ -412,12 +412,25 @@ class _Runner:
 _runner = _Runner()
 
 
+_serving = False  # set in a web server's process (wsgi.py): only there do threads run jobs
+
+
+def serve_jobs() -> None:
+    """This process serves the web app: queued jobs run in its runner thread. Elsewhere (a
+    management command, ``vinculo demo --no-serve``) jobs are only recorded, for the
+    server's :func:`kick` or ``manage.py prepare_briefs``: a command's end would cut a
+    thread short (and abort the interpreter inside the evidence store's C++ code)."""
+    global _serving
+    _serving = True
+
+
 def submit(job_id: int) -> None:
-    """Run the job: in the runner's thread, or here and now when
-    ``settings.VINCULO_BRIEF_JOBS_INLINE`` (the tests: no thread outlives a test)."""
+    """Run the job: in the runner's thread in a web server's process, here and now when
+    ``settings.VINCULO_BRIEF_JOBS_INLINE`` (the tests: no thread outlives a test), and
+    not at all elsewhere (it stays queued)."""
     if getattr(settings, "VINCULO_BRIEF_JOBS_INLINE", False):
         run_job(job_id)
-    else:
+    elif _serving:
         _runner.submit(job_id)
 
 
