@@ -422,6 +422,28 @@ def serve_jobs() -> None:
     thread short (and abort the interpreter inside the evidence store's C++ code)."""
     global _serving
     _serving = True
+    # every post's brief for the current evidence and post data, prepared from the start
+    # rather than on a first click: once the server has started (a worker's first
+    # seconds), queue what is missing and run it; workers claim jobs in the database,
+    # so two doing this at once prepare each brief once
+    timer = threading.Timer(_WARM_DELAY, _prepare_missing)
+    timer.daemon = True
+    timer.start()
+
+
+_WARM_DELAY = 3.0  # seconds after the server process starts
+
+
+def _prepare_missing() -> None:
+    try:
+        close_old_connections()
+        queue_posts(Post.objects.select_related("host_country").order_by("pk"), start=False)
+        for job in BriefJob.objects.filter(state=State.QUEUED).values_list("pk", flat=True):
+            _runner.submit(job)
+    except Exception:  # a server without a database yet, a store being replaced...
+        logger.exception("briefs: preparing the missing ones at start")
+    finally:
+        close_old_connections()
 
 
 def submit(job_id: int) -> None:
