@@ -100,13 +100,23 @@ def extract_strategy() -> Catalog:
 
 
 def merged_strategy() -> Catalog:
-    """``strategy.po`` merged with a fresh extraction: new messages untranslated, changed
-    English texts fuzzy with their old Spanish, removed ones obsolete."""
+    """``strategy.po`` merged with a fresh extraction: new messages untranslated, removed
+    ones obsolete, and a changed English text under the same key keeps its old Spanish,
+    marked fuzzy with the old English beside it (``#|``) for review. Matching is by key
+    only: a new key never borrows the Spanish of another with similar English."""
     template = extract_strategy()
     if STRATEGY.po.exists():
         with STRATEGY.po.open("rb") as handle:
             catalog = read_po(handle, locale=LANGUAGE)
-        catalog.update(template, update_header_comment=False)
+        before = {m.context: m for m in catalog if m.id and m.context and m.string}
+        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        for message in catalog:
+            old = before.get(message.context)
+            if message.id and old is not None and old.id != message.id and not message.string:
+                message.string = old.string
+                message.flags.add("fuzzy")
+                message.previous_id = [str(old.id)]
+                catalog.obsolete.pop((str(old.id), str(message.context)), None)
     else:
         catalog = Catalog(locale=LANGUAGE, project="Vínculo", version="0.1.0")
         catalog.update(template)
@@ -122,7 +132,7 @@ def merged_strategy() -> Catalog:
 def po_text(catalog: Catalog) -> str:
     """A catalogue written as ``.po`` text the way the workflow writes it."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=88, include_lineno=False)
+    write_po(buffer, catalog, width=88, include_lineno=False, include_previous=True)
     return buffer.getvalue().decode("utf-8")
 
 
