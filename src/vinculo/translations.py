@@ -108,10 +108,10 @@ def merged_strategy() -> Catalog:
     if STRATEGY.po.exists():
         with STRATEGY.po.open("rb") as handle:
             catalog = read_po(handle, locale=LANGUAGE)
-        before = {m.context: m for m in catalog if m.id and m.context and m.string}
+        before = {str(m.context): m for m in catalog if m.id and m.context and m.string}
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
         for message in catalog:
-            old = before.get(message.context)
+            old = before.get(message.context or "")
             if message.id and old is not None and old.id != message.id and not message.string:
                 message.string = old.string
                 message.flags.add("fuzzy")
