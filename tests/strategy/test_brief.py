@@ -36,7 +36,7 @@ from vinculo.strategy.brief import (
     write_brief,
 )
 from vinculo.strategy.capability import CapabilityModel
-from vinculo.strategy.i18n import MESSAGES, number, text
+from vinculo.strategy.i18n import ENGLISH, message, number, text
 from vinculo.strategy.priorities import default_priorities
 
 pytestmark = pytest.mark.realdata
@@ -319,14 +319,14 @@ def test_value_chain_stages(briefs, evidence):
 def test_no_untranslated_string_and_no_raw_key(pages, language):
     shown = visible(pages[language])
     other = "en" if language == "es" else "es"
-    for key, versions in MESSAGES.items():
-        if versions[other] == versions[language]:
+    for key in ENGLISH:
+        if message(key, other) == message(key, language):
             continue
-        for fragment in re.split(r"\{[^}]*\}", versions[other]):
+        for fragment in re.split(r"\{[^}]*\}", message(key, other)):
             fragment = fragment.strip(" .,:;()«»“”")
             if len(fragment.split()) > 3:
                 assert fragment not in shown, (key, fragment)
-    for key in MESSAGES:
+    for key in ENGLISH:
         assert key not in shown
     assert not re.search(r"\b(?:brief|reason|factor|component|metric|table)\.[a-z_]+", shown)
     assert "{" not in shown

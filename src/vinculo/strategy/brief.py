@@ -56,10 +56,11 @@ from vinculo.strategy.capability import (
 )
 from vinculo.strategy.chain import ChainView, stage_table, value_chain
 from vinculo.strategy.i18n import (
+    ENGLISH,
     LANGUAGES,
-    MESSAGES,
     Message,
     country_name,
+    message,
     number,
     percent,
     text,
@@ -1023,7 +1024,7 @@ def localize(
         SourceRow(
             table=str(row["canonical_table"]),
             table_name=text(f"table.{row['canonical_table']}", language)
-            if f"table.{row['canonical_table']}" in MESSAGES
+            if f"table.{row['canonical_table']}" in ENGLISH
             else str(row["canonical_table"]),
             source=str(row["source"]),
             name=str(row["name"]),
@@ -1146,19 +1147,19 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 def source_name(source: str, language: str) -> str:
     """A source's name for people (the catalogue's ``source.<id>``), or its id."""
     key = f"source.{source}"
-    return text(key, language) if key in MESSAGES else source
+    return text(key, language) if key in ENGLISH else source
 
 
 def unit_name(unit: str, language: str) -> str:
     """A unit in the brief's language (the priorities file writes them in English)."""
     key = f"unit.{unit}"
-    return text(key, language) if key in MESSAGES else unit
+    return text(key, language) if key in ENGLISH else unit
 
 
 def classification_name(classification: str, language: str) -> str:
     """A product classification's name for people ("SA 2007"), or its id."""
     key = f"classification.{classification}"
-    return text(key, language) if key in MESSAGES else classification
+    return text(key, language) if key in ENGLISH else classification
 
 
 def readable_sources(vintages: Any, language: str) -> str:
@@ -1397,7 +1398,7 @@ def render_html(brief: Brief) -> str:
             name: value.render(language) if isinstance(value, Message) else value
             for name, value in params.items()
         }
-        return Markup(escape(MESSAGES[key][language])).format(**shown)
+        return Markup(escape(message(key, language))).format(**shown)
 
     def listing(items: list[Any]) -> Markup:
         """Items joined as a sentence lists them: "a, b y c" / "a, b, and c"."""

@@ -19,8 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, pgettext_lazy
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext_lazy
 
 from vinculo.web.pipeline.presenters import EXPORT_COLUMNS, opportunity_row
 from vinculo.web.pipeline.selectors import confidential_check
@@ -118,41 +117,41 @@ def _safe_excel(value: Any) -> Any:
 # ------------------------------------------------------------------ report variant
 #: (key, label) of the report's columns; the label is translated when the file is made.
 _REPORT_COLUMNS: tuple[tuple[str, Any], ...] = (
-    ("id", _lazy("Number")),
-    ("title", _lazy("Title")),
-    ("kind", _lazy("Type")),
-    ("status", _lazy("Status")),
-    ("post_name", _lazy("Post")),
-    ("host_country", _lazy("Host country")),
-    ("deadline", _lazy("Deadline")),
-    ("priorities", _lazy("Priorities")),
+    ("id", gettext_lazy("Number")),
+    ("title", gettext_lazy("Title")),
+    ("kind", gettext_lazy("Type")),
+    ("status", gettext_lazy("Status")),
+    ("post_name", gettext_lazy("Post")),
+    ("host_country", gettext_lazy("Host country")),
+    ("deadline", gettext_lazy("Deadline")),
+    ("priorities", gettext_lazy("Priorities")),
     ("priorities_confirmed", pgettext_lazy("export column", "Priorities confirmed")),
-    ("suggested_priorities", _lazy("Suggested priorities")),
-    ("fit", _lazy("Fit")),
-    ("fit_vintage", _lazy("Evidence vintage of the fit")),
-    ("rubric_total", _lazy("Rubric total")),
-    ("rubric_outcome", _lazy("Rubric outcome")),
-    ("owner", _lazy("Owner")),
-    ("agreement", _lazy("Agreement")),
-    ("amount_offered", _lazy("Amount offered")),
-    ("amount_requested", _lazy("Amount requested")),
-    ("currency", _lazy("Currency")),
-    ("contact_name", _lazy("Contact name")),
-    ("contact_email", _lazy("Contact e-mail")),
-    ("contact_phone", _lazy("Contact phone")),
-    ("redacted", _lazy("Confidential data hidden")),
+    ("suggested_priorities", gettext_lazy("Suggested priorities")),
+    ("fit", gettext_lazy("Fit")),
+    ("fit_vintage", gettext_lazy("Evidence vintage of the fit")),
+    ("rubric_total", gettext_lazy("Rubric total")),
+    ("rubric_outcome", gettext_lazy("Rubric outcome")),
+    ("owner", gettext_lazy("Owner")),
+    ("agreement", gettext_lazy("Agreement")),
+    ("amount_offered", gettext_lazy("Amount offered")),
+    ("amount_requested", gettext_lazy("Amount requested")),
+    ("currency", gettext_lazy("Currency")),
+    ("contact_name", gettext_lazy("Contact name")),
+    ("contact_email", gettext_lazy("Contact e-mail")),
+    ("contact_phone", gettext_lazy("Contact phone")),
+    ("redacted", gettext_lazy("Confidential data hidden")),
     ("created_at", None),  # labelled with the time zone
     ("updated_at", None),
-    ("version", _lazy("Version")),
-    ("description", _lazy("Description")),
+    ("version", gettext_lazy("Version")),
+    ("description", gettext_lazy("Description")),
 )
 
 _OUTCOMES = {
-    "publish": _lazy("take it forward"),  # as the detail page says
-    "hold": _lazy("hold: ask the post for more"),
-    "reject": _lazy("reject"),
-    "blocked": _lazy("blocked: a criterion scored zero"),
-    "unscored": _lazy("Not scored"),
+    "publish": gettext_lazy("take it forward"),  # as the detail page says
+    "hold": gettext_lazy("hold: ask the post for more"),
+    "reject": gettext_lazy("reject"),
+    "blocked": gettext_lazy("blocked: a criterion scored zero"),
+    "unscored": gettext_lazy("Not scored"),
 }
 
 

@@ -25,6 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import override, pgettext
+
 from vinculo.web.formatting import number
 
 __all__ = [
@@ -77,22 +79,22 @@ class Fit:
     vintage: str = ""
 
 
-_TEXT = {
-    "es": (
-        "{priority}: brecha de {home} {gap}/100; puntaje de {host} como socio "
-        "{strength}/100 (lugar {rank} de {of}) → ajuste {fit}"
-    ),
-    "en": (
-        "{priority}: {home}'s gap {gap}/100; {host}'s partner score "
-        "{strength}/100 (rank {rank} of {of}) → fit {fit}"
-    ),
-}
-_UNRANKED = {
-    "es": "{priority}: brecha de {home} {gap}/100; {host} no figura entre los socios "
-    "posibles → ajuste {fit}",
-    "en": "{priority}: {home}'s gap {gap}/100; {host} is not among the possible "
-    "partners → fit {fit}",
-}
+def _reason(language: str, ranked: bool, values: Mapping[str, Any]) -> str:
+    """A fit reason in ``language`` (the gettext catalogue's, as every string is)."""
+    with override(language):
+        if ranked:
+            template = pgettext(
+                "strategic fit reason",
+                "{priority}: {home}'s gap {gap}/100; {host}'s partner score "
+                "{strength}/100 (rank {rank} of {of}) → fit {fit}",
+            )
+        else:
+            template = pgettext(
+                "strategic fit reason",
+                "{priority}: {home}'s gap {gap}/100; {host} is not among the possible "
+                "partners → fit {fit}",
+            )
+    return template.format(**values)
 
 
 def strategic_fit(payload: Mapping[str, Any] | None, priorities: Sequence[str], host: str) -> Fit:
@@ -130,8 +132,7 @@ def strategic_fit(payload: Mapping[str, Any] | None, priorities: Sequence[str], 
                 "of": len(ranked),
                 "fit": number(round(fit, 1), 0, language),
             }
-            template = _TEXT if rank is not None else _UNRANKED
-            reasons[language].append(template[language].format(**values))
+            reasons[language].append(_reason(language, rank is not None, values))
     if best is None:
         return Fit(None)
     vintages = sorted({str(d.get("vintage", "")) for d in payload.get("datasets", [])} - {""})
