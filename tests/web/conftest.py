@@ -330,3 +330,21 @@ def header_queries(persona: str) -> int:
     """Queries the page frame adds for ``persona``: an officer's header lists their posts
     (vinculo.web.navigation), one query whatever the page."""
     return 1 if persona.startswith("officer") else 0
+
+
+def assert_strict_policy(response: Any) -> None:
+    """The response carries the strict Content-Security-Policy (vinculo.web.csp): this site
+    only, no inline script or style without a nonce or hash, no plugin, no framing."""
+    header = response.get("Content-Security-Policy")
+    assert header, f"no Content-Security-Policy on {response.status_code} {response}"
+    directives = {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+    assert directives["default-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["base-uri"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["form-action"] == ["'self'"]
+    for name, sources in directives.items():
+        for source in sources:
+            allowed = source in ("'self'", "'none'") or source.startswith(("'nonce-", "'sha256-"))
+            allowed = allowed or (name == "img-src" and source == "data:")
+            assert allowed, f"{name} allows {source}: {header}"

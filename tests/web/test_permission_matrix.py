@@ -29,7 +29,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.web.conftest import PDF, PERSONAS, Registry, login
+from tests.web.conftest import PASSWORD, PDF, PERSONAS, Registry, assert_strict_policy, login
 from vinculo.web.api import api
 from vinculo.web.registry.forms import AgreementForm, ProjectForm
 
@@ -617,3 +617,4 @@ def test_matrix(registry, route, method, target, persona, expected):
         if response.status_code >= 400:
             assert response["Content-Type"].startswith("application/json"), response.content
     assert response.status_code == expected, response.content[:500]
+    assert_strict_policy(response)  # every answer, page or API, of every route

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "vinculo.web.csp.ContentSecurityPolicyMiddleware",  # first: every response gets it
     "django.middleware.security.SecurityMiddleware",
     "vinculo.web.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -120,14 +121,16 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vinculo.web.navigation.navigation",
+                "vinculo.web.csp.nonce",
             ],
         },
     },
 ]
 
 # Forms and widgets render through Jinja2: the same HTML as Django's own form templates at
-# a fraction of their cost (a detail page with six forms spent half its time in as_div).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# a fraction of their cost (a detail page with six forms spent half its time in as_div);
+# a widget template that only exists for Django's engine (the admin's) falls back to it.
+FORM_RENDERER = "vinculo.web.renderers.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -200,6 +203,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (vinculo.web.csp): strict, a nonce per request, on every response;
+# VINCULO_CSP_REPORT_ONLY=1 sends it as Content-Security-Policy-Report-Only instead.
+CSP_REPORT_ONLY = _flag("VINCULO_CSP_REPORT_ONLY", default=False)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
