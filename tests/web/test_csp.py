@@ -160,8 +160,7 @@ def staff(registry: Registry) -> Client:
 
 
 def test_the_admin_sends_the_policy_and_loads_only_its_own_files(registry, staff):
-    ApiToken.issue(user=registry.users["planner"], name="sync script")
-    token = ApiToken.objects.get()
+    token, _key = ApiToken.issue(user=registry.users["planner"], name="sync script")
     admin_user = registry.users["planner"]
     paths = [
         "/admin/",
