@@ -198,6 +198,13 @@ STORAGES = {
         )
     },
 }
+# source maps (Swagger UI's: 2 MB) are for developer tools: not compressed, which made
+# collectstatic in production take over a minute
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"),
+    *("swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4"),
+    *("mpeg", "mpg", "webm", "wmv", "map"),
+)
 MEDIA_ROOT = vinculo_home() / "uploads"
 # uploads: documents of agreements (the registry checks type and size too)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
