@@ -76,15 +76,42 @@ def browser() -> Iterator[Any]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+#: how Chromium reports a Content-Security-Policy violation in the console
+CSP_VIOLATION = ("Content Security Policy", "Content-Security-Policy")
+
+
+def watch_console(context: Any) -> list[str]:
+    """The console messages of every page of ``context`` (each as "type: text"), collected
+    as they come, and the violations reported through ``securitypolicyviolation`` events
+    (logged to the console by a script the context adds to every page)."""
+    messages: list[str] = []
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI"
+        " + ' at ' + e.sourceFile + ':' + e.lineNumber));"
+    )
+    context.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+    return messages
+
+
+def csp_violations(messages: list[str]) -> list[str]:
+    return [text for text in messages if any(mark in text for mark in CSP_VIOLATION)]
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    """A new page in a fresh context whose browser asks for Spanish (Mexico)."""
+    """A new page in a fresh context whose browser asks for Spanish (Mexico). The pages run
+    under the application's Content-Security-Policy: a violation in the console fails the
+    test."""
     context = browser.new_context(base_url=live_server.url, locale="es-MX")
     context.set_default_timeout(15_000)
+    messages = watch_console(context)
     try:
         yield context.new_page()
     finally:
         context.close()
+    violations = csp_violations(messages)
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

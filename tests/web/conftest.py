@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
-from vinculo.web.accounts.models import Role, User
+from vinculo.web.accounts.models import ApiToken, Role, User
 from vinculo.web.insights.models import HostInstitution
 from vinculo.web.pipeline.models import Attachment, Opportunity
 from vinculo.web.registry.models import (
@@ -41,7 +41,9 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def make_user(username: str, role: str, posts: tuple[Post, ...] = ()) -> User:
-    user = User.objects.create_user(username, password=PASSWORD, role=role, language="en")
+    user = User.objects.create_user(
+        username, email=f"{username}@example.org", password=PASSWORD, role=role, language="en"
+    )
     user.posts.set(posts)
     return user
 
@@ -70,6 +72,7 @@ class Registry:
     opportunity_b: Opportunity
     attachment_a: Attachment
     host_cnrs: HostInstitution
+    token_a: ApiToken  # officer A's API token (its key is not kept)
     users: dict[str, User]
 
 
@@ -278,6 +281,7 @@ def registry(db: Any, settings: Any, tmp_path: Any) -> Registry:
         opportunity_b=opportunity_b,
         attachment_a=attachment_a,
         host_cnrs=host_cnrs,
+        token_a=ApiToken.issue(user=users["officer_a"], name="officer A script")[0],
         users=users,
     )
 
@@ -330,3 +334,21 @@ def header_queries(persona: str) -> int:
     """Queries the page frame adds for ``persona``: an officer's header lists their posts
     (vinculo.web.navigation), one query whatever the page."""
     return 1 if persona.startswith("officer") else 0
+
+
+def assert_strict_policy(response: Any) -> None:
+    """The response carries the strict Content-Security-Policy (vinculo.web.csp): this site
+    only, no inline script or style without a nonce or hash, no plugin, no framing."""
+    header = response.get("Content-Security-Policy")
+    assert header, f"no Content-Security-Policy on {response.status_code} {response}"
+    directives = {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+    assert directives["default-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["base-uri"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["form-action"] == ["'self'"]
+    for name, sources in directives.items():
+        for source in sources:
+            allowed = source in ("'self'", "'none'") or source.startswith(("'nonce-", "'sha256-"))
+            allowed = allowed or (name == "img-src" and source == "data:")
+            assert allowed, f"{name} allows {source}: {header}"

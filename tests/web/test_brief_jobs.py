@@ -16,6 +16,7 @@ import pytest
 
 from tests.web.conftest import Registry, login
 from vinculo.strategy.brief import PostEvidence
+from vinculo.web import csp
 from vinculo.web.insights import briefs
 from vinculo.web.insights.models import BriefJob
 from vinculo.web.insights.signals import post_data_changed
@@ -166,7 +167,15 @@ def test_a_prepared_brief_is_served_without_collecting_the_evidence(registry, st
     html = client.get(f"/posts/{registry.post_a.pk}/brief.html?lang=es")
     assert html.status_code == 200
     assert html["X-Vinculo-Brief"] == "current"
-    assert '<html lang="es' in _body(html)
+    body = _body(html)
+    assert '<html lang="es' in body
+    # its <style>, prepared without the request's nonce, applies through its hash
+    policy = html["Content-Security-Policy"]
+    assert "<style>" in body
+    assert csp.style_hashes(body.encode())
+    for source in csp.style_hashes(body.encode()):
+        assert f"'{source}'" in policy.split("style-src", 1)[1].split(";", 1)[0]
+    assert "'unsafe-inline'" not in policy
     pdf = client.get(f"/posts/{registry.post_a.pk}/brief.pdf?lang=en")
     assert pdf.status_code == 200
     assert pdf["Content-Disposition"].startswith('attachment; filename="brief-FRA-en.pdf"')

@@ -29,13 +29,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.web.conftest import PDF, PERSONAS, Registry, login
+from tests.web.conftest import PASSWORD, PDF, PERSONAS, Registry, assert_strict_policy, login
 from vinculo.web.api import api
 from vinculo.web.registry.forms import AgreementForm, ProjectForm
 
 pytestmark = pytest.mark.django_db
 
 EXCLUDED_PREFIXES = ("admin/", "i18n/")
+#: pages for visitors who are not signed in, whose 302 is not a redirection to the login
+PUBLIC = frozenset({"accounts:password_reset"})
 
 # route (namespace:name) or API operation id, method, target; then the expected status for
 # anonymous, viewer, officer_a, officer_b, legal, planner, admin
@@ -47,6 +49,23 @@ accounts:logout                 GET    -                  405 405 405 405 405 40
 accounts:logout                 POST   -                  302 302 302 302 302 302 302
 accounts:language               GET    -                  302 405 405 405 405 405 405
 accounts:language               POST   -                  302 302 302 302 302 302 302
+# --- accounts: the user's own page (API tokens, password) and the password reset
+accounts:account                GET    -                  302 200 200 200 200 200 200
+accounts:account                POST   -                  302 405 405 405 405 405 405
+accounts:token_create           GET    -                  302 405 405 405 405 405 405
+accounts:token_create           POST   -                  302 302 302 302 302 302 302
+accounts:token_revoke           GET    token_a            302 405 405 405 405 405 405
+accounts:token_revoke           POST   token_a            302 404 302 404 404 404 404
+accounts:password_change        GET    -                  302 200 200 200 200 200 200
+accounts:password_change        POST   -                  302 302 302 302 302 302 302
+accounts:password_reset         GET    -                  200 200 200 200 200 200 200
+accounts:password_reset         POST   -                  302 302 302 302 302 302 302
+accounts:password_reset_done    GET    -                  200 200 200 200 200 200 200
+accounts:password_reset_done    POST   -                  405 405 405 405 405 405 405
+accounts:password_reset_confirm GET    reset_bad          200 200 200 200 200 200 200
+accounts:password_reset_confirm POST   reset_bad          200 200 200 200 200 200 200
+accounts:password_reset_complete GET   -                  200 200 200 200 200 200 200
+accounts:password_reset_complete POST  -                  405 405 405 405 405 405 405
 # --- insights (no snapshot or evidence store in these tests: the empty pages; read-only)
 insights:home                   GET    -                  302 200 200 200 200 200 200
 insights:home                   POST   -                  302 405 405 405 405 405 405
@@ -266,6 +285,8 @@ TARGETS: dict[str, Callable[[Registry], dict[str, Any]]] = {
         "agreement_id": r.agreement_shared.pk,
         "document_id": r.document_shared.pk,
     },
+    "token_a": lambda r: {"token_id": r.token_a.pk},
+    "reset_bad": lambda r: {"uidb64": "MQ", "token": "not-a-valid-token"},
     "post_a": lambda r: {"post_id": r.post_a.pk},
     "post_b": lambda r: {"post_id": r.post_b.pk},
     "post_a.html": lambda r: {"post_id": r.post_a.pk, "file_format": "html"},
@@ -357,6 +378,17 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
     "insights:country-institution-edit": lambda r, p, k: _HOST_INSTITUTION,
     "accounts:login": lambda r, p, k: {"username": "nobody", "password": "wrong"},
     "accounts:language": lambda r, p, k: {"language": "es", "next": "/"},
+    "accounts:token_create": lambda r, p, k: {"name": "nightly export"},
+    "accounts:password_change": lambda r, p, k: {
+        "old_password": PASSWORD,
+        "new_password1": "another-long-password-2",
+        "new_password2": "another-long-password-2",
+    },
+    "accounts:password_reset": lambda r, p, k: {"email": "olga@example.org"},
+    "accounts:password_reset_confirm": lambda r, p, k: {
+        "new_password1": "another-long-password-2",
+        "new_password2": "another-long-password-2",
+    },
     "registry:agreement_create": lambda r, p, k: {
         "title": "New agreement",
         "kind": "mobility",
@@ -597,7 +629,7 @@ def test_matrix(registry, route, method, target, persona, expected):
         else:
             builder = PAGE_WRITES.get(route)
             response = client.post(url, builder(registry, persona, kwargs) if builder else {})
-        if response.status_code == 302 and persona == "anonymous":
+        if response.status_code == 302 and persona == "anonymous" and route not in PUBLIC:
             assert response["Location"].startswith("/accounts/login/")
     else:  # an API operation
         op_method, path = _operations()[route]
@@ -617,3 +649,4 @@ def test_matrix(registry, route, method, target, persona, expected):
         if response.status_code >= 400:
             assert response["Content-Type"].startswith("application/json"), response.content
     assert response.status_code == expected, response.content[:500]
+    assert_strict_policy(response)  # every answer, page or API, of every route

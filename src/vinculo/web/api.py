@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone, translation
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Swagger
 from ninja.security import HttpBearer, SessionAuth
 
 from vinculo.web.accounts.models import ApiToken
@@ -60,6 +60,9 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    # Swagger UI from ninja's own static files ("ninja" in INSTALLED_APPS), not a CDN; no
+    # badge from validator.swagger.io either: the page loads nothing from another origin
+    docs=Swagger(settings={"validatorUrl": None}),
     docs_decorator=_signed_in,
     auth=[TokenAuth(), SessionAuth(csrf=True)],
 )

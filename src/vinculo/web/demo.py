@@ -145,7 +145,8 @@ def collect_static(say: Say = _quiet) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    call_command("collectstatic", interactive=False, verbosity=0)
+    # ninja's ReDoc (the documentation is Swagger UI): 4 MB that production would compress
+    call_command("collectstatic", interactive=False, verbosity=0, ignore_patterns=["ninja/redoc*"])
     root = Path(settings.STATIC_ROOT)
     count = sum(1 for path in root.rglob("*") if path.is_file())
     say(f"static files: {count} in {root}")
@@ -215,6 +216,9 @@ def serve(
             "loglevel": "warning",
             "proc_name": "vinculo",
             "control_socket_disable": True,  # it would be a file in the user's home
+            # the application is loaded and warmed once in the master (vinculo.web.warmup),
+            # before the workers are forked: no worker's first request pays for it
+            "preload_app": True,
         }
     ).run()
 
@@ -231,8 +235,11 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        from vinculo.web import warmup
         from vinculo.web.wsgi import application
 
+        if warmup.enabled():
+            warmup.warm_up()
         return application
 
 

@@ -8,7 +8,8 @@ cookies, HSTS and the rest of ``manage.py check --deploy``, and then requires
 Variables: ``DATABASE_URL`` (default SQLite; ``postgres://...`` for PostgreSQL),
 ``VINCULO_ENV`` (development | production), ``VINCULO_DEBUG`` (1/0),
 ``VINCULO_ALLOWED_HOSTS`` (comma-separated), ``VINCULO_CSRF_TRUSTED_ORIGINS``,
-``VINCULO_EMAIL_URL`` is not used yet (console e-mail backend).
+``VINCULO_TRUSTED_PROXIES`` (how many reverse proxies add X-Forwarded-For; default 0),
+``VINCULO_CSP_REPORT_ONLY`` (1/0), and the e-mail of password resets (below, 'E-mail').
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "vinculo.web.csp.ContentSecurityPolicyMiddleware",  # first: every response gets it
     "django.middleware.security.SecurityMiddleware",
     "vinculo.web.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -120,14 +122,16 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vinculo.web.navigation.navigation",
+                "vinculo.web.csp.nonce",
             ],
         },
     },
 ]
 
 # Forms and widgets render through Jinja2: the same HTML as Django's own form templates at
-# a fraction of their cost (a detail page with six forms spent half its time in as_div).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# a fraction of their cost (a detail page with six forms spent half its time in as_div);
+# a widget template that only exists for Django's engine (the admin's) falls back to it.
+FORM_RENDERER = "vinculo.web.renderers.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -155,10 +159,16 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "insights:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (django-axes): 5 failures per user name and address lock for 15 minutes.
+# Login throttling (django-axes): 5 failures lock the pair (user name, client address) for
+# 15 minutes, never the user name alone: someone guessing names from one address cannot
+# lock an officer out of the other addresses. The client address is REMOTE_ADDR, or behind
+# VINCULO_TRUSTED_PROXIES reverse proxies the client's entry of X-Forwarded-For
+# (vinculo.web.clientaddress: without it, every client would share the proxy's address).
+TRUSTED_PROXIES = int(os.environ.get("VINCULO_TRUSTED_PROXIES") or 0)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "vinculo.web.clientaddress.client_address"
 AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "es"
@@ -188,18 +198,49 @@ STORAGES = {
         )
     },
 }
+# source maps (Swagger UI's: 2 MB) are for developer tools: not compressed, which made
+# collectstatic in production take over a minute
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"),
+    *("swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4"),
+    *("mpeg", "mpg", "webm", "wmv", "map"),
+)
 MEDIA_ROOT = vinculo_home() / "uploads"
 # uploads: documents of agreements (the registry checks type and size too)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# E-mail (password resets, the pipeline's reminders). VINCULO_EMAIL_BACKEND: console (the
+# default: printed on the server's output, for a laptop or the demo), file (one file per
+# message in VINCULO_EMAIL_FILE_PATH, default VINCULO_HOME/mail) or smtp (VINCULO_EMAIL_HOST,
+# VINCULO_EMAIL_PORT, VINCULO_EMAIL_USER, VINCULO_EMAIL_PASSWORD or _PASSWORD_FILE,
+# VINCULO_EMAIL_TLS=1); VINCULO_EMAIL_FROM is the sender. The tests use locmem.
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+_email_backend = os.environ.get("VINCULO_EMAIL_BACKEND") or "console"
+if _email_backend not in _EMAIL_BACKENDS:
+    raise SettingsError(f"VINCULO_EMAIL_BACKEND={_email_backend!r}: console, file or smtp")
+EMAIL_BACKEND = _EMAIL_BACKENDS[_email_backend]
+EMAIL_FILE_PATH = os.environ.get("VINCULO_EMAIL_FILE_PATH") or str(vinculo_home() / "mail")
+EMAIL_HOST = os.environ.get("VINCULO_EMAIL_HOST") or "localhost"
+EMAIL_PORT = int(os.environ.get("VINCULO_EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("VINCULO_EMAIL_USER") or ""
+EMAIL_HOST_PASSWORD = secret("VINCULO_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = _flag("VINCULO_EMAIL_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("VINCULO_EMAIL_FROM") or "vinculo@localhost"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day (and once)
 
 # Security headers everywhere; HTTPS-only settings in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (vinculo.web.csp): strict, a nonce per request, on every response;
+# VINCULO_CSP_REPORT_ONLY=1 sends it as Content-Security-Policy-Report-Only instead.
+CSP_REPORT_ONLY = _flag("VINCULO_CSP_REPORT_ONLY", default=False)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -70,3 +70,21 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PasswordResetRequest(models.Model):
+    """One request of a password-reset e-mail, kept for the throttle (per address typed and
+    per client address): the typed address is stored as its hash, whether an account has
+    it or not, so the table says nothing about who has an account."""
+
+    address_hash = models.CharField(max_length=64, db_index=True)
+    client = models.CharField(max_length=45, db_index=True)
+    requested_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+
+    @staticmethod
+    def hash(address: str) -> str:
+        return hashlib.sha256(address.strip().lower().encode()).hexdigest()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from vinculo.strategy.i18n import country_name, share
 from vinculo.strategy.naming import naming_policy
+from vinculo.web import csp
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
 from vinculo.web.formatting import number
 from vinculo.web.insights import briefs as preparation
@@ -474,6 +475,8 @@ def post_brief(request: HttpRequest, post_id: int, file_format: str) -> HttpResp
                 path.open("rb"), content_type=content_type, as_attachment=file_format == "pdf",
                 filename=name,
             )  # fmt: skip
+            if file_format == "html":  # its <style>, prepared without this request's nonce
+                csp.allow_styles(response, path.read_bytes())
             if job is not None and ready.pk != job.pk:
                 response["X-Vinculo-Brief"] = f"stale; {job.state} {job.percent}%"
             else:

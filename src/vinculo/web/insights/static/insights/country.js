@@ -10,7 +10,7 @@
     chart.on("finished", function () { node.dataset.rendered = "1"; });
     var numbers = window.vinculoNumbers;
     chart.setOption({
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return numbers.format(v, 0); } },
+      tooltip: vinculoCharts.tooltip({ trigger: "axis", valueFormatter: function (v) { return numbers.format(v, 0); } }),
       grid: { left: 60, right: 20, top: 20, bottom: 30 },
       xAxis: { type: "category", data: data.map(function (d) { return d[0]; }) },
       yAxis: { type: "value", axisLabel: { formatter: function (v) { return numbers.format(v); } } },

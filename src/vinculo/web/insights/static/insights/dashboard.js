@@ -46,9 +46,9 @@
       return { value: cell, itemStyle: faded ? { opacity: 0.35 } : {} };
     });
     instance.setOption({
-      tooltip: { formatter: function (p) {
+      tooltip: vinculoCharts.tooltip({ formatter: function (p) {
         return h.rows[p.value[1]] + " · " + h.columns[p.value[0]] + ": " +
-          labels.capability + " " + number(p.value[2], 0); } },
+          labels.capability + " " + number(p.value[2], 0); } }),
       // the legend has its own column at the right: it never covers the axis labels
       grid: { left: 10, right: 90, top: 10, bottom: 10, containLabel: true },
       xAxis: { type: "category", data: h.columns,
@@ -98,11 +98,11 @@
       values.push({ name: data.home, value: null, label: data.home_name,
                     itemStyle: { areaColor: "#444" } });
       instance.setOption({
-        tooltip: { trigger: "item", formatter: function (p) {
+        tooltip: vinculoCharts.tooltip({ trigger: "item", formatter: function (p) {
           if (!p.data) { return ""; }
           var value = p.data.value;
           return p.data.label + (value !== null && value !== undefined
-            ? " — " + labels.score + " " + number(value, 3) : ""); } },
+            ? " — " + labels.score + " " + number(value, 3) : ""); } }),
         // the legend below the map, in its own space
         visualMap: { min: low, max: high, orient: "horizontal", left: "center", bottom: 0,
                      itemWidth: 12, itemHeight: 140, calculable: true,
@@ -133,8 +133,8 @@
                    lineStyle: { width: 1 + 6 * n.works / max } });
     });
     instance.setOption({
-      tooltip: { formatter: function (p) {
-        return p.data && p.data.value ? p.name + ": " + number(p.data.value, 0) + " " + labels.works : p.name; } },
+      tooltip: vinculoCharts.tooltip({ formatter: function (p) {
+        return p.data && p.data.value ? p.name + ": " + number(p.data.value, 0) + " " + labels.works : p.name; } }),
       series: [{ type: "graph", layout: "force", roam: false, data: nodes, links: links,
                  label: { show: true, fontSize: 10 }, force: { repulsion: 160, edgeLength: [60, 160] } }]
     });
@@ -149,10 +149,10 @@
     if (!instance) { return; }
     var stages = data.chain.stages;
     instance.setOption({
-      tooltip: { formatter: function (p) {
+      tooltip: vinculoCharts.tooltip({ formatter: function (p) {
         var s = stages[p.dataIndex];
         return s.name + ": " + labels.stage_score + " " + number(s.score, 0) + " · " +
-          labels.rca + " " + number(s.rca, 2); } },
+          labels.rca + " " + number(s.rca, 2); } }),
       grid: { left: 10, right: 20, top: 20, bottom: 10, containLabel: true },
       xAxis: { type: "category", data: stages.map(function (s) { return s.name; }),
                // stage names wrap within their column: rotated, the first one was cut
@@ -175,9 +175,9 @@
     var rows = c.partners.map(function (code) { return (c.names && c.names[code]) || code; });
     var max = Math.max.apply(null, c.cells.map(function (cell) { return cell[2]; }).concat([1]));
     instance.setOption({
-      tooltip: { formatter: function (p) {
+      tooltip: vinculoCharts.tooltip({ formatter: function (p) {
         return rows[p.value[1]] + " · " + priorities[p.value[0]] + ": " +
-          number(p.value[2], 0) + " " + labels.agreements; } },
+          number(p.value[2], 0) + " " + labels.agreements; } }),
       grid: { left: 10, right: 20, top: 10, bottom: 10, containLabel: true },
       xAxis: { type: "category", data: priorities, position: "top",
                axisLabel: { interval: 0, rotate: 25, fontSize: 10 } },

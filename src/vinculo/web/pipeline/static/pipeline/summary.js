@@ -18,7 +18,7 @@
       var category = { type: "category", data: names, inverse: horizontal };
       var axis = { type: "value", axisLabel: { formatter: function (v) { return numbers.format(v); } } };
       chart.setOption({
-        tooltip: { valueFormatter: function (v) { return numbers.format(v, 0); } },
+        tooltip: vinculoCharts.tooltip({ valueFormatter: function (v) { return numbers.format(v, 0); } }),
         grid: { left: horizontal ? 180 : 40, right: 20, top: 10, bottom: 30 },
         xAxis: horizontal ? axis : category,
         yAxis: horizontal ? category : axis,
