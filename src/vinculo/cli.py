@@ -748,8 +748,9 @@ def brief_command(
 @click.option("--priorities", "priorities_file", type=click.Path(dir_okay=False, path_type=Path),
               help=_PRIORITIES_HELP)  # fmt: skip
 @click.option("--model", "model_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="A model written by classify-train (default: trained now on the "
-                   "priorities file alone).")  # fmt: skip
+              help="A model written by classify-train (default: the shipped model, trained "
+                   "on the EU call topics, for the shipped priorities; else one trained now on "
+                   "the priorities file alone).")  # fmt: skip
 @click.option("--threshold", type=click.FloatRange(0, 1),
               help="One threshold for every priority (default: each priority's own).")  # fmt: skip
 @click.option("--top", type=click.IntRange(min=1), help="At most this many priorities a text.")
@@ -771,7 +772,13 @@ def classify_command(
     import json
 
     from vinculo.strategy.priorities import PrioritiesError, default_priorities, load_priorities
-    from vinculo.text import PriorityClassifier, TextError, read_records, write_records
+    from vinculo.text import (
+        PriorityClassifier,
+        TextError,
+        default_model,
+        read_records,
+        write_records,
+    )
 
     try:
         records = read_records(input_file)
@@ -783,7 +790,7 @@ def classify_command(
                     _fail(f"{model_file}: trained on other priorities than {priorities_file}")
         else:
             priorities = load_priorities(priorities_file) if priorities_file else None
-            model = PriorityClassifier(priorities or default_priorities()).fit()
+            model = default_model(priorities or default_priorities())
         suggestions = model.suggest_many(
             [record["text"] for _, record in records], threshold=threshold, top=top
         )

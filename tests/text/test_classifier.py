@@ -67,7 +67,7 @@ def test_english_satellites_with_no_training(zero_shot):
     found = zero_shot.suggest(SATELLITES_EN)
     assert ids(found) == ["aerospace"]
     assert found[0].confidence > 0.9
-    assert {"satellite", "earth observation"} <= set(found[0].terms)
+    assert {"satellite", "earth", "observation"} <= set(found[0].terms)
     assert found[0].similar[0].title == "Earth observation"
 
 
@@ -117,7 +117,8 @@ def test_with_no_labelled_data_the_threshold_is_the_default(zero_shot):
     assert np.all(zero_shot.thresholds_ == DEFAULT_THRESHOLD)
     assert set(zero_shot.threshold_sources_) == {"default"}
     assert zero_shot.n_examples_ == 0
-    assert zero_shot.n_priors_ == len(prior_examples(default_priorities()))
+    assert zero_shot.n_priors_ == len(prior_examples(default_priorities(), scope=True))
+    assert zero_shot.n_priors_ > len(prior_examples(default_priorities()))  # + scope texts
 
 
 def test_corrections_change_the_suggestions(zero_shot, corrected):
@@ -135,13 +136,22 @@ def test_corrections_change_the_suggestions(zero_shot, corrected):
     assert ai_after < ai
 
 
-def test_enough_corrections_give_shared_thresholds(corrected):
-    """By default every priority's threshold follows one rule learnt from the corrections
-    (k standard deviations above its negatives' log-odds), even one with no positive."""
-    assert set(corrected.threshold_sources_) == {"shared"}
-    assert corrected.get_params()["thresholds"] == "shared"
-    assert np.all((corrected.thresholds_ > 0) & (corrected.thresholds_ < 1))
-    assert len(set(np.round(corrected.thresholds_, 6))) == len(corrected.labels_)
+def test_enough_corrections_give_one_global_threshold(corrected):
+    """By default one probability threshold, chosen on the corrections' cross-validated
+    probabilities, holds for every priority, even one with no positive."""
+    assert set(corrected.threshold_sources_) == {"global"}
+    assert corrected.get_params()["thresholds"] == "global"
+    assert len(set(corrected.thresholds_)) == 1
+    assert 0.1 <= corrected.thresholds_[0] <= 0.9
+
+
+def test_shared_thresholds_when_asked():
+    """thresholds="shared": one rule (k standard deviations above each priority's
+    negatives' log-odds), so a threshold per priority."""
+    shared = train(_CORRECTIONS, thresholds="shared")
+    assert set(shared.threshold_sources_) == {"shared"}
+    assert np.all((shared.thresholds_ > 0) & (shared.thresholds_ < 1))
+    assert len(set(np.round(shared.thresholds_, 6))) == len(shared.labels_)
 
 
 def test_own_thresholds_where_a_priority_has_enough_positives():
@@ -242,3 +252,42 @@ def test_suggestion_as_dict(zero_shot):
     assert set(found) == {"id", "confidence", "threshold", "terms", "similar"}
     assert found["id"] == "aerospace"
     assert set(found["similar"][0]) == {"id", "title", "similarity"}
+
+
+def test_the_shipped_model_is_trained_on_the_eu_topics():
+    from vinculo.text import default_model
+
+    model = default_model()
+    assert model.n_examples_ == 428
+    assert set(model.threshold_sources_) == {"global"}
+    found = model.suggest("Drones and unmanned aerial vehicles for border surveillance")
+    assert "aerospace" in ids(found)
+    found = model.suggest("Satellite navigation receivers for positioning and timing")
+    assert ids(found)[0] == "aerospace"
+
+
+def test_scope_texts_cover_what_the_priorities_file_left_out():
+    from vinculo.text import scope_examples
+
+    texts = scope_examples(default_priorities())
+    aerospace = " ".join(e.text for e in texts if e.labels == {"aerospace"})
+    for words in ("drones", "space missions", "satellite navigation", "vehículos aéreos"):
+        assert words in aerospace
+    outside = [e for e in texts if not e.labels]
+    assert outside
+    assert all(e.id.startswith("outside:") for e in outside)
+
+
+def test_tf_idf_agrees_with_scikit_learn():
+    """Vectorizer(bigrams=False, char_ngrams=None, sublinear=False) is scikit-learn's
+    TfidfVectorizer (smoothed IDF, L2 rows) on the same stems."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from vinculo.text import Vectorizer, tokenize
+
+    texts = ["Baterías de litio y baterías de sodio", "Energía solar", "solar batteries"]
+    ours = Vectorizer(bigrams=False, char_ngrams=None, sublinear=False).fit(texts)
+    theirs = TfidfVectorizer(analyzer=tokenize).fit(texts)
+    order = [theirs.vocabulary_[f] for f in ours.features_]
+    expected = theirs.transform(texts).toarray()[:, order]
+    np.testing.assert_allclose(ours.transform(texts).toarray(), expected, atol=1e-10)

@@ -14,10 +14,12 @@ docs/text.md describes the method and its measured quality.
 """
 
 from vinculo.text.classifier import (
+    DEFAULT_MODEL_FILE,
     DEFAULT_THRESHOLD,
     Neighbour,
     PriorityClassifier,
     Suggestion,
+    default_model,
     train,
 )
 from vinculo.text.corpus import (
@@ -42,16 +44,18 @@ from vinculo.text.features import Counts, Vectorizer
 from vinculo.text.logistic import fit_one_vs_rest, sigmoid_scores
 from vinculo.text.metrics import LabelScore, Report, evaluate
 from vinculo.text.persistence import MODEL_FORMAT, load_model, save_model
-from vinculo.text.priors import prior_examples
+from vinculo.text.priors import SCOPE_FILE, prior_examples, scope_examples
 from vinculo.text.records import examples_from_records, read_records, write_records
 from vinculo.text.tokens import STOPWORDS, fold, stem, tokenize
 
 __all__ = [
+    "DEFAULT_MODEL_FILE",
     "DEFAULT_THRESHOLD",
     "EU_CALLS_FILE",
     "EU_HAND_LABELS",
     "EU_UNLABELLED",
     "MODEL_FORMAT",
+    "SCOPE_FILE",
     "STOPWORDS",
     "Counts",
     "Example",
@@ -62,6 +66,7 @@ __all__ = [
     "Suggestion",
     "TextError",
     "Vectorizer",
+    "default_model",
     "eu_examples",
     "eu_folds",
     "eu_split",
@@ -80,6 +85,7 @@ __all__ = [
     "prior_examples",
     "read_records",
     "save_model",
+    "scope_examples",
     "sigmoid_scores",
     "split_examples",
     "stem",

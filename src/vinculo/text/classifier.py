@@ -17,31 +17,40 @@ from vinculo.strategy.priorities import Priorities, default_priorities
 from vinculo.text.corpus import Example
 from vinculo.text.errors import TextError
 from vinculo.text.features import Counts, Vectorizer
-from vinculo.text.logistic import fit_one_vs_rest, sigmoid_scores
+from vinculo.text.logistic import sigmoid_scores
 from vinculo.text.priors import prior_examples
 
 __all__ = [
+    "DEFAULT_MODEL_FILE",
     "DEFAULT_THRESHOLD",
     "Neighbour",
     "PriorityClassifier",
     "Suggestion",
+    "default_model",
     "train",
 ]
+
+#: The shipped model: the priorities file of Mexico 2026 (with its scope texts) and the
+#: 428 hand-labelled EU call topics, written by
+#: ``vinculo classify-train --eu-calls ../shared/data -o`` this file (docs/text.md).
+DEFAULT_MODEL_FILE = Path(__file__).with_name("data") / "classifier-mex-2026.npz"
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 #: The threshold of a model with no cross-validated threshold at all (e.g. trained on the
-#: priorities file alone). Chosen on the training split of the EU call topics: trained on
-#: the priorities file only, macro-F1 there is 0.52 at 0.3, 0.50 at 0.2 and 0.25, 0.45 at
-#: 0.5 (docs/text.md).
+#: priorities file alone). On the training part of the EU call topics, the priorities file
+#: with its scope texts alone scores macro-F1 0.57 at 0.3, 0.60 at 0.5 and 0.62 at 0.7;
+#: kept at 0.3 because short texts (an officer's note) get lower confidences than long
+#: calls (docs/text.md).
 DEFAULT_THRESHOLD = 0.3
 
 _PARAMETERS = (
     "C",
     "prior_weight",
-    "balance",
+    "scope",
     "bigrams",
+    "sublinear",
     "char_ngrams",
     "char_weight",
     "min_df_chars",
@@ -92,20 +101,23 @@ class PriorityClassifier:
     The model (docs/text.md):
 
     1. Features (:class:`vinculo.text.features.Vectorizer`): accent-folded, stemmed words
-       (one light stemmer for Spanish and English), pairs of consecutive words and
-       character n-grams of the stems, weighted by TF-IDF.
+       (one light stemmer for Spanish and English) and, optionally, pairs of consecutive
+       words and character n-grams of the stems, weighted by TF-IDF.
     2. Training texts: the priorities file's names, descriptions, keywords and value-chain
-       stages in every language it has (:func:`prior_examples`, each weighted
-       ``prior_weight``) — enough to work with no labelled data — plus the labelled
+       stages in every language it has, with the scope texts of the shipped priorities
+       when ``scope`` (:func:`prior_examples`, each weighted ``prior_weight``) — enough
+       to work with no labelled data — plus the labelled
        examples given to :meth:`fit` (weight 1), e.g. officers' corrections. An example is
        a negative for every priority it does not carry, except those it is ``unknown``
        for.
-    3. One L2-penalised logistic regression per priority
-       (:func:`~vinculo.text.logistic.fit_one_vs_rest`, inverse penalty ``C``), the
-       positives of each weighted by (negatives / positives) ** ``balance`` so that a
-       priority with few examples is not drowned: the confidence is its probability.
+    3. One L2-penalised logistic regression per priority (scikit-learn's
+       ``LogisticRegression``, liblinear, inverse penalty ``C``), its classes weighted
+       ``"balanced"`` so that a priority with few examples is not drowned: the
+       confidence is its probability.
     4. A threshold per priority, from ``folds``-fold cross-validated probabilities of
-       the labelled examples. ``thresholds="shared"`` (the default): one rule for all —
+       the labelled examples. ``thresholds="global"`` (the default): one probability
+       threshold for every priority, the one that maximises the macro-F1 of those
+       probabilities. ``thresholds="shared"``: one rule for all —
        a text is suggested when its log-odds stand ``k`` standard deviations above the
        mean log-odds of the priority's negatives, the same ``k`` for every priority,
        chosen to maximise the mean F1 over the priorities with positives; a priority
@@ -130,16 +142,17 @@ class PriorityClassifier:
         Inverse strength of the L2 penalty.
     prior_weight
         Weight of each text of the priorities file relative to a labelled example.
-    balance
-        Exponent of the weighting of positives (0: none; 1: as many as the negatives).
-    bigrams, char_ngrams, char_weight, min_df_chars
+    scope
+        Add the scope texts (:func:`~vinculo.text.priors.scope_examples`) of the
+        priorities they describe.
+    bigrams, sublinear, char_ngrams, char_weight, min_df_chars
         The features (:class:`~vinculo.text.features.Vectorizer`).
     folds
         Folds of the cross-validation that sets the thresholds.
     min_positives
         Labelled positives a priority needs for a threshold of its own (``"own"``).
     thresholds
-        ``"shared"`` or ``"own"`` (see step 4).
+        ``"global"``, ``"shared"`` or ``"own"`` (see step 4).
     threshold
         Threshold of the priorities without one of their own (None: see above).
     random_state
@@ -165,24 +178,26 @@ class PriorityClassifier:
         self,
         priorities: Priorities | None = None,
         *,
-        C: float = 20.0,
+        C: float = 10.0,
         prior_weight: float = 1.0,
-        balance: float = 0.5,
-        bigrams: bool = True,
-        char_ngrams: tuple[int, int] | None = (3, 5),
+        scope: bool = True,
+        bigrams: bool = False,
+        sublinear: bool = False,
+        char_ngrams: tuple[int, int] | None = None,
         char_weight: float = 0.3,
         min_df_chars: int = 2,
         folds: int = 5,
         min_positives: int = 3,
-        thresholds: str = "shared",
+        thresholds: str = "global",
         threshold: float | None = None,
         random_state: int = 0,
     ) -> None:
         self.priorities = priorities
         self.C = C
         self.prior_weight = prior_weight
-        self.balance = balance
+        self.scope = scope
         self.bigrams = bigrams
+        self.sublinear = sublinear
         self.char_ngrams = char_ngrams
         self.char_weight = char_weight
         self.min_df_chars = min_df_chars
@@ -228,8 +243,10 @@ class PriorityClassifier:
         """
         if self.folds < 2:
             raise ValueError(f"folds must be at least 2, not {self.folds}")
-        if self.thresholds not in ("shared", "own"):
-            raise ValueError(f"thresholds must be 'shared' or 'own', not {self.thresholds!r}")
+        if self.thresholds not in ("global", "shared", "own"):
+            raise ValueError(
+                f"thresholds must be 'global', 'shared' or 'own', not {self.thresholds!r}"
+            )
         priorities = self.priorities or default_priorities()
         ids_known = tuple(p.id for p in priorities.priorities)
         n = len(texts)
@@ -263,7 +280,7 @@ class PriorityClassifier:
                     unknown=frozenset(unknown[i]) if unknown else frozenset(),
                 )
             )
-        priors = prior_examples(priorities)
+        priors = prior_examples(priorities, scope=self.scope)
         everything = priors + labelled
         Y, known = _indicators(everything, ids_known)
         weights = (
@@ -273,7 +290,7 @@ class PriorityClassifier:
         vectorizer = self._vectorizer()
         counts = vectorizer.count(e.text for e in everything)
         X = vectorizer.fit_counts(counts).weigh(counts)
-        coef, intercept = fit_one_vs_rest(X, Y, _balanced(Y, weights, self.balance), C=self.C)
+        coef, intercept = _fit_logistic(X, Y, weights, self.C)
 
         self.labels_: tuple[str, ...] = ids_known
         self.names_: dict[str, dict[str, str]] = {p.id: dict(p.name) for p in priorities.priorities}
@@ -296,6 +313,7 @@ class PriorityClassifier:
     def _vectorizer(self) -> Vectorizer:
         return Vectorizer(
             bigrams=self.bigrams,
+            sublinear=self.sublinear,
             char_ngrams=self.char_ngrams,
             char_weight=self.char_weight,
             min_df_chars=self.min_df_chars,
@@ -314,8 +332,13 @@ class PriorityClassifier:
         positives = truth.sum(axis=0)
         own = (positives >= self.min_positives) & (self.thresholds == "own")
         shared = np.full(k, self.thresholds == "shared")
-        if (own.any() or (shared & (positives > 0)).any()) and len(labelled_Y) >= 2 * self.folds:
+        common = np.full(k, self.thresholds == "global")
+        wanted = own.any() or ((shared | common) & (positives > 0)).any()
+        if wanted and len(labelled_Y) >= 2 * self.folds:
             scores = self._out_of_fold(counts, Y, weights, n_priors)
+            if common.any():
+                chosen[:] = _global_threshold(scores, truth, known)
+                sources = ["global"] * k
             for j in map(int, np.flatnonzero(own)):
                 chosen[j] = _best_threshold(scores[known[:, j], j], truth[known[:, j], j])
                 sources[j] = "cross-validated"
@@ -346,11 +369,8 @@ class PriorityClassifier:
             inside = np.flatnonzero(fold != number)
             outside = np.flatnonzero(fold == number)
             vectorizer = self._vectorizer().fit_counts(counts, inside)
-            coef, intercept = fit_one_vs_rest(
-                vectorizer.weigh(counts, inside),
-                Y[inside],
-                _balanced(Y[inside], weights[inside], self.balance),
-                C=self.C,
+            coef, intercept = _fit_logistic(
+                vectorizer.weigh(counts, inside), Y[inside], weights[inside], self.C
             )
             scores[outside - n_priors] = sigmoid_scores(
                 vectorizer.weigh(counts, outside), coef, intercept
@@ -480,6 +500,19 @@ class PriorityClassifier:
         return load_model(path, cls)
 
 
+def default_model(priorities: Priorities | None = None) -> PriorityClassifier:
+    """The shipped model (:data:`DEFAULT_MODEL_FILE`, trained on the EU call topics) when
+    ``priorities`` has the same priority ids as the shipped file (default: it does), else
+    a model trained now on ``priorities`` alone (zero-shot)."""
+    chosen = priorities or default_priorities()
+    ids = tuple(p.id for p in chosen.priorities)
+    if DEFAULT_MODEL_FILE.is_file():
+        model = PriorityClassifier.load(DEFAULT_MODEL_FILE)
+        if model.labels_ == ids:
+            return model
+    return PriorityClassifier(chosen).fit()
+
+
 def train(
     examples: Iterable[Example], *, priorities: Priorities | None = None, **parameters: Any
 ) -> PriorityClassifier:
@@ -540,15 +573,49 @@ def _folds(Y: FloatArray, known: BoolArray, folds: int, seed: int) -> npt.NDArra
     return fold
 
 
-def _balanced(Y: FloatArray, weights: FloatArray, exponent: float) -> FloatArray:
-    """Weights with each label's positives scaled by (negatives / positives) ** exponent
-    (sums of weights), so that rare priorities are not drowned by the rest."""
-    if exponent == 0:
-        return weights
-    positive = (weights * (Y > 0)).sum(axis=0)
-    negative = (weights * (Y == 0)).sum(axis=0)
-    ratio = np.where((positive > 0) & (negative > 0), negative / np.maximum(positive, 1e-12), 1.0)
-    return np.where(Y > 0, weights * ratio**exponent, weights)
+def _fit_logistic(
+    X: sparse.csr_matrix, Y: FloatArray, weights: FloatArray, C: float
+) -> tuple[FloatArray, FloatArray]:
+    """One L2-penalised logistic regression per priority: scikit-learn's
+    ``LogisticRegression`` (liblinear, ``class_weight="balanced"``), each text weighted by
+    its weight for that priority (0: unknown, left out). Returns the coefficients
+    (features × priorities) and intercepts; a priority without both classes gets zeros and
+    an intercept of -10 (never suggested)."""
+    from sklearn.linear_model import LogisticRegression
+
+    coef = np.zeros((X.shape[1], Y.shape[1]))
+    intercept = np.full(Y.shape[1], -10.0)
+    for j in range(Y.shape[1]):
+        rows = np.flatnonzero(weights[:, j] > 0)
+        y = Y[rows, j] > 0
+        if y.all() or not y.any():
+            continue
+        model = LogisticRegression(C=C, class_weight="balanced", solver="liblinear")
+        model.fit(X[rows], y, sample_weight=weights[rows, j])
+        coef[:, j] = model.coef_[0]
+        intercept[j] = float(model.intercept_[0])
+    return coef, intercept
+
+
+#: The thresholds ``thresholds="global"`` chooses among.
+GLOBAL_GRID = np.round(np.arange(0.1, 0.901, 0.05), 2)
+
+
+def _global_threshold(scores: FloatArray, truth: BoolArray, known: BoolArray) -> float:
+    """The one probability threshold of :data:`GLOBAL_GRID` that maximises the macro-F1
+    of the out-of-fold ``scores`` over the priorities with positives (the middle of the
+    best range)."""
+    columns = [j for j in range(truth.shape[1]) if truth[known[:, j], j].any()]
+    f1 = np.zeros(len(GLOBAL_GRID))
+    for j in columns:
+        labels = truth[known[:, j], j]
+        predicted = scores[known[:, j], j][None, :] >= GLOBAL_GRID[:, None]
+        tp = (predicted & labels[None, :]).sum(axis=1)
+        fp = (predicted & ~labels[None, :]).sum(axis=1)
+        fn = (~predicted & labels[None, :]).sum(axis=1)
+        f1 += np.where(tp > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
+    top = np.flatnonzero(np.isclose(f1, f1.max()))
+    return float(GLOBAL_GRID[top[len(top) // 2]])
 
 
 def _shared_thresholds(

@@ -59,6 +59,9 @@ class Vectorizer:
     ----------
     bigrams
         Include pairs of consecutive stems.
+    sublinear
+        Term frequency ``1 + log(count)`` (True) or the count itself (False), as
+        scikit-learn's ``TfidfVectorizer(sublinear_tf=...)``.
     char_ngrams
         Lengths (lowest, highest) of the character n-grams, or None for none.
     char_weight
@@ -84,11 +87,13 @@ class Vectorizer:
         self,
         *,
         bigrams: bool = True,
+        sublinear: bool = True,
         char_ngrams: tuple[int, int] | None = (3, 5),
         char_weight: float = 0.5,
         min_df_chars: int = 2,
     ) -> None:
         self.bigrams = bigrams
+        self.sublinear = sublinear
         self.char_ngrams = char_ngrams
         self.char_weight = char_weight
         self.min_df_chars = min_df_chars
@@ -173,7 +178,8 @@ class Vectorizer:
             (matrix.data[kept], columns[kept], indptr), shape=(matrix.shape[0], self.n_features)
         )
         X.sort_indices()
-        X.data = (1.0 + np.log(X.data)) * self.idf_[X.indices]
+        tf = 1.0 + np.log(X.data) if self.sublinear else X.data
+        X.data = tf * self.idf_[X.indices]
         row_of = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
         is_char = X.indices >= self.n_word_features_
         char_share = self.char_weight if self.char_ngrams is not None else 0.0
@@ -261,6 +267,7 @@ class Vectorizer:
         """The parameters and the vocabulary, as JSON-ready values (IDF apart)."""
         return {
             "bigrams": self.bigrams,
+            "sublinear": self.sublinear,
             "char_ngrams": list(self.char_ngrams) if self.char_ngrams else None,
             "char_weight": self.char_weight,
             "min_df_chars": self.min_df_chars,
@@ -274,6 +281,7 @@ class Vectorizer:
         grams = state["char_ngrams"]
         vectorizer = cls(
             bigrams=bool(state["bigrams"]),
+            sublinear=bool(state.get("sublinear", True)),
             char_ngrams=(int(grams[0]), int(grams[1])) if grams else None,
             char_weight=float(state["char_weight"]),
             min_df_chars=int(state["min_df_chars"]),

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["MODEL_FORMAT", "load_model", "save_model"]
 
 #: Written in every model file; :func:`load_model` refuses other formats.
-MODEL_FORMAT = "vinculo.text.PriorityClassifier/1"
+MODEL_FORMAT = "vinculo.text.PriorityClassifier/2"  # /2: scikit-learn regressions, scope
 
 
 def save_model(model: PriorityClassifier, path: str | os.PathLike[str]) -> Path:

@@ -53,11 +53,16 @@ def labelled_examples(limit: int = 20_000) -> list[Any]:
 
 
 def train_model() -> Any:
-    """A classifier trained on the priorities file and the confirmed labels."""
+    """A classifier trained on the priorities file and the confirmed labels; with no
+    confirmed label yet, the shipped model (trained on the hand-labelled EU call topics,
+    ``vinculo.text.default_model``)."""
     from vinculo.strategy.priorities import default_priorities
-    from vinculo.text.classifier import train
+    from vinculo.text.classifier import default_model, train
 
-    return train(labelled_examples(), priorities=default_priorities())
+    examples = labelled_examples()
+    if not examples:
+        return default_model(default_priorities())
+    return train(examples, priorities=default_priorities())
 
 
 def _stamp(path: Path) -> int | None:
