@@ -11,12 +11,26 @@ too high, and a client chooses its own address.
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
 
+def _valid(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
 def client_address(request: HttpRequest) -> str:
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's IP address, or "" when the request has none (a request built in code,
+    e.g. the test client's login): the lockout's log stores addresses in an IP column,
+    which PostgreSQL checks."""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    remote = remote if _valid(remote) else ""
     proxies = int(getattr(settings, "TRUSTED_PROXIES", 0) or 0)
     if proxies <= 0:
         return remote
@@ -27,4 +41,5 @@ def client_address(request: HttpRequest) -> str:
     ]
     if len(forwarded) < proxies:
         return remote  # fewer hops than configured: not through the proxies
-    return forwarded[-proxies]
+    client = forwarded[-proxies]
+    return client if _valid(client) else remote
