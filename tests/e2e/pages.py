@@ -24,7 +24,11 @@ NOT_PAGES = (
     "insights:post-brief-status",  # JSON (tests/web/test_brief_jobs.py)
     "search:",
     "api:",
-    "accounts:",
+    "accounts:login",  # the persona is signed in through it (login below)
+    "accounts:logout",
+    "accounts:language",
+    "accounts:token_",  # actions (POST)
+    "accounts:password_reset",  # signed out (tests/web/test_accounts.py)
 )
 
 
