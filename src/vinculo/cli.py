@@ -322,9 +322,9 @@ def data_pull(sources: tuple[str, ...]) -> None:
     Downloads each source's files from its public address into VINCULO_HOME/downloads
     (resuming partial downloads, checking sizes and checksums) and queries the APIs, or,
     when VINCULO_MIRROR names a folder, reads the same files from there with no network.
-    Sources: atlas, ots, baci, comtrade, ncses, openalex, ror, wdi, top500, ucs, usgs, iea,
-    atlas-common-data; openalex-api and openalex-api-topics only when named
-    (docs/evidence.md).
+    Sources: atlas, ots, baci, comtrade, ncses, openalex, ror, conacyt-becas,
+    scholar-migration, wdi, top500, ucs, usgs, iea, atlas-common-data; openalex-api and
+    openalex-api-topics only when named (docs/evidence.md).
     """
     from vinculo.evidence.pull import pull
     from vinculo.evidence.store import EvidenceError
@@ -978,6 +978,62 @@ def demo_command(port: int, reset_passwords: bool, no_serve: bool) -> None:
     except demo.ServeError as error:
         bar.end()
         _fail(str(error))
+
+
+@main.command("talent")
+@click.option("--host", required=True, help="The partner country (ISO3).")
+@click.option("--country", "home", default="MEX", show_default=True, help="The home country.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1),
+              help="Destination institutions shown.")  # fmt: skip
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)  # fmt: skip
+def talent_command(host: str, home: str, top: int, output_format: str) -> None:
+    """Talent flows with a partner: the home country's scholarships there (per year, level,
+    area, top institutions) and scholars' migration between them per period, with the
+    vintages (vinculo data pull conacyt-becas scholar-migration)."""
+    from vinculo.evidence.store import EvidenceError, EvidenceStore
+    from vinculo.settings import SettingsError, vinculo_home
+    from vinculo.strategy.talent import talent_with
+
+    try:
+        path = vinculo_home() / "evidence.duckdb"
+    except SettingsError as error:
+        _fail(str(error))
+        return
+    if not path.exists():
+        _fail(f"{path}: no evidence store yet; load the evidence first: vinculo data pull")
+    try:
+        with EvidenceStore(path, read_only=True) as store:
+            found = talent_with(store, home, host, top=top)
+    except EvidenceError as error:
+        _fail(str(error))
+        return
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps(found.as_dict(), ensure_ascii=False))
+        return
+    if found.empty:
+        click.echo(f"{found.home} -> {found.host}: no scholarship or migration evidence")
+        return
+    for source, vintage in found.vintages.items():
+        click.echo(f"source {source}: {vintage}")
+    sections = [
+        ("Scholarships per year (paid in the year; new starts; 2023 = January-June)",
+         found.by_year),
+        ("By level (all years)", found.by_level),
+        ("By knowledge area (all years)", found.by_area),
+        (f"Top {top} destination institutions (name as published; ROR id where matched)",
+         found.institutions),
+        ("Scholars' migration per period (outflow = home -> host; net = inflow - outflow)",
+         found.migration),
+    ]  # fmt: skip
+    for title, frame in sections:
+        click.echo(f"\n{found.home} -> {found.host}: {title}")
+        if frame.empty:
+            click.echo("  (no rows)")
+        else:
+            click.echo(frame.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
 
 
 if __name__ == "__main__":  # pragma: no cover

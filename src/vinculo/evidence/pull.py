@@ -45,12 +45,14 @@ from vinculo.evidence.sources import (
     atlas_rankings,
     baci,
     comtrade,
+    conacyt_becas,
     iea,
     ncses,
     openalex,
     openalex_api,
     ots,
     ror,
+    scholar_migration,
     top500,
     ucs,
     usgs,
@@ -294,6 +296,17 @@ SOURCES: dict[str, Source] = {
             "Research Organization Registry",
             staged=ror.STAGED,
             originals=[Original("ror/ror-data.zip", ror.import_ror_dump, resolve=_latest_ror_dump)],
+        ),
+        # talent flows (issue #13); after ror: institutions are matched to its records
+        Source(
+            "conacyt-becas",
+            "CONACYT scholarships abroad 2012-2023 (aggregated at import: no names)",
+            staged=conacyt_becas.STAGED,
+        ),
+        Source(
+            "scholar-migration",
+            "MPIDR scholars' migration between countries per period 1998-2017 (Scopus)",
+            staged=scholar_migration.STAGED,
         ),
         # infrastructure and resources behind national priorities
         Source(

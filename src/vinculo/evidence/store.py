@@ -96,6 +96,33 @@ CANONICAL_TABLES["product_indicators"] = {
     "value": "DOUBLE",
 }
 
+# 0007: talent flows (issue #13). Scholarships a home country funds abroad, aggregated
+# (no person: year × destination × level × area × institution), and scholars' migration
+# between countries per period (counts of people whose affiliation country changed).
+_TALENT = {
+    "scholarships": {
+        "year": "INTEGER",
+        "home": "VARCHAR",  # the funding country (ISO3)
+        "country": "VARCHAR",  # the destination (ISO3); NULL where the name is not matched
+        "country_name": "VARCHAR",  # the destination as published (NULL: empty cell)
+        "level": "VARCHAR",  # doctorado / maestría / especialidad / otro
+        "area": "VARCHAR",
+        "institution": "VARCHAR",  # as published (free text)
+        "ror_id": "VARCHAR",  # where the name matched one ROR record exactly
+        "scholarships": "DOUBLE",  # paid in the year (a stock)
+        "new_starts": "DOUBLE",  # of them, begun in the year
+        "amount_mxn": "DOUBLE",
+    },
+    "scholar_migration": {
+        "period_start": "INTEGER",
+        "period_end": "INTEGER",
+        "country_from": "VARCHAR",
+        "country_to": "VARCHAR",
+        "scholars": "DOUBLE",
+    },
+}
+CANONICAL_TABLES.update(_TALENT)
+
 _COUNTRY_COLUMNS: dict[str, tuple[str, ...]] = {
     "exports": ("country",),
     "publications": ("country",),
@@ -103,6 +130,8 @@ _COUNTRY_COLUMNS: dict[str, tuple[str, ...]] = {
     "patents": ("country",),
     "country_indicators": ("country",),
     "institutions": ("country",),
+    "scholarships": ("home",),
+    "scholar_migration": ("country_from", "country_to"),
 }
 
 _NULLABLE = {
@@ -110,6 +139,10 @@ _NULLABLE = {
     ("institutions", "latitude"),
     ("institutions", "longitude"),
     *(("institutions", column) for column in _INSTITUTION_DETAILS),
+    *(
+        ("scholarships", column)
+        for column in ("country", "country_name", "area", "institution", "ror_id", "amount_mxn")
+    ),
 }
 
 
@@ -188,6 +221,7 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
         "0006_product_indicators",
         _create_tables({"product_indicators": CANONICAL_TABLES["product_indicators"]}),
     ),
+    ("0007_talent", _create_tables(_TALENT)),
 ]
 
 
