@@ -32,6 +32,7 @@ __all__ = [
     "download",
     "get_json",
     "new_client",
+    "write_atomic",
 ]
 
 USER_AGENT = f"vinculo/{__version__} (+https://github.com/vinculo; science-diplomacy evidence)"
@@ -67,7 +68,8 @@ def new_client(
     )
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file renamed over it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -112,7 +114,7 @@ class ResponseCache:
             return None
 
     def put(self, url: str, params: Mapping[str, Any] | None, payload: Any) -> None:
-        _write_atomic(self._path(self.key(url, params)), json.dumps(payload).encode())
+        write_atomic(self._path(self.key(url, params)), json.dumps(payload).encode())
 
     def __len__(self) -> int:
         return sum(1 for _ in self.folder.glob("*/*.json")) if self.folder.exists() else 0

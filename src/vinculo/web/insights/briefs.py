@@ -20,11 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import pickle
 import queue
 import shutil
-import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
@@ -39,6 +37,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vinculo.evidence.http import write_atomic
 from vinculo.settings import vinculo_home
 from vinculo.strategy.brief import PostContext, PostEvidence
 from vinculo.web.insights.models import BriefJob
@@ -159,18 +158,6 @@ def _evidence_path(fingerprint: str, host: str) -> Path:
 _SHAPE = tuple(f.name for f in fields(PostEvidence))
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def cached_evidence(fingerprint: str, host: str) -> PostEvidence | None:
     """The evidence collected for ``host`` from the store with this ``fingerprint``, if it
     was kept (a file of another fingerprint, host or shape of PostEvidence is not used)."""
@@ -196,7 +183,7 @@ def cached_evidence(fingerprint: str, host: str) -> PostEvidence | None:
 def keep_evidence(fingerprint: str, host: str, evidence: PostEvidence) -> Path:
     path = _evidence_path(fingerprint, host)
     kept = {"fingerprint": fingerprint, "host": host, "shape": _SHAPE, "evidence": evidence}
-    _write_atomic(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    write_atomic(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
     return path
 
 
