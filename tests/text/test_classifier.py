@@ -136,13 +136,21 @@ def test_corrections_change_the_suggestions(zero_shot, corrected):
     assert ai_after < ai
 
 
-def test_enough_corrections_give_one_global_threshold(corrected):
-    """By default one probability threshold, chosen on the corrections' cross-validated
-    probabilities, holds for every priority, even one with no positive."""
-    assert set(corrected.threshold_sources_) == {"global"}
-    assert corrected.get_params()["thresholds"] == "global"
-    assert len(set(corrected.thresholds_)) == 1
-    assert 0.1 <= corrected.thresholds_[0] <= 0.9
+def test_the_default_threshold_rule_is_shared(corrected):
+    """By default (chosen grouped by call, docs/text.md) one rule, k standard deviations
+    above each priority's negatives, chosen on the corrections' cross-validated
+    probabilities, sets every priority's threshold."""
+    assert set(corrected.threshold_sources_) == {"shared"}
+    assert corrected.get_params()["thresholds"] == "shared"
+
+
+def test_global_threshold_when_asked():
+    """thresholds="global": one probability threshold for every priority, even one with
+    no positive."""
+    common = train(_CORRECTIONS, thresholds="global")
+    assert set(common.threshold_sources_) == {"global"}
+    assert len(set(common.thresholds_)) == 1
+    assert 0.1 <= common.thresholds_[0] <= 0.9
 
 
 def test_shared_thresholds_when_asked():
@@ -259,7 +267,7 @@ def test_the_shipped_model_is_trained_on_the_eu_topics():
 
     model = default_model()
     assert model.n_examples_ == 428
-    assert set(model.threshold_sources_) == {"global"}
+    assert set(model.threshold_sources_) == {"shared"}
     found = model.suggest("Drones and unmanned aerial vehicles for border surveillance")
     assert "aerospace" in ids(found)
     found = model.suggest("Satellite navigation receivers for positioning and timing")

@@ -151,7 +151,7 @@ def test_train_on_the_eu_calls(test_data, tmp_path):
     assert code == 0, stderr
     assert "428 labelled texts" in stdout
     assert "aerospace              threshold" in stdout
-    assert "(global)" in stdout
+    assert "(shared)" in stdout
     # the hand labels by default; the codes' on request (no lithium label there)
     from vinculo.text import PriorityClassifier
 

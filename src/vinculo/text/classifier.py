@@ -115,9 +115,9 @@ class PriorityClassifier:
        ``"balanced"`` so that a priority with few examples is not drowned: the
        confidence is its probability.
     4. A threshold per priority, from ``folds``-fold cross-validated probabilities of
-       the labelled examples. ``thresholds="global"`` (the default): one probability
+       the labelled examples. ``thresholds="global"``: one probability
        threshold for every priority, the one that maximises the macro-F1 of those
-       probabilities. ``thresholds="shared"``: one rule for all —
+       probabilities. ``thresholds="shared"`` (the default): one rule for all —
        a text is suggested when its log-odds stand ``k`` standard deviations above the
        mean log-odds of the priority's negatives, the same ``k`` for every priority,
        chosen to maximise the mean F1 over the priorities with positives; a priority
@@ -188,7 +188,7 @@ class PriorityClassifier:
         min_df_chars: int = 2,
         folds: int = 5,
         min_positives: int = 3,
-        thresholds: str = "global",
+        thresholds: str = "shared",
         threshold: float | None = None,
         random_state: int = 0,
     ) -> None:
