@@ -109,8 +109,10 @@ def main() -> None:
     parser.add_argument("--data", help="the shared data folder")
     parser.add_argument("--select", action="store_true", help="rerun the selection grid")
     parser.add_argument("--cv-seeds", type=int, default=3, help="repeats of the 5-fold CV")
-    parser.add_argument("--select-grouped", action="store_true",
-                        help="rerun the second selection (grouped by call, all 428 topics)")  # fmt: skip
+    parser.add_argument(
+        "--select-grouped", action="store_true",
+        help="rerun the second selection (grouped by call, all 428 topics)",
+    )  # fmt: skip
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message="The least populated class")
     data = Path(args.data or os.environ.get("VINCULO_TEST_DATA") or ROOT.parent / "shared/data")
