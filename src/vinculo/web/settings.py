@@ -43,6 +43,15 @@ def _list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _days(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if not value.strip().isdigit() or not 1 <= int(value) <= 36_500:
+        raise SettingsError(f"{name}={value!r}: a number of days from 1 to 36500")
+    return int(value)
+
+
 ENVIRONMENT = os.environ.get("VINCULO_ENV", "development")
 if ENVIRONMENT not in ("development", "production", "test"):
     raise SettingsError(f"VINCULO_ENV={ENVIRONMENT!r}: development, production or test")
@@ -88,7 +97,12 @@ INSTALLED_APPS = [
     "vinculo.web.registry",
     "vinculo.web.insights",
     "vinculo.web.pipeline",
+    "vinculo.web.people",
 ]
+
+#: How long a researcher's record is kept after it was last imported or confirmed
+#: (docs/privacy.md); ``manage.py people_purge`` erases the older ones.
+RESEARCHER_RETENTION_DAYS = _days("VINCULO_RESEARCHER_RETENTION_DAYS", 1095)
 
 MIDDLEWARE = [
     "vinculo.web.csp.ContentSecurityPolicyMiddleware",  # first: every response gets it

@@ -1,0 +1,163 @@
+"""Researchers' REST endpoints, ``/api/v1/people/…``: the researchers in the caller's
+scope (contact fields redacted unless planner or administrator), one profile with the
+diaspora rule and its evidence, the diaspora per host country, the matching of an
+opportunity and its shortlist. Same chokepoints as the pages (selectors)."""
+
+# No ``from __future__ import annotations``: Ninja reads the annotations.
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from vinculo.web.people import presenters
+from vinculo.web.people.selectors import (
+    researcher_get_for_user,
+    researchers_visible_to,
+    shortlist,
+    shortlist_opportunity,
+)
+from vinculo.web.people.services import (
+    diaspora_in,
+    match_opportunity,
+    migration_estimate,
+    shortlist_add,
+)
+from vinculo.web.registry.api.schemas import ERRORS
+
+router = Router(tags=["people"])
+
+
+class ResearcherOut(Schema):
+    id: int
+    name: str
+    orcid: str | None
+    openalex_id: str | None
+    email: str
+    topics: list[str]
+    works_count: int | None
+    cited_by_count: int | None
+    diaspora: str
+    hosts: list[str]
+
+
+class EvidenceOut(Schema):
+    fact: str
+    institution: str
+    country: str | None
+    start: int | None
+    end: int | None
+    source: str
+
+
+class ProfileOut(ResearcherOut):
+    diaspora_reason: str
+    evidence: list[EvidenceOut]
+    affiliations: list[dict[str, Any]]
+
+
+class SearchIn(Schema):
+    q: str = ""
+    country: str = ""
+    diaspora: bool | None = None
+
+
+class ShortlistIn(Schema):
+    researcher: int
+
+
+class MatchOut(Schema):
+    researcher: ResearcherOut
+    score: float
+    reasons: dict[str, Any]
+
+
+class DiasporaOut(Schema):
+    country: str
+    count: int
+    institutions: list[tuple[str, int]]
+    topics: list[tuple[str, int]]
+    works: int
+    citations: int
+    with_mexican_ties: int
+    researchers: list[ResearcherOut]
+    estimate: dict[str, Any] | None
+
+
+@router.get(
+    "/researchers",
+    response={200: list[ResearcherOut], **ERRORS},
+    operation_id="people_researcher_list",
+    summary="Researchers in the caller's scope (searched by name; at most 200)",
+)
+def researcher_list(request: HttpRequest, filters: Query[SearchIn]) -> Any:
+    found = presenters.search(researchers_visible_to(request.user), filters.q, filters.country,
+                              filters.diaspora)  # fmt: skip
+    return [presenters.researcher(request.user, r) for r in found[:200]]
+
+
+@router.get(
+    "/researchers/{researcher_id}",
+    response={200: ProfileOut, **ERRORS},
+    operation_id="people_researcher_get",
+    summary="One researcher: affiliations, the diaspora rule's verdict and its evidence",
+)
+def researcher_get(request: HttpRequest, researcher_id: int) -> Any:
+    return presenters.profile(request.user, researcher_get_for_user(request.user, researcher_id))
+
+
+@router.get(
+    "/diaspora/{code}",
+    response={200: DiasporaOut, **ERRORS},
+    operation_id="people_diaspora",
+    summary="Mexico's diaspora in one host country (ISO3), in the caller's scope",
+)
+def diaspora(request: HttpRequest, code: str) -> Any:
+    summary = diaspora_in(researchers_visible_to(request.user), code.upper())
+    estimate = None if summary.count else migration_estimate(code.upper())
+    return presenters.diaspora(request.user, summary, estimate)
+
+
+@router.get(
+    "/opportunities/{opportunity_id}/matches",
+    response={200: list[MatchOut], **ERRORS},
+    operation_id="people_matches",
+    summary="The researchers who fit an opportunity, best first, with the reasons",
+)
+def matches(request: HttpRequest, opportunity_id: int) -> Any:
+    opportunity = shortlist_opportunity(request.user, opportunity_id)
+    found = match_opportunity(researchers_visible_to(request.user), opportunity)
+    return [
+        {**m, "researcher": presenters.researcher(request.user, m["researcher"])} for m in found
+    ]
+
+
+@router.get(
+    "/opportunities/{opportunity_id}/shortlist",
+    response={200: list[MatchOut], **ERRORS},
+    operation_id="people_shortlist",
+    summary="The opportunity's shortlist (its post and the central roles only)",
+)
+def shortlist_get(request: HttpRequest, opportunity_id: int) -> Any:
+    opportunity = shortlist_opportunity(request.user, opportunity_id)
+    return [
+        {"researcher": presenters.researcher(request.user, e.researcher), "score": e.score,
+         "reasons": e.reasons}
+        for e in shortlist(request.user, opportunity)
+    ]  # fmt: skip
+
+
+@router.post(
+    "/opportunities/{opportunity_id}/shortlist",
+    response={201: MatchOut, **ERRORS},
+    operation_id="people_shortlist_add",
+    summary="Add a researcher (one the caller may see) to the opportunity's shortlist",
+)
+def shortlist_post(request: HttpRequest, opportunity_id: int, payload: ShortlistIn) -> Any:
+    opportunity = shortlist_opportunity(request.user, opportunity_id)
+    researcher = researcher_get_for_user(request.user, payload.researcher)
+    entry = shortlist_add(actor=request.user, opportunity=opportunity, researcher=researcher)
+    return 201, {
+        "researcher": presenters.researcher(request.user, researcher),
+        "score": entry.score,
+        "reasons": entry.reasons,
+    }

@@ -1,0 +1,213 @@
+"""Import researchers from OpenAlex author JSON, ORCID record JSON, or a CSV/Excel
+template — all or nothing, with errors naming the file, the row (or JSON item) and the
+field, as the pipeline's imports (:mod:`vinculo.web.pipeline.imports`, whose reader and
+report this reuses).
+
+Template columns (header names, any order; ``name`` and one of ``institution`` or
+``orcid`` required)::
+
+    name, orcid, openalex_id, email, institution, ror, country (ISO2 or ISO3),
+    start_year, end_year, current (1/0), kind (employment, education, scholarship,
+    declared), topics (separated by ;)
+
+``email`` only where there is a lawful basis for it (docs/privacy.md).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from vinculo.strategy import people as lib
+from vinculo.web.people.services import ImportOutcome, iso3, save_records
+from vinculo.web.pipeline.imports import (
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportFailedError,
+    ImportReport,
+    RowError,
+    _cells,
+)
+
+__all__ = ["COLUMNS", "import_json", "import_table"]
+
+COLUMNS = (
+    "name", "orcid", "openalex_id", "email", "institution", "ror", "country",
+    "start_year", "end_year", "current", "kind", "topics",
+)  # fmt: skip
+KINDS = ("employment", "education", "scholarship", "declared")
+
+
+def import_json(*, actor: Any, handle: IO[bytes], name: str) -> tuple[ImportReport, ImportOutcome]:
+    """An OpenAlex author, a list of them or an OpenAlex ``{"results": [...]}`` page; or an
+    ORCID v3.0 record or a list of them. Item numbers in errors count from 1."""
+    report = ImportReport(file_name=name)
+    data = handle.read(MAX_BYTES + 1)
+    try:
+        if len(data) > MAX_BYTES:
+            raise ValueError(f"the file is larger than {MAX_BYTES >> 20} MB")
+        try:
+            document = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValueError(f"not JSON ({error})") from None
+    except ValueError as error:
+        report.errors.append(RowError(0, "file", str(error)))
+        raise ImportFailedError(report) from None
+    if isinstance(document, dict) and isinstance(document.get("results"), list):
+        items = document["results"]
+    elif isinstance(document, list):
+        items = document
+    else:
+        items = [document]
+    records: list[lib.Researcher] = []
+    for number, item in enumerate(items, start=1):
+        report.rows += 1
+        if not isinstance(item, dict):
+            report.errors.append(RowError(number, "", "not a JSON object"))
+            continue
+        try:
+            if "orcid-identifier" in item:
+                records.append(lib.parse_orcid_record(item, source=name))
+            else:
+                records.append(lib.parse_openalex_author(item, source=name))
+        except lib.PeopleError as error:
+            where, _, message = str(error).partition(": ")
+            report.errors.append(RowError(number, where, message))
+    if report.rows > MAX_ROWS:
+        report.errors.append(RowError(MAX_ROWS + 1, "", f"more than {MAX_ROWS} items"))
+    if not report.errors and not records:
+        report.errors.append(RowError(1, "", "no researchers to import"))
+    if report.errors:
+        raise ImportFailedError(report)
+    outcome = save_records(actor=actor, records=records, source=name)
+    report.created = outcome.created
+    return report, outcome
+
+
+def _year(text: str, name: str, fail: Any) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or not 1900 <= int(text) <= 2100:
+        fail(name, f"{text!r} is not a year")
+        return None
+    return int(text)
+
+
+def _row(
+    number: int, row: dict[str, str], source: str, errors: list[RowError]
+) -> tuple[lib.Researcher, str] | None:
+    found: list[RowError] = []
+
+    def fail(name: str, message: str) -> None:
+        found.append(RowError(number, name, message))
+
+    value = {k: (row.get(k) or "").strip() for k in COLUMNS}
+    if not value["name"]:
+        fail("name", "required")
+    if not value["institution"] and not value["orcid"]:
+        fail("institution", "required (or an orcid)")
+    identifiers: dict[str, str | None] = {}
+    for column, parse in (("orcid", lib.normalise_orcid), ("openalex_id", lib.normalise_openalex)):
+        try:
+            identifiers[column] = parse(value[column])
+        except lib.PeopleError as error:
+            fail(column, str(error).partition(": ")[2])
+    if value["email"]:
+        try:
+            validate_email(value["email"])
+        except ValidationError:
+            fail("email", f"{value['email']!r} is not an e-mail address")
+    country = ""
+    if value["country"]:
+        country = iso3(value["country"])
+        if not country:
+            fail("country", f"{value['country']!r} is not an ISO2 or ISO3 country code")
+    start = _year(value["start_year"], "start_year", fail)
+    end = _year(value["end_year"], "end_year", fail)
+    if start and end and end < start:
+        fail("end_year", f"{end} is before start_year {start}")
+    kind = value["kind"] or "declared"
+    if kind not in KINDS:
+        fail("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+    current = value["current"].lower()
+    if current not in ("", "1", "0", "yes", "no", "true", "false"):
+        fail("current", f"{value['current']!r}: use 1 or 0")
+    errors.extend(found)
+    if found:
+        return None
+    affiliations = ()
+    if value["institution"]:
+        affiliations = (
+            lib.Affiliation(
+                institution=value["institution"],
+                country=country or None,
+                start=start,
+                end=end,
+                kind=kind,  # type: ignore[arg-type]
+                current=current in ("1", "yes", "true"),
+                ror=value["ror"] or None,
+                source=source,
+            ),
+        )
+    record = lib.Researcher(
+        name=value["name"],
+        orcid=identifiers["orcid"],
+        openalex_id=identifiers["openalex_id"],
+        affiliations=affiliations,
+        topics=tuple(t.strip() for t in value["topics"].split(";") if t.strip()),
+        source=source,
+    )
+    return record, value["email"]
+
+
+def import_table(*, actor: Any, handle: IO[bytes], name: str) -> tuple[ImportReport, ImportOutcome]:
+    """A CSV or Excel template (see the module docstring): one row per person and
+    affiliation; rows of one ORCID or OpenAlex id are one person."""
+    report = ImportReport(file_name=name)
+    records: list[lib.Researcher] = []
+    emails: dict[int, str] = {}
+    try:
+        cells = _cells(handle, name)
+        header_row = next(cells, None)
+        if header_row is None:
+            report.errors.append(RowError(1, "", "the file is empty"))
+            raise ImportFailedError(report)
+        header = [h.strip().lower() for h in header_row[1]]
+        unknown = [h for h in header if h and h not in COLUMNS]
+        if "name" not in header or unknown:
+            problems = (["missing column(s): name"] if "name" not in header else []) + (
+                [f"unknown column(s): {', '.join(unknown)}"] if unknown else []
+            )
+            report.errors.append(RowError(1, "header", "; ".join(problems)))
+            raise ImportFailedError(report)
+        for number, values in cells:
+            if not any(v.strip() for v in values):
+                continue
+            report.rows += 1
+            if report.rows > MAX_ROWS:
+                report.errors.append(RowError(number, "", f"more than {MAX_ROWS} rows"))
+                raise ImportFailedError(report)
+            if len(values) > len(header):
+                report.errors.append(
+                    RowError(number, "", f"{len(values)} cells for {len(header)} columns")
+                )
+                continue
+            row = dict(zip(header, [*values, *[""] * (len(header) - len(values))], strict=True))
+            parsed = _row(number, row, name, report.errors)
+            if parsed is not None:
+                if parsed[1]:
+                    emails[len(records)] = parsed[1]
+                records.append(parsed[0])
+    except ValueError as error:
+        report.errors.append(RowError(0, "file", str(error)))
+        raise ImportFailedError(report) from None
+    if not report.errors and not records:
+        report.errors.append(RowError(1, "", "no rows to import"))
+    if report.errors:
+        raise ImportFailedError(report)
+    outcome = save_records(actor=actor, records=records, source=name, email=emails)
+    report.created = outcome.created
+    return report, outcome

@@ -1,0 +1,136 @@
+"""Researchers (people: personal data, docs/privacy.md), their affiliations, the reviewed
+merge suggestions and the shortlists officers keep on opportunities.
+
+Each field says what it is for: a field without a purpose is not kept. Identity: one
+person, one record — merged by ORCID, then OpenAlex id; a same name + institution match
+is only a :class:`MergeSuggestion` that a planner or administrator accepts.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.web.pipeline.models import Opportunity
+
+
+class Researcher(models.Model):
+    """A researcher, from open profiles (OpenAlex, ORCID) or a template file."""
+
+    class Diaspora(models.TextChoices):
+        DIASPORA = "diaspora", _("In the diaspora")
+        NOT_DIASPORA = "not_diaspora", _("Not in the diaspora")
+        UNKNOWN = "unknown", _("Unknown")
+
+    #: purpose: to name the person to the officers who would contact them
+    name = models.CharField(_("name"), max_length=200)
+    #: purpose: the reviewed name match (accent- and order-insensitive keys of the name
+    #: and of the variants the sources give); ``name_key``: the name's, indexed
+    name_key = models.CharField(max_length=200, db_index=True, editable=False)
+    name_keys = models.JSONField(default=list, editable=False)
+    #: purpose: one person, one record (merge key) and the link to the public record
+    orcid = models.CharField(_("ORCID iD"), max_length=19, unique=True, null=True, blank=True)
+    #: purpose: the second merge key and the link to the public profile
+    openalex_id = models.CharField(
+        _("OpenAlex id"), max_length=20, unique=True, null=True, blank=True
+    )
+    #: purpose: contact, only with a lawful basis (given in a template by the post or the
+    #: person); planners and administrators only (CONTACT_FIELDS)
+    email = models.EmailField(_("e-mail"), blank=True)
+    #: purpose: matching to opportunities and the priorities of the diaspora
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    #: purpose: productivity in the diaspora per country (public counts of the source)
+    works_count = models.PositiveIntegerField(_("works"), null=True, blank=True)
+    cited_by_count = models.PositiveIntegerField(_("citations"), null=True, blank=True)
+    #: the diaspora rule's verdict (vinculo.strategy.people.diaspora), kept to count
+    diaspora = models.CharField(
+        _("diaspora"), max_length=16, choices=Diaspora.choices, default=Diaspora.UNKNOWN,
+        db_index=True,
+    )  # fmt: skip
+    diaspora_reason = models.CharField(max_length=32, blank=True)
+    #: ISO3 codes of the current affiliations abroad (the rule's hosts)
+    hosts = models.JSONField(default=list, blank=True)
+    #: purpose: where the data came from (openalex, orcid, a file name)
+    sources = models.JSONField(_("sources"), default=list, blank=True)
+    #: purpose: retention — the record is purged this long after it was last seen
+    last_seen_at = models.DateTimeField(_("last imported"), db_index=True)
+
+    class Meta:
+        verbose_name = _("researcher")
+        verbose_name_plural = _("researchers")
+        ordering: ClassVar[list[str]] = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Affiliation(models.Model):
+    """A stay at an institution: the evidence of the diaspora rule and of the scope (an
+    officer sees the researchers currently affiliated in their posts' host countries)."""
+
+    class Kind(models.TextChoices):
+        PUBLICATION = "publication", _("Claimed in publications")
+        EMPLOYMENT = "employment", _("Employment")
+        EDUCATION = "education", _("Education")
+        SCHOLARSHIP = "scholarship", _("Scholarship abroad")
+        DECLARED = "declared", _("Declared in a file")
+
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.CASCADE, related_name="affiliations"
+    )
+    institution = models.CharField(_("institution"), max_length=300)
+    ror = models.CharField(_("ROR id"), max_length=40, blank=True)
+    country = models.CharField(_("country"), max_length=3, blank=True, db_index=True)  # ISO3
+    start_year = models.PositiveSmallIntegerField(_("from"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("to"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    current = models.BooleanField(_("current"), default=False)
+    source = models.CharField(_("source"), max_length=255)
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        ordering: ClassVar[list[str]] = ["-current", "-end_year", "-start_year", "id"]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["country", "current"])]
+
+
+class MergeSuggestion(models.Model):
+    """Two records with the same name key and a shared institution: one person or two?
+    Never merged until a planner or administrator accepts."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="+")
+    candidate = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    decided_at = models.DateTimeField(null=True)
+
+
+class ShortlistEntry(models.Model):
+    """A researcher an officer shortlisted for an opportunity; seen within the
+    opportunity's post (its officers) and by planners and administrators."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="+")
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    reasons = models.JSONField(default=dict)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["opportunity", "researcher"], name="shortlist_once")
+        ]
+        ordering: ClassVar[list[str]] = ["-score", "id"]

@@ -1,0 +1,105 @@
+"""Researchers as plain data for pages, the API and exports — the one place the contact
+fields are redacted (:func:`vinculo.web.people.selectors.redact`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from vinculo.strategy.people import name_key
+from vinculo.web.people.models import Researcher
+from vinculo.web.people.selectors import redact
+from vinculo.web.people.services import DiasporaSummary, verdict
+
+__all__ = ["diaspora", "profile", "researcher", "search"]
+
+
+def search(
+    researchers: QuerySet[Researcher],
+    q: str = "",
+    country: str = "",
+    in_diaspora: bool | None = None,
+) -> QuerySet[Researcher]:
+    """Accent- and order-insensitive name search (every word of ``q`` in the name key),
+    current country (ISO3), diaspora or not."""
+    for word in name_key(q).split():
+        researchers = researchers.filter(name_key__contains=word)
+    if country:
+        researchers = researchers.filter(
+            id__in=Researcher.objects.filter(
+                affiliations__current=True, affiliations__country=country.upper()
+            ).values("id")
+        )
+    if in_diaspora is not None:
+        status = Researcher.Diaspora.DIASPORA
+        researchers = (
+            researchers.filter(diaspora=status)
+            if in_diaspora
+            else researchers.exclude(diaspora=status)
+        )
+    return researchers
+
+
+def researcher(user: Any, r: Researcher) -> dict[str, Any]:
+    return redact(
+        user,
+        {
+            "id": r.pk,
+            "name": r.name,
+            "orcid": r.orcid,
+            "openalex_id": r.openalex_id,
+            "email": r.email,
+            "topics": list(r.topics),
+            "works_count": r.works_count,
+            "cited_by_count": r.cited_by_count,
+            "diaspora": r.diaspora,
+            "hosts": list(r.hosts),
+        },
+    )
+
+
+def profile(user: Any, r: Researcher) -> dict[str, Any]:
+    v = verdict(r)
+    return researcher(user, r) | {
+        "diaspora_reason": v.reason,
+        "evidence": [
+            {
+                "fact": e.fact,
+                "institution": e.affiliation.institution,
+                "country": e.affiliation.country,
+                "start": e.affiliation.start,
+                "end": e.affiliation.end,
+                "source": e.affiliation.source,
+            }
+            for e in v.evidence
+        ],
+        "affiliations": list(
+            r.affiliations.values(
+                "institution",
+                "ror",
+                "country",
+                "start_year",
+                "end_year",
+                "kind",
+                "current",
+                "source",
+            )
+        ),
+    }
+
+
+def diaspora(
+    user: Any, summary: DiasporaSummary, estimate: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    return {
+        "country": summary.country,
+        "count": summary.count,
+        "institutions": summary.institutions,
+        "topics": summary.topics,
+        "works": summary.works,
+        "citations": summary.citations,
+        "with_mexican_ties": summary.with_mexican_ties,
+        "researchers": [researcher(user, r) for r in summary.researchers],
+        "estimate": estimate,
+    }

@@ -1,0 +1,108 @@
+"""Reads of researchers, scoped to the user: the authorization chokepoints of this app.
+
+==============  ====================================  ===================  ==============
+who             researchers (pages, API, exports)     contact (e-mail)     shortlists
+==============  ====================================  ===================  ==============
+administrator,  every researcher                      yes                  every one
+planner
+officer         those with a current affiliation in   redacted             their posts'
+                a host country of one of their posts                       opportunities'
+                (another: 404)
+legal, viewer   none (403): they have no need for     —                    — (403)
+                people's records
+==============  ====================================  ===================  ==============
+
+A researcher is linked to a post by the post's host country: the countries of the
+researcher's *current* affiliations (docs/privacy.md). The diaspora counts per country
+show names only within that scope.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from vinculo.web.accounts.models import Role
+from vinculo.web.accounts.permissions import require_role
+from vinculo.web.people.models import Researcher, ShortlistEntry
+from vinculo.web.pipeline.models import Opportunity
+from vinculo.web.pipeline.selectors import opportunity_get_for_user
+from vinculo.web.registry.models import Post
+
+__all__ = [
+    "CONTACT_FIELDS",
+    "ERASE_ROLES",
+    "MERGE_ROLES",
+    "PEOPLE_ROLES",
+    "can_see_contact",
+    "post_countries",
+    "redact",
+    "researcher_get_for_user",
+    "researchers_visible_to",
+    "shortlist_opportunity",
+]
+
+#: Who reads researchers' records at all.
+PEOPLE_ROLES = frozenset({Role.ADMINISTRATOR, Role.PLANNER, Role.OFFICER})
+#: Who imports, merges and sees contact fields.
+MERGE_ROLES = frozenset({Role.ADMINISTRATOR, Role.PLANNER})
+#: Who erases a person.
+ERASE_ROLES = frozenset({Role.ADMINISTRATOR})
+#: The contact fields: planners and administrators only.
+CONTACT_FIELDS = ("email",)
+
+
+def can_see_contact(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.role in MERGE_ROLES
+
+
+def post_countries(user: Any) -> set[str]:
+    """ISO3 codes of the host countries of the user's posts."""
+    return set(Post.objects.filter(officers=user).values_list("host_country_id", flat=True))
+
+
+def researchers_visible_to(user: Any) -> QuerySet[Researcher]:
+    """The researchers the user may read; 403 for roles that read none."""
+    require_role(user, PEOPLE_ROLES)
+    researchers = Researcher.objects.all()
+    if user.role == Role.OFFICER:
+        ids = Researcher.objects.filter(
+            affiliations__current=True, affiliations__country__in=post_countries(user)
+        ).values("id")
+        researchers = researchers.filter(id__in=ids)
+    return researchers
+
+
+def researcher_get_for_user(user: Any, researcher_id: int) -> Researcher:
+    if not 1 <= researcher_id <= 2**63 - 1:
+        raise Http404("No such researcher")
+    try:
+        return researchers_visible_to(user).get(pk=researcher_id)
+    except Researcher.DoesNotExist:
+        raise Http404("No such researcher") from None
+
+
+def redact(user: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with the contact fields emptied for those who may not see them."""
+    if can_see_contact(user):
+        return values
+    return {k: ("" if k in CONTACT_FIELDS and v else v) for k, v in values.items()}
+
+
+def shortlist_opportunity(user: Any, opportunity_id: int) -> Opportunity:
+    """The opportunity whose shortlist the user may read and write: the central roles,
+    and the officers of its post (another post's officer: 404, as the opportunity)."""
+    require_role(user, PEOPLE_ROLES)
+    opportunity = opportunity_get_for_user(user, opportunity_id)
+    if user.role == Role.OFFICER and not user.posts.filter(pk=opportunity.post_id).exists():
+        raise Http404("No such opportunity")
+    return opportunity
+
+
+def shortlist(user: Any, opportunity: Opportunity) -> QuerySet[ShortlistEntry]:
+    if user.role not in PEOPLE_ROLES:
+        raise PermissionDenied
+    return ShortlistEntry.objects.filter(opportunity=opportunity).select_related("researcher")

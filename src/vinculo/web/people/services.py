@@ -1,0 +1,436 @@
+"""Writes of the people app, each in a transaction with its audit entry; and the reads
+computed from the library (:mod:`vinculo.strategy.people`): the diaspora per country and
+the matching of an opportunity.
+
+Audit entries never hold personal data: ids, counts and file names only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from vinculo.evidence.countries import to_iso3
+from vinculo.strategy import people as lib
+from vinculo.web.accounts.permissions import require_role
+from vinculo.web.audit.services import audit_record
+from vinculo.web.people.models import Affiliation, MergeSuggestion, Researcher, ShortlistEntry
+from vinculo.web.people.selectors import ERASE_ROLES, MERGE_ROLES, PEOPLE_ROLES
+from vinculo.web.pipeline.models import Opportunity
+
+__all__ = [
+    "DiasporaSummary",
+    "ImportOutcome",
+    "diaspora_in",
+    "iso3",
+    "match_opportunity",
+    "merge_accept",
+    "purge_expired",
+    "researcher_erase",
+    "save_records",
+    "shortlist_add",
+    "to_library",
+]
+
+
+@cache
+def iso3(code: str) -> str:
+    """ISO3 from an ISO2 (or ISO3) code; ``""`` if unknown or empty."""
+    code = (code or "").strip().upper()
+    if not code:
+        return ""
+    scheme = "iso2" if len(code) == 2 else "iso3"
+    value = to_iso3(pd.Series([code]), scheme).iloc[0]
+    return "" if pd.isna(value) else str(value)
+
+
+def to_library(researcher: Researcher) -> lib.Researcher:
+    """The stored record as the library's, to apply the rule to."""
+    return lib.Researcher(
+        name=researcher.name,
+        orcid=researcher.orcid,
+        openalex_id=researcher.openalex_id,
+        affiliations=tuple(
+            lib.Affiliation(
+                institution=a.institution,
+                country=a.country or None,
+                start=a.start_year,
+                end=a.end_year,
+                kind=a.kind,  # type: ignore[arg-type]
+                current=a.current,
+                ror=a.ror or None,
+                source=a.source,
+            )
+            for a in researcher.affiliations.all()
+        ),
+        topics=tuple(researcher.topics),
+        works=researcher.works_count,
+        citations=researcher.cited_by_count,
+    )
+
+
+def verdict(researcher: Researcher) -> lib.Verdict:
+    """The diaspora rule on the stored record (countries are ISO3 here)."""
+    return lib.diaspora(to_library(researcher), home="MEX")
+
+
+def _refresh(researcher: Researcher, names: tuple[str, ...] = ()) -> None:
+    """Apply the rule again and add the keys of ``names`` (a source's name variants)."""
+    v = verdict(researcher)
+    researcher.diaspora = v.status
+    researcher.diaspora_reason = v.reason
+    researcher.hosts = list(v.hosts)
+    keys = {*researcher.name_keys, lib.name_key(researcher.name)}
+    keys.update(lib.name_key(n) for n in names)
+    researcher.name_keys = sorted(k for k in keys if k)
+    researcher.name_key = lib.name_key(researcher.name)[:200]
+    researcher.save()
+
+
+@dataclass
+class ImportOutcome:
+    created: list[int] = field(default_factory=list)
+    merged: list[tuple[int, str]] = field(default_factory=list)  # id, "orcid"/"openalex"
+    suggestions: list[int] = field(default_factory=list)  # MergeSuggestion ids
+
+
+def _affiliation_rows(researcher: Researcher, record: lib.Researcher) -> None:
+    have = {
+        (a.institution, a.country, a.start_year, a.end_year, a.kind)
+        for a in researcher.affiliations.all()
+    }
+    for a in record.affiliations:
+        country = iso3(a.country or "")
+        key = (a.institution, country, a.start, a.end, a.kind)
+        if key in have:
+            continue
+        have.add(key)
+        Affiliation.objects.create(
+            researcher=researcher,
+            institution=a.institution[:300],
+            ror=(a.ror or "")[:40],
+            country=country,
+            start_year=a.start,
+            end_year=a.end,
+            kind=a.kind,
+            current=a.current,
+            source=a.source[:255],
+        )
+
+
+def _institution_keys(researcher: Researcher) -> set[str]:
+    keys = set()
+    for ror, name in researcher.affiliations.values_list("ror", "institution"):
+        if ror:
+            keys.add(ror.rstrip("/").rsplit("/", 1)[-1].lower())
+        keys.add(lib.name_key(name))
+    return keys
+
+
+def save_records(
+    *, actor: Any, records: list[lib.Researcher], source: str, email: dict[int, str] | None = None
+) -> ImportOutcome:
+    """Store ``records`` (parsed by the library), merging by ORCID then OpenAlex id and
+    suggesting (never doing) the name + institution merges. Planners and administrators
+    only. One transaction; one audit entry without personal data."""
+    require_role(actor, MERGE_ROLES)
+    outcome = ImportOutcome()
+    now = timezone.now()
+    with transaction.atomic():
+        for n, record in enumerate(records):
+            found = None
+            how = ""
+            if record.orcid:
+                found = Researcher.objects.filter(orcid=record.orcid).first()
+                how = "orcid"
+            if found is None and record.openalex_id:
+                found = Researcher.objects.filter(openalex_id=record.openalex_id).first()
+                how = "openalex"
+                if (
+                    found is not None
+                    and found.orcid
+                    and record.orcid
+                    and found.orcid != record.orcid
+                ):
+                    found = None  # the same OpenAlex id with another ORCID: not merged
+            if found is None:
+                found = Researcher.objects.create(
+                    name=record.name[:200], orcid=record.orcid, openalex_id=record.openalex_id,
+                    last_seen_at=now,
+                )  # fmt: skip
+                outcome.created.append(found.pk)
+            else:
+                outcome.merged.append((found.pk, how))
+                found.orcid = found.orcid or record.orcid
+                found.openalex_id = found.openalex_id or record.openalex_id
+            found.topics = list(dict.fromkeys([*found.topics, *record.topics]))
+            for name, value in (
+                ("works_count", record.works),
+                ("cited_by_count", record.citations),
+            ):
+                if value is not None:
+                    setattr(found, name, max(value, getattr(found, name) or 0))
+            if email and email.get(n):
+                found.email = email[n]
+            found.sources = list(dict.fromkeys([*found.sources, source]))
+            found.last_seen_at = now
+            _affiliation_rows(found, record)
+            _refresh(found, (record.name, *record.alternatives))
+        for pk in outcome.created:
+            _suggest_merges(Researcher.objects.get(pk=pk), outcome)
+        audit_record(
+            actor=actor,
+            action="researcher.import",
+            obj=Researcher(pk=0),
+            changes={
+                "source": (None, source),
+                "created": (None, len(outcome.created)),
+                "merged": (None, len(outcome.merged)),
+                "suggestions": (None, len(outcome.suggestions)),
+            },
+        )
+    return outcome
+
+
+def _suggest_merges(researcher: Researcher, outcome: ImportOutcome) -> None:
+    """A pending suggestion for each other record with the same name key and a shared
+    institution (ROR id or institution name key), unless both have an ORCID."""
+    mine = _institution_keys(researcher)
+    others = Researcher.objects.exclude(pk=researcher.pk).filter(name_key__in=researcher.name_keys)
+    for other in others:
+        if researcher.orcid and other.orcid:
+            continue  # two ORCIDs: two people
+        if not _institution_keys(other) & mine:
+            continue
+        pair = Q(researcher=other, candidate=researcher) | Q(researcher=researcher, candidate=other)
+        if MergeSuggestion.objects.filter(pair).exists():
+            continue
+        suggestion = MergeSuggestion.objects.create(
+            researcher=other, candidate=researcher, reason="same name and a shared institution"
+        )
+        outcome.suggestions.append(suggestion.pk)
+
+
+def merge_accept(*, actor: Any, suggestion: MergeSuggestion) -> Researcher:
+    """Accept a suggestion: one record's affiliations, topics and shortlist entries go to
+    the other (the one with an identifier, else the older), which is kept; the first is
+    deleted. Planners and administrators."""
+    require_role(actor, MERGE_ROLES)
+    with transaction.atomic():
+        kept, gone = suggestion.researcher, suggestion.candidate
+        # the record with an identifier (ORCID, then OpenAlex id), else the older, is kept
+        rank = lambda r: (not r.orcid, not r.openalex_id, r.pk)  # noqa: E731
+        kept, gone = sorted((kept, gone), key=rank)
+        for attribute in ("orcid", "openalex_id"):
+            x, y = getattr(kept, attribute), getattr(gone, attribute)
+            if x and y and x != y:
+                raise lib.PeopleError(f"{attribute}: different identifiers, not one person")
+        identifiers = {"orcid": gone.orcid, "openalex_id": gone.openalex_id}
+        gone_id = gone.pk
+        gone.affiliations.update(researcher=kept)
+        for entry in ShortlistEntry.objects.filter(researcher=gone):
+            if ShortlistEntry.objects.filter(
+                opportunity=entry.opportunity, researcher=kept
+            ).exists():
+                entry.delete()
+            else:
+                entry.researcher = kept
+                entry.save()
+        suggestion.status = MergeSuggestion.Status.ACCEPTED
+        suggestion.decided_by = actor
+        suggestion.decided_at = timezone.now()
+        suggestion.save()
+        gone.delete()
+        kept.orcid = kept.orcid or identifiers["orcid"]
+        kept.openalex_id = kept.openalex_id or identifiers["openalex_id"]
+        kept.topics = list(dict.fromkeys([*kept.topics, *gone.topics]))
+        kept.email = kept.email or gone.email
+        kept.sources = list(dict.fromkeys([*kept.sources, *gone.sources]))
+        _refresh(kept, (gone.name,))
+        audit_record(
+            actor=actor, action="researcher.merge", obj=kept,
+            changes={"merged": (gone_id, kept.pk)},
+        )  # fmt: skip
+    return kept
+
+
+def researcher_erase(*, actor: Any, researcher: Researcher) -> int:
+    """Remove a person everywhere (record, affiliations, suggestions, shortlist entries);
+    the audit entry keeps the record's number and what was removed, no personal data.
+    Administrators only."""
+    require_role(actor, ERASE_ROLES)
+    with transaction.atomic():
+        pk = researcher.pk
+        counts = {
+            "affiliations": researcher.affiliations.count(),
+            "shortlist_entries": ShortlistEntry.objects.filter(researcher=researcher).count(),
+        }
+        MergeSuggestion.objects.filter(candidate=researcher).delete()
+        MergeSuggestion.objects.filter(researcher=researcher).delete()
+        researcher.delete()
+        audit_record(
+            actor=actor, action="researcher.erase", obj=Researcher(pk=pk),
+            changes={k: (v, 0) for k, v in counts.items()},
+        )  # fmt: skip
+    return pk
+
+
+def purge_expired(*, now: datetime | None = None, days: int | None = None) -> int:
+    """Erase the researchers not seen (imported or confirmed) for ``days``
+    (``RESEARCHER_RETENTION_DAYS``); one audit entry with the count."""
+    now = now or timezone.now()
+    days = settings.RESEARCHER_RETENTION_DAYS if days is None else days
+    with transaction.atomic():
+        expired = Researcher.objects.filter(last_seen_at__lt=now - timedelta(days=days))
+        ids = list(expired.values_list("id", flat=True))
+        MergeSuggestion.objects.filter(candidate__in=ids).delete()
+        MergeSuggestion.objects.filter(researcher__in=ids).delete()
+        Researcher.objects.filter(id__in=ids).delete()
+        if ids:
+            audit_record(
+                actor=None, action="researcher.purge", obj=Researcher(pk=0),
+                changes={"erased": (len(ids), 0), "retention_days": (None, days)},
+            )  # fmt: skip
+    return len(ids)
+
+
+# -- reads ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiasporaSummary:
+    """The diaspora in one host country, within the user's scope."""
+
+    country: str
+    count: int
+    institutions: list[tuple[str, int]]
+    topics: list[tuple[str, int]]
+    works: int
+    citations: int
+    with_mexican_ties: int  # with a past affiliation in Mexico (ties; not co-authorship)
+    researchers: list[Researcher]
+
+
+def diaspora_in(researchers: Any, country: str, *, top: int = 10) -> DiasporaSummary:
+    """``researchers`` (already scoped) in the diaspora with a current affiliation in
+    ``country`` (ISO3)."""
+    found = list(
+        researchers.filter(
+            diaspora=Researcher.Diaspora.DIASPORA,
+            affiliations__current=True,
+            affiliations__country=country,
+        )
+        .distinct()
+        .prefetch_related("affiliations")
+    )
+    institutions: Counter[str] = Counter()
+    topics: Counter[str] = Counter()
+    ties = 0
+    for r in found:
+        affiliations = list(r.affiliations.all())
+        institutions.update(
+            {a.institution for a in affiliations if a.current and a.country == country}
+        )
+        topics.update(r.topics)
+        ties += any(a.country == "MEX" for a in affiliations)
+    return DiasporaSummary(
+        country=country,
+        count=len(found),
+        institutions=institutions.most_common(top),
+        topics=topics.most_common(top),
+        works=sum(r.works_count or 0 for r in found),
+        citations=sum(r.cited_by_count or 0 for r in found),
+        with_mexican_ties=ties,
+        researchers=found,
+    )
+
+
+def match_opportunity(
+    researchers: Any, opportunity: Opportunity, *, top: int = 20
+) -> list[dict[str, Any]]:
+    """The researchers (already scoped) who fit the opportunity, best first, with the
+    reasons: the shared words, the topics, works, current institutions, the verdict."""
+    candidates = list(researchers.exclude(topics=[]).prefetch_related("affiliations"))
+    text = f"{opportunity.title}\n{opportunity.description}"
+    fits = lib.rank_by_fit(text, [r.topics for r in candidates], top=top)
+    result = []
+    for fit in fits:
+        r = candidates[fit.index]
+        current = [a for a in r.affiliations.all() if a.current]
+        result.append(
+            {
+                "researcher": r,
+                "score": round(fit.score, 4),
+                "reasons": {
+                    "terms": list(fit.terms),
+                    "topics": list(fit.topics),
+                    "works": r.works_count,
+                    "institutions": [a.institution for a in current],
+                    "countries": sorted({a.country for a in current if a.country}),
+                    "diaspora": r.diaspora,
+                },
+            }
+        )
+    return result
+
+
+def shortlist_add(
+    *, actor: Any, opportunity: Opportunity, researcher: Researcher
+) -> ShortlistEntry:
+    """Save ``researcher`` on the opportunity's shortlist with the fit's score and reasons
+    (recomputed: the client does not supply them)."""
+    require_role(actor, PEOPLE_ROLES)
+    with transaction.atomic():
+        fits = match_opportunity(Researcher.objects.filter(pk=researcher.pk), opportunity)
+        score = fits[0]["score"] if fits else 0.0
+        reasons = fits[0]["reasons"] if fits else {}
+        entry, _created = ShortlistEntry.objects.update_or_create(
+            opportunity=opportunity, researcher=researcher,
+            defaults={"score": score, "reasons": reasons, "added_by": actor},
+        )  # fmt: skip
+        audit_record(
+            actor=actor, action="shortlist.add", obj=opportunity,
+            changes={"researcher": (None, researcher.pk)},
+        )  # fmt: skip
+    return entry
+
+
+def migration_estimate(country: str, store: Any = None) -> dict[str, Any] | None:
+    """Where no profiles exist: the country-level estimate from the scholar-migration
+    flows (:func:`vinculo.strategy.talent.talent_with`), labelled an estimate — scholars
+    who moved from Mexico to ``country`` and back, per period, not a count of people there
+    now. None without an evidence store or without flows."""
+    from vinculo.evidence.store import EvidenceStore
+    from vinculo.strategy.talent import talent_with
+
+    if store is None:
+        from vinculo.web.insights.briefs import store_path
+
+        path = store_path()
+        if not path.exists():
+            return None
+        with EvidenceStore(path, read_only=True) as opened:
+            return migration_estimate(country, opened)
+    talent = talent_with(store, "MEX", country)
+    if talent.migration.empty:
+        return None
+    rows = talent.migration.to_dict(orient="records")
+    return {
+        "kind": "estimate",
+        "source": talent.vintages.get("scholar-migration", ""),
+        "outflow": float(sum(r["outflow"] for r in rows)),
+        "inflow": float(sum(r["inflow"] for r in rows)),
+        "periods": [
+            {k: (int(v) if k.startswith("period") else float(v)) for k, v in r.items()}
+            for r in rows
+        ],
+    }

@@ -1,0 +1,16 @@
+"""Researchers' pages under /people/ (namespace ``people``)."""
+
+from django.urls import path
+
+from vinculo.web.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.researcher_list, name="list"),
+    path("import/", views.researcher_import, name="import"),
+    path("<int:researcher_id>/", views.researcher_detail, name="detail"),
+    path("<int:researcher_id>/erase/", views.researcher_erase_view, name="erase"),
+    path("merge/<int:suggestion_id>/", views.merge, name="merge"),
+    path("diaspora/<str:code>/", views.diaspora, name="diaspora"),
+    path("opportunity/<int:opportunity_id>/", views.matches, name="matches"),
+]

@@ -1,0 +1,198 @@
+"""Researchers' pages under /people/ (namespace ``people``): the list and search, a
+profile with the diaspora rule and its evidence, the diaspora in one host country, the
+import, the reviewed merges, the erasure, and the matching and shortlist of an
+opportunity. Authorization through the selectors (vinculo.web.people.selectors)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from vinculo.web.accounts.permissions import require_role
+from vinculo.web.people import presenters
+from vinculo.web.people.imports import COLUMNS, import_json, import_table
+from vinculo.web.people.models import MergeSuggestion
+from vinculo.web.people.selectors import (
+    ERASE_ROLES,
+    MERGE_ROLES,
+    can_see_contact,
+    researcher_get_for_user,
+    researchers_visible_to,
+    shortlist,
+    shortlist_opportunity,
+)
+from vinculo.web.people.services import (
+    diaspora_in,
+    match_opportunity,
+    merge_accept,
+    migration_estimate,
+    researcher_erase,
+    shortlist_add,
+)
+from vinculo.web.pipeline.imports import ImportFailedError
+
+PAGE = 100
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Name"), required=False, max_length=200)
+    country = forms.CharField(label=gettext_lazy("Country (ISO3)"), required=False, max_length=3)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File (.json, .csv or .xlsx)"))
+
+
+@login_required
+@require_http_methods(["GET"])
+def researcher_list(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    found = researchers_visible_to(request.user)
+    if form.is_valid():
+        found = presenters.search(found, form.cleaned_data["q"], form.cleaned_data["country"])
+    rows = [presenters.researcher(request.user, r) for r in found[:PAGE]]
+    context = {
+        "form": form,
+        "rows": rows,
+        "contact": can_see_contact(request.user),
+        "can_import": request.user.role in MERGE_ROLES,
+        "suggestions": (
+            MergeSuggestion.objects.filter(status=MergeSuggestion.Status.PENDING).select_related(
+                "researcher", "candidate"
+            )[:50]
+            if request.user.role in MERGE_ROLES
+            else []
+        ),
+    }
+    return render(request, "people/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def researcher_detail(request: HttpRequest, researcher_id: int) -> HttpResponse:
+    researcher = researcher_get_for_user(request.user, researcher_id)
+    context = {
+        "profile": presenters.profile(request.user, researcher),
+        "contact": can_see_contact(request.user),
+        "can_erase": request.user.role in ERASE_ROLES,
+    }
+    return render(request, "people/detail.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def researcher_erase_view(request: HttpRequest, researcher_id: int) -> HttpResponse:
+    require_role(request.user, ERASE_ROLES)
+    researcher = researcher_get_for_user(request.user, researcher_id)
+    researcher_erase(actor=request.user, researcher=researcher)
+    messages.success(request, _("The person was erased everywhere."))
+    return redirect("people:list")
+
+
+@login_required
+@require_http_methods(["GET"])
+def diaspora(request: HttpRequest, code: str) -> HttpResponse:
+    code = code.upper()
+    if len(code) != 3 or not code.isalpha():
+        raise Http404("No such country")
+    summary = diaspora_in(researchers_visible_to(request.user), code)
+    estimate = None if summary.count else migration_estimate(code)
+    context = {"summary": presenters.diaspora(request.user, summary, estimate)}
+    return render(request, "people/diaspora.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def researcher_import(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, MERGE_ROLES)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        name = upload.name or ""
+        reader = import_json if name.lower().endswith(".json") else import_table
+        try:
+            report, outcome = reader(actor=request.user, handle=upload, name=name)
+        except ImportFailedError as failure:
+            report = failure.report
+            status = 400
+        else:
+            messages.success(
+                request,
+                _("%(created)s created, %(merged)s merged, %(review)s to review.")
+                % {
+                    "created": len(outcome.created),
+                    "merged": len(outcome.merged),
+                    "review": len(outcome.suggestions),
+                },
+            )
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "people/import.html",
+        {"form": form, "report": report, "columns": COLUMNS},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def merge(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+    require_role(request.user, MERGE_ROLES)
+    suggestion = MergeSuggestion.objects.filter(
+        pk=suggestion_id if 0 < suggestion_id < 2**63 else 0,
+        status=MergeSuggestion.Status.PENDING,
+    ).first()
+    if suggestion is None:
+        raise Http404("No such suggestion")
+    if request.POST.get("decision") == "reject":
+        suggestion.status = MergeSuggestion.Status.REJECTED
+        suggestion.decided_by = request.user
+        suggestion.save()
+        return redirect("people:list")
+    kept = merge_accept(actor=request.user, suggestion=suggestion)
+    return redirect("people:detail", researcher_id=kept.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def matches(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    opportunity = shortlist_opportunity(request.user, opportunity_id)
+    if request.method == "POST":
+        text = request.POST.get("researcher", "")
+        if not text.isdigit() or len(text) > 18:
+            raise Http404("No such researcher")
+        researcher = researcher_get_for_user(request.user, int(text))
+        shortlist_add(actor=request.user, opportunity=opportunity, researcher=researcher)
+        return redirect("people:matches", opportunity_id=opportunity.pk)
+    visible = researchers_visible_to(request.user)
+    found = [
+        {**m, "researcher": presenters.researcher(request.user, m["researcher"])}
+        for m in match_opportunity(visible, opportunity)
+    ]
+    listed = [
+        {"researcher": presenters.researcher(request.user, e.researcher), "score": e.score,
+         "reasons": e.reasons}
+        for e in shortlist(request.user, opportunity)
+    ]  # fmt: skip
+    context = {"opportunity": opportunity, "matches": found, "shortlist": listed}
+    return render(request, "people/matches.html", context)
+
+
+__all__ = [
+    "diaspora",
+    "matches",
+    "merge",
+    "researcher_detail",
+    "researcher_erase_view",
+    "researcher_import",
+    "researcher_list",
+]

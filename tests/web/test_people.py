@@ -1,0 +1,230 @@
+"""The people app: imports (OpenAlex/ORCID JSON fixtures, CSV template), merges, the
+diaspora per country, matching and shortlists, visibility per role, redaction, erasure
+and retention."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from tests.web.conftest import login
+from vinculo.web.audit.models import AuditEvent
+from vinculo.web.people.imports import import_json, import_table
+from vinculo.web.people.models import Affiliation, MergeSuggestion, Researcher, ShortlistEntry
+from vinculo.web.people.services import merge_accept
+from vinculo.web.pipeline.imports import ImportFailedError
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).parent.parent / "strategy" / "fixtures" / "people"
+
+TEMPLATE = (
+    "name,orcid,email,institution,ror,country,start_year,end_year,current,kind,topics\n"
+    "Rosa Méndez Díaz,0000-0003-1419-2405,rosa@example.org,UNAM,https://ror.org/01tmp8f25,"
+    "MX,2006,2011,0,education,\n"
+    "Rosa Méndez Díaz,0000-0003-1419-2405,,CNRS,https://ror.org/02feahw73,FR,2013,,1,"
+    "employment,Sodium-ion battery cells;Battery pilot lines\n"
+    '"Méndez Díaz, Rosa",,,Centre national de la recherche scientifique,'
+    "https://ror.org/02feahw73,FR,2015,2020,0,employment,\n"
+)
+
+
+def _load(registry, name):
+    planner = registry.users["planner"]
+    with (FIXTURES / name).open("rb") as handle:
+        return import_json(actor=planner, handle=handle, name=name)
+
+
+@pytest.fixture
+def people(registry):
+    _load(registry, "openalex_authors.json")
+    _load(registry, "orcid_record.json")
+    import_table(
+        actor=registry.users["planner"], handle=io.BytesIO(TEMPLATE.encode()), name="post.csv"
+    )
+    return {r.name: r for r in Researcher.objects.all()}
+
+
+def test_import_merges_by_orcid_and_never_by_name(registry, people):
+    # 6 authors + the ORCID record (merged into Ana, A5000000005) + Rosa's two rows with
+    # her ORCID (one record) + a third row without it (a second record, for review)
+    assert Researcher.objects.count() == 8
+    ana = Researcher.objects.get(orcid="0000-0002-1825-0097")
+    assert ana.openalex_id == "A5000000005"
+    assert ana.diaspora == "diaspora"  # the UNAM degree from ORCID
+    assert ana.hosts == ["GBR"]
+    assert Researcher.objects.get(orcid="0000-0002-1694-233X").diaspora == "not_diaspora"
+    statuses = dict(Researcher.objects.values_list("openalex_id", "diaspora"))
+    assert statuses["A5000000001"] == "diaspora"
+    assert statuses["A5000000002"] == "not_diaspora"  # returnee
+    assert statuses["A5000000003"] == "not_diaspora"  # UNAM + Sorbonne
+    assert statuses["A5000000004"] == "unknown"  # no country
+    # same name, both with ORCIDs: no suggestion between the two Anas
+    anas = Researcher.objects.filter(name_key="ana garcia lopez").values_list("id", flat=True)
+    assert not MergeSuggestion.objects.filter(researcher__in=anas, candidate__in=anas).exists()
+
+
+def test_reviewed_merge(registry, people):
+    rosas = Researcher.objects.filter(name_key="diaz mendez rosa").order_by("id")
+    assert rosas.count() == 2
+    suggestion = MergeSuggestion.objects.get()
+    assert suggestion.status == "pending"
+    assert suggestion.reason == "same name and a shared institution"
+    # the record without an ORCID is not counted in the diaspora until reviewed
+    assert rosas[1].diaspora == "not_diaspora"
+    kept = merge_accept(actor=registry.users["planner"], suggestion=suggestion)
+    assert Researcher.objects.filter(name_key="diaz mendez rosa").count() == 1
+    assert kept.orcid == "0000-0003-1419-2405"
+    assert kept.diaspora == "diaspora"
+    assert kept.hosts == ["FRA"]
+    assert sorted(kept.affiliations.values_list("country", flat=True)) == ["FRA", "FRA", "MEX"]
+    assert AuditEvent.objects.filter(action="researcher.merge").count() == 1
+
+
+def test_template_errors_name_row_and_field(registry):
+    bad = "name,orcid,country,start_year\nX,0000-0002-1825-0098,Mexico,19x\n,,,\nY,,DE,2001\n"
+    with pytest.raises(ImportFailedError) as failure:
+        import_table(
+            actor=registry.users["planner"], handle=io.BytesIO(bad.encode()), name="bad.csv"
+        )
+    errors = {(e.row, e.field) for e in failure.value.report.errors}
+    assert errors == {
+        (2, "orcid"),
+        (2, "country"),
+        (2, "start_year"),
+        (4, "institution"),
+    }
+    assert str(failure.value).startswith("bad.csv: 4 error(s)")
+    assert Researcher.objects.count() == 0  # nothing written
+
+
+def test_json_errors_name_the_item_and_field(registry, tmp_path):
+    data = json.loads((FIXTURES / "openalex_authors.json").read_text("utf-8"))
+    data["results"][2]["affiliations"][0]["institution"]["country_code"] = "Francia"
+    with pytest.raises(ImportFailedError) as failure:
+        import_json(
+            actor=registry.users["admin"],
+            handle=io.BytesIO(json.dumps(data).encode()),
+            name="authors.json",
+        )
+    (error,) = failure.value.report.errors
+    assert (error.row, error.field) == (3, "affiliations[0].country_code")
+    assert Researcher.objects.count() == 0
+
+
+def test_scope_by_post_host_country(registry, people):
+    olga, otto = login("officer_a", registry), login("officer_b", registry)  # France, Germany
+    names = lambda client: sorted(  # noqa: E731
+        r["name"] for r in client.get("/api/v1/people/researchers").json()
+    )
+    assert names(olga) == ["Lucía Fernández Mora", "Rosa Méndez Díaz"]  # not the 2015-20 row
+    assert names(otto) == ["María José Hernández Ruiz"]
+    assert len(login("planner", registry).get("/api/v1/people/researchers").json()) == 8
+    maria = Researcher.objects.get(openalex_id="A5000000001")
+    assert olga.get(f"/api/v1/people/researchers/{maria.pk}").status_code == 404
+    assert otto.get(f"/people/{maria.pk}/").status_code == 200
+    for persona in ("viewer", "legal"):
+        assert login(persona, registry).get("/api/v1/people/researchers").status_code == 403
+
+
+def test_contact_only_for_planners_and_administrators(registry, people):
+    rosa = Researcher.objects.get(email="rosa@example.org")
+    url = f"/api/v1/people/researchers/{rosa.pk}"
+    assert login("officer_a", registry).get(url).json()["email"] == ""
+    assert login("planner", registry).get(url).json()["email"] == "rosa@example.org"
+    page = login("officer_a", registry).get(f"/people/{rosa.pk}/")
+    assert b"rosa@example.org" not in page.content
+    assert b"rosa@example.org" in login("admin", registry).get(f"/people/{rosa.pk}/").content
+
+
+def test_profile_shows_rule_and_evidence(registry, people):
+    ana = Researcher.objects.get(orcid="0000-0002-1825-0097")
+    body = login("planner", registry).get(f"/api/v1/people/researchers/{ana.pk}").json()
+    assert body["diaspora_reason"] == "origin_and_abroad"
+    assert [e["fact"] for e in body["evidence"]] == [
+        "origin", "degree", "current_abroad", "current_abroad",
+    ]  # fmt: skip
+    page = login("planner", registry, HTTP_ACCEPT_LANGUAGE="es").get(f"/people/{ana.pk}/")
+    assert b'data-status="diaspora"' in page.content
+
+
+def test_diaspora_per_country(registry, people):
+    body = login("officer_b", registry).get("/api/v1/people/diaspora/DEU").json()
+    assert body["count"] == 1
+    assert body["institutions"] == [["Max Planck Society", 1]]
+    assert (body["works"], body["citations"], body["with_mexican_ties"]) == (42, 1310, 1)
+    # France: Rosa (UNAM degree, CNRS now); Lucía is at UNAM too (not diaspora)
+    fr = login("officer_a", registry).get("/api/v1/people/diaspora/FRA").json()
+    assert [r["name"] for r in fr["researchers"]] == ["Rosa Méndez Díaz"]
+    assert fr["topics"] == [["Sodium-ion battery cells", 1], ["Battery pilot lines", 1]]
+    gb = login("planner", registry).get("/api/v1/people/diaspora/GBR").json()
+    assert [r["name"] for r in gb["researchers"]] == ["Ana García López"]
+    # officer A sees nobody in Germany: the researchers are out of scope
+    assert login("officer_a", registry).get("/api/v1/people/diaspora/DEU").json()["count"] == 0
+
+
+def test_matching_and_shortlist_stay_in_the_post(registry, people):
+    merge_accept(actor=registry.users["planner"], suggestion=MergeSuggestion.objects.get())
+    olga = login("officer_a", registry)
+    opportunity = registry.opportunity_a  # sodium-ion battery pilot line, post A (France)
+    matches = olga.get(f"/api/v1/people/opportunities/{opportunity.pk}/matches").json()
+    assert [m["researcher"]["name"] for m in matches] == ["Rosa Méndez Díaz"]
+    assert set(matches[0]["reasons"]["terms"]) >= {"sodi", "bateri", "pilot"}
+    rosa = matches[0]["researcher"]["id"]
+    added = olga.post(
+        f"/api/v1/people/opportunities/{opportunity.pk}/shortlist",
+        data={"researcher": rosa},
+        content_type="application/json",
+    )
+    assert added.status_code == 201
+    assert ShortlistEntry.objects.get().researcher_id == rosa
+    url = f"/api/v1/people/opportunities/{opportunity.pk}/shortlist"
+    assert [e["researcher"]["id"] for e in olga.get(url).json()] == [rosa]
+    assert login("officer_b", registry).get(url).status_code == 404
+    assert (
+        login("officer_b", registry).get(f"/people/opportunity/{opportunity.pk}/").status_code
+        == 404
+    )
+    assert login("planner", registry).get(url).status_code == 200
+    assert login("legal", registry).get(url).status_code == 403
+    # officer A cannot shortlist someone outside their scope (María, in Germany)
+    maria = Researcher.objects.get(openalex_id="A5000000001").pk
+    refused = olga.post(url, data={"researcher": maria}, content_type="application/json")
+    assert refused.status_code == 404
+
+
+def test_erasure_removes_the_person_and_keeps_no_personal_data(registry, people):
+    rosa = Researcher.objects.get(email="rosa@example.org")
+    pk = rosa.pk
+    assert login("planner", registry).post(f"/people/{pk}/erase/").status_code == 403
+    response = login("admin", registry).post(f"/people/{pk}/erase/")
+    assert response.status_code == 302
+    assert not Researcher.objects.filter(pk=pk).exists()
+    assert not Affiliation.objects.filter(researcher_id=pk).exists()
+    assert not MergeSuggestion.objects.exists()  # the suggestion pointed at her
+    event = AuditEvent.objects.get(action="researcher.erase")
+    assert event.object_id == str(pk)
+    text = json.dumps(event.changes) + str(event)
+    assert "Rosa" not in text
+    assert "rosa@" not in text
+    assert "Méndez" not in text
+
+
+def test_retention_purge(registry, people, settings):
+    settings.RESEARCHER_RETENTION_DAYS = 30
+    old = timezone.now() - timedelta(days=31)
+    Researcher.objects.filter(openalex_id__in=["A5000000001", "A5000000002"]).update(
+        last_seen_at=old
+    )
+    out = io.StringIO()
+    call_command("people_purge", stdout=out)
+    assert "2 researcher record(s) older than 30 days erased" in out.getvalue()
+    assert Researcher.objects.count() == 6
+    assert not Researcher.objects.filter(openalex_id="A5000000001").exists()
+    assert AuditEvent.objects.get(action="researcher.purge").changes["erased"] == [2, 0]
