@@ -28,9 +28,11 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.web.conftest import PASSWORD, PDF, PERSONAS, Registry, assert_strict_policy, login
 from vinculo.web.api import api
+from vinculo.web.people.models import Affiliation, MergeSuggestion, Researcher
 from vinculo.web.registry.forms import AgreementForm, ProjectForm
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +199,24 @@ pipeline:attachment_add         GET    opportunity_a      302 405 405 405 405 40
 pipeline:attachment_add         POST   opportunity_a      302 403 302 404 403 302 302
 pipeline:attachment_download    GET    attachment_a       302 403 200 404 403 200 200
 pipeline:attachment_download    POST   attachment_a       302 405 405 405 405 405 405
+# --- people: researchers (personal data; scope: the host countries of the officer's
+# posts — researcher_fr is current in France (post A), researcher_de in Germany (post B))
+people:list                     GET    -                  302 403 200 200 403 200 200
+people:list                     POST   -                  302 405 405 405 405 405 405
+people:import                   GET    -                  302 403 403 403 403 200 200
+people:import                   POST   -                  302 403 403 403 403 200 200
+people:detail                   GET    researcher_fr      302 403 200 404 403 200 200
+people:detail                   GET    researcher_de      302 403 404 200 403 200 200
+people:detail                   POST   researcher_fr      302 405 405 405 405 405 405
+people:erase                    GET    researcher_fr      302 405 405 405 405 405 405
+people:erase                    POST   researcher_fr      302 403 403 403 403 403 302
+people:merge                    GET    suggestion         302 405 405 405 405 405 405
+people:merge                    POST   suggestion         302 403 403 403 403 302 302
+people:diaspora                 GET    FRA                302 403 200 200 403 200 200
+people:diaspora                 POST   FRA                302 405 405 405 405 405 405
+people:matches                  GET    opportunity_a      302 403 200 404 403 200 200
+people:matches                  GET    opportunity_b      302 403 404 200 403 200 200
+people:matches                  POST   opportunity_a      302 403 302 404 403 302 302
 # --- search for the pickers (JSON, login required; results scoped: see test_search)
 search:source                   GET    institutions       302 200 200 200 200 200 200
 search:source                   GET    countries          302 200 200 200 200 200 200
@@ -257,6 +277,16 @@ pipeline_attachment_create      POST   opportunity_a      401 403 201 404 403 20
 pipeline_attachment_download    GET    attachment_a       401 403 200 404 403 200 200
 pipeline_classify               POST   -                  401 200 200 200 200 200 200
 pipeline_funnel                 GET    -                  401 200 200 200 200 200 200
+# --- API: people
+people_researcher_list          GET    -                  401 403 200 200 403 200 200
+people_researcher_get           GET    researcher_fr      401 403 200 404 403 200 200
+people_researcher_get           GET    researcher_de      401 403 404 200 403 200 200
+people_diaspora                 GET    FRA                401 403 200 200 403 200 200
+people_matches                  GET    opportunity_a      401 403 200 404 403 200 200
+people_matches                  GET    opportunity_b      401 403 404 200 403 200 200
+people_shortlist                GET    opportunity_a      401 403 200 404 403 200 200
+people_shortlist                GET    opportunity_b      401 403 404 200 403 200 200
+people_shortlist_add            POST   opportunity_a      401 403 201 404 403 201 201
 """
 
 
@@ -314,7 +344,45 @@ TARGETS: dict[str, Callable[[Registry], dict[str, Any]]] = {
     "agreements": lambda r: {"source": "agreements"},
     "opportunities": lambda r: {"source": "opportunities"},
     "nothing": lambda r: {"source": "nothing"},
+    "researcher_fr": lambda r: {"researcher_id": _researcher("FRA").pk},
+    "researcher_de": lambda r: {"researcher_id": _researcher("DEU").pk},
+    "suggestion": lambda r: {"suggestion_id": _suggestion().pk},
 }
+
+
+def _researcher(country: str) -> Researcher:
+    """A researcher in the diaspora, currently in ``country`` (made once per test)."""
+    found = Researcher.objects.filter(affiliations__country=country, affiliations__current=True)
+    if found.exists():
+        return found.first()  # type: ignore[return-value]
+    researcher = Researcher.objects.create(
+        name=f"Researcher in {country}", name_key=f"in researcher {country.lower()}",
+        email=f"r.{country.lower()}@example.org", topics=["Sodium-ion battery pilot line"],
+        orcid={"FRA": "0000-0002-1825-0097"}.get(country, "0000-0002-1694-233X"),
+        openalex_id=f"A{len(country)}{ord(country[0])}", works_count=12, cited_by_count=30,
+        diaspora="diaspora", hosts=[country], last_seen_at=timezone.now(),
+    )  # fmt: skip
+    Affiliation.objects.create(
+        researcher=researcher, institution="UNAM", country="MEX", start_year=2005,
+        end_year=2010, kind="education", source="test",
+    )  # fmt: skip
+    Affiliation.objects.create(
+        researcher=researcher, institution="A laboratory", country=country, start_year=2012,
+        kind="employment", current=True, source="test",
+    )  # fmt: skip
+    return researcher
+
+
+def _suggestion() -> MergeSuggestion:
+    one = _researcher("FRA")
+    other = Researcher.objects.create(
+        name="Researcher in FRA", name_key=one.name_key, last_seen_at=timezone.now()
+    )
+    Affiliation.objects.create(
+        researcher=other, institution="A laboratory", country="FRA", kind="declared",
+        source="test",
+    )  # fmt: skip
+    return MergeSuggestion.objects.create(researcher=one, candidate=other, reason="test")
 
 
 def _own_post(registry: Registry, persona: str) -> int:
@@ -373,6 +441,15 @@ _HOST_INSTITUTION = {
 
 
 PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]] = {
+    "people:import": lambda r, p, k: {
+        "file": SimpleUploadedFile(
+            "contacts.csv",
+            b"name,institution,country,current\nAna Ruiz,CNRS,FR,1\n",
+            content_type="text/csv",
+        )
+    },
+    "people:merge": lambda r, p, k: {"decision": "accept"},
+    "people:matches": lambda r, p, k: {"researcher": str(_researcher("FRA").pk)},
     "insights:post-brief-section-edit": _section_write,
     "insights:country-institution-add": lambda r, p, k: _HOST_INSTITUTION,
     "insights:country-institution-edit": lambda r, p, k: _HOST_INSTITUTION,
@@ -477,6 +554,7 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
 }
 
 API_BODIES: dict[str, Callable[[Registry, str], dict[str, Any]]] = {
+    "people_shortlist_add": lambda r, p: {"researcher": _researcher("FRA").pk},
     "registry_agreement_create": lambda r, p: {
         "title": "New agreement",
         "kind": "mobility",
@@ -650,3 +728,53 @@ def test_matrix(registry, route, method, target, persona, expected):
             assert response["Content-Type"].startswith("application/json"), response.content
     assert response.status_code == expected, response.content[:500]
     assert_strict_policy(response)  # every answer, page or API, of every route
+
+
+# ---------------------------------------------------------------- personal fields
+#: Every personal field of a researcher and who reads it (API profile, page, list):
+#: officer_a's scope holds researcher_fr; contact fields only for planners and admins.
+PERSONAL_FIELDS = """
+name            -   -   yes -   -   yes yes
+orcid           -   -   yes -   -   yes yes
+openalex_id     -   -   yes -   -   yes yes
+topics          -   -   yes -   -   yes yes
+works_count     -   -   yes -   -   yes yes
+cited_by_count  -   -   yes -   -   yes yes
+affiliations    -   -   yes -   -   yes yes
+evidence        -   -   yes -   -   yes yes
+email           -   -   -   -   -   yes yes
+"""
+
+
+def _personal_cases() -> list[Any]:
+    cases = []
+    for line in PERSONAL_FIELDS.strip().splitlines():
+        name, *seen = line.split()
+        for persona, mark in zip(PERSONAS, seen, strict=True):
+            cases.append(pytest.param(name, persona, mark == "yes", id=f"{name}-{persona}"))
+    return cases
+
+
+def test_every_personal_field_is_in_the_matrix():
+    from vinculo.web.people.api import ProfileOut
+
+    listed = {line.split()[0] for line in PERSONAL_FIELDS.strip().splitlines()}
+    personal = set(ProfileOut.model_fields) - {"id", "diaspora", "diaspora_reason", "hosts"}
+    assert personal == listed
+
+
+@pytest.mark.parametrize(("field", "persona", "seen"), _personal_cases())
+def test_personal_field(registry, field, persona, seen):
+    researcher = _researcher("FRA")
+    client = login(persona, registry)
+    response = client.get(f"/api/v1/people/researchers/{researcher.pk}")
+    if response.status_code != 200:
+        assert not seen
+        return
+    value = response.json()[field]
+    assert bool(value) == seen, (field, value)
+    page = client.get(f"/people/{researcher.pk}/").content.decode()
+    export = client.get("/api/v1/people/researchers").content.decode()
+    if field == "email":
+        assert (researcher.email in page) == seen
+        assert (researcher.email in export) == seen

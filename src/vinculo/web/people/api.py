@@ -7,7 +7,7 @@ opportunity and its shortlist. Same chokepoints as the pages (selectors)."""
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from vinculo.web.people import presenters
 from vinculo.web.people.selectors import (
@@ -156,8 +156,11 @@ def shortlist_post(request: HttpRequest, opportunity_id: int, payload: Shortlist
     opportunity = shortlist_opportunity(request.user, opportunity_id)
     researcher = researcher_get_for_user(request.user, payload.researcher)
     entry = shortlist_add(actor=request.user, opportunity=opportunity, researcher=researcher)
-    return 201, {
-        "researcher": presenters.researcher(request.user, researcher),
-        "score": entry.score,
-        "reasons": entry.reasons,
-    }
+    return Status(
+        201,
+        {
+            "researcher": presenters.researcher(request.user, researcher),
+            "score": entry.score,
+            "reasons": entry.reasons,
+        },
+    )
