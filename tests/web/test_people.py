@@ -228,3 +228,18 @@ def test_retention_purge(registry, people, settings):
     assert Researcher.objects.count() == 6
     assert not Researcher.objects.filter(openalex_id="A5000000001").exists()
     assert AuditEvent.objects.get(action="researcher.purge").changes["erased"] == [2, 0]
+
+
+def test_pages_in_spanish(registry, people):
+    planner = registry.users["planner"]
+    planner.language = "es"
+    planner.save()
+    client = login("planner", registry)
+    ana = Researcher.objects.get(orcid="0000-0002-1825-0097")
+    page = client.get(f"/people/{ana.pk}/").content.decode()
+    assert "La regla de la diáspora" in page
+    assert "En la diáspora" in page
+    listing = client.get("/people/").content.decode()
+    assert "Posibles duplicados por revisar" in listing
+    diaspora = client.get("/people/diaspora/GBR/").content.decode()
+    assert "1 investigador(a) en la diáspora, en su ámbito." in diaspora
