@@ -243,3 +243,12 @@ def test_pages_in_spanish(registry, people):
     assert "Posibles duplicados por revisar" in listing
     diaspora = client.get("/people/diaspora/GBR/").content.decode()
     assert "1 investigador(a) en la diáspora, en su ámbito." in diaspora
+
+
+def test_opportunity_page_links_to_the_matches(registry):
+    url = f"/pipeline/{registry.opportunity_a.pk}/"
+    link = f"/people/opportunity/{registry.opportunity_a.pk}/"
+    assert link in login("officer_a", registry).get(url).content.decode()
+    assert link in login("planner", registry).get(url).content.decode()
+    assert link not in login("viewer", registry).get(url).content.decode()
+    assert link not in login("legal", registry).get(url).content.decode()

@@ -413,6 +413,9 @@ def _detail_context(request: HttpRequest, opportunity: Opportunity, **forms: Any
         "confidential": can_see_confidential(user, opportunity),
         "can_edit": can_edit(user, opportunity),
         "is_central": user.role in CENTRAL_ROLES,
+        # the researchers who fit it and its shortlist (vinculo.web.people): an officer who
+        # sees the opportunity is one of its post's
+        "can_match": user.role in CENTRAL_ROLES or user.role == "officer",
         "institutions": opportunity.institutions.select_related("country")
         if has("institutions")
         else [],
