@@ -10,7 +10,10 @@ Template columns (header names, any order; ``name`` and one of ``institution`` o
     start_year, end_year, current (1/0), kind (employment, education, scholarship,
     declared), topics (separated by ;)
 
-``email`` only where there is a lawful basis for it (docs/privacy.md).
+``email`` only where there is a lawful basis for it (docs/privacy.md). Rows are one
+person only through an identifier (``orcid``, ``openalex_id``); rows of one name without
+one are separate records (never merged silently; suggested for review when they share an
+institution).
 """
 
 from __future__ import annotations
