@@ -252,3 +252,13 @@ def test_opportunity_page_links_to_the_matches(registry):
     assert link in login("planner", registry).get(url).content.decode()
     assert link not in login("viewer", registry).get(url).content.decode()
     assert link not in login("legal", registry).get(url).content.decode()
+
+
+def test_export_is_scoped_and_redacted(registry, people):
+    rows = login("officer_a", registry).get("/people/export.csv").content.decode().splitlines()
+    assert rows[0].split(",")[:5] == ["id", "name", "orcid", "openalex_id", "email"]
+    assert sorted(r.split(",")[1] for r in rows[1:]) == ["Lucía Fernández Mora", "Rosa Méndez Díaz"]
+    assert "rosa@example.org" not in "\n".join(rows)
+    full = login("planner", registry).get("/people/export.csv").content.decode()
+    assert "rosa@example.org" in full
+    assert len(full.splitlines()) == 9  # header + 8 records

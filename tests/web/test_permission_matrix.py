@@ -203,6 +203,8 @@ pipeline:attachment_download    POST   attachment_a       302 405 405 405 405 40
 # posts — researcher_fr is current in France (post A), researcher_de in Germany (post B))
 people:list                     GET    -                  302 403 200 200 403 200 200
 people:list                     POST   -                  302 405 405 405 405 405 405
+people:export                   GET    -                  302 403 200 200 403 200 200
+people:export                   POST   -                  302 405 405 405 405 405 405
 people:import                   GET    -                  302 403 403 403 403 200 200
 people:import                   POST   -                  302 403 403 403 403 200 200
 people:detail                   GET    researcher_fr      302 403 200 404 403 200 200
@@ -774,7 +776,11 @@ def test_personal_field(registry, field, persona, seen):
     value = response.json()[field]
     assert bool(value) == seen, (field, value)
     page = client.get(f"/people/{researcher.pk}/").content.decode()
-    export = client.get("/api/v1/people/researchers").content.decode()
+    listed = client.get("/api/v1/people/researchers").content.decode()
+    export = client.get("/people/export.csv").content.decode()
     if field == "email":
         assert (researcher.email in page) == seen
+        assert (researcher.email in listed) == seen
         assert (researcher.email in export) == seen
+    else:
+        assert researcher.name in export

@@ -8,6 +8,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.researcher_list, name="list"),
     path("import/", views.researcher_import, name="import"),
+    path("export.csv", views.researcher_export, name="export"),
     path("<int:researcher_id>/", views.researcher_detail, name="detail"),
     path("<int:researcher_id>/erase/", views.researcher_erase_view, name="erase"),
     path("merge/<int:suggestion_id>/", views.merge, name="merge"),

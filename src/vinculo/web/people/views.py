@@ -5,6 +5,8 @@ opportunity. Authorization through the selectors (vinculo.web.people.selectors).
 
 from __future__ import annotations
 
+import csv
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,6 +40,11 @@ from vinculo.web.people.services import (
 from vinculo.web.pipeline.imports import ImportFailedError
 
 PAGE = 100
+#: The export's columns: the presenter's, so the contact fields are redacted as on pages.
+EXPORT_COLUMNS = (
+    "id", "name", "orcid", "openalex_id", "email", "topics", "works_count",
+    "cited_by_count", "diaspora", "hosts",
+)  # fmt: skip
 
 
 class SearchForm(forms.Form):
@@ -71,6 +78,30 @@ def researcher_list(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "people/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def researcher_export(request: HttpRequest) -> HttpResponse:
+    """The researchers in the caller's scope as CSV (searched as the list), contact fields
+    redacted unless planner or administrator."""
+    form = SearchForm(request.GET or None)
+    found = researchers_visible_to(request.user)
+    if form.is_valid():
+        found = presenters.search(found, form.cleaned_data["q"], form.cleaned_data["country"])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="researchers.csv"'
+    writer = csv.writer(response)
+    writer.writerow(EXPORT_COLUMNS)
+    for researcher in found.iterator():
+        row = presenters.researcher(request.user, researcher)
+        writer.writerow(
+            [
+                "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
+                for v in (row[c] for c in EXPORT_COLUMNS)
+            ]
+        )
+    return response
 
 
 @login_required
@@ -193,6 +224,7 @@ __all__ = [
     "merge",
     "researcher_detail",
     "researcher_erase_view",
+    "researcher_export",
     "researcher_import",
     "researcher_list",
 ]
