@@ -262,3 +262,17 @@ def test_export_is_scoped_and_redacted(registry, people):
     full = login("planner", registry).get("/people/export.csv").content.decode()
     assert "rosa@example.org" in full
     assert len(full.splitlines()) == 9  # header + 8 records
+
+
+def test_retention_setting(monkeypatch):
+    from vinculo.settings import SettingsError
+    from vinculo.web.settings import _days
+
+    monkeypatch.delenv("VINCULO_RESEARCHER_RETENTION_DAYS", raising=False)
+    assert _days("VINCULO_RESEARCHER_RETENTION_DAYS", 1095) == 1095
+    monkeypatch.setenv("VINCULO_RESEARCHER_RETENTION_DAYS", "365")
+    assert _days("VINCULO_RESEARCHER_RETENTION_DAYS", 1095) == 365
+    for bad in ("0", "-3", "a year", "99999"):
+        monkeypatch.setenv("VINCULO_RESEARCHER_RETENTION_DAYS", bad)
+        with pytest.raises(SettingsError, match="VINCULO_RESEARCHER_RETENTION_DAYS="):
+            _days("VINCULO_RESEARCHER_RETENTION_DAYS", 1095)
