@@ -276,3 +276,17 @@ def test_retention_setting(monkeypatch):
         monkeypatch.setenv("VINCULO_RESEARCHER_RETENTION_DAYS", bad)
         with pytest.raises(SettingsError, match="VINCULO_RESEARCHER_RETENTION_DAYS="):
             _days("VINCULO_RESEARCHER_RETENTION_DAYS", 1095)
+
+
+def test_api_import(registry):
+    client = login("admin", registry)
+    with (FIXTURES / "openalex_authors.json").open("rb") as handle:
+        response = client.post("/api/v1/people/import", {"file": handle})
+    assert response.status_code == 201
+    assert (response.json()["rows"], len(response.json()["created"])) == (6, 6)
+    bad = io.BytesIO(b"name,country\nX,Mexico\n")
+    bad.name = "bad.csv"
+    refused = client.post("/api/v1/people/import", {"file": bad})
+    assert refused.status_code == 422
+    assert "'row': 2, 'field': 'country'" in refused.json()["detail"]
+    assert Researcher.objects.count() == 6

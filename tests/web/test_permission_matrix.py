@@ -281,6 +281,7 @@ pipeline_classify               POST   -                  401 200 200 200 200 20
 pipeline_funnel                 GET    -                  401 200 200 200 200 200 200
 # --- API: people
 people_researcher_list          GET    -                  401 403 200 200 403 200 200
+people_import                   POST   -                  401 403 403 403 403 201 201
 people_researcher_get           GET    researcher_fr      401 403 200 404 403 200 200
 people_researcher_get           GET    researcher_de      401 403 404 200 403 200 200
 people_diaspora                 GET    FRA                401 403 200 200 403 200 200
@@ -557,6 +558,11 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
 
 API_BODIES: dict[str, Callable[[Registry, str], dict[str, Any]]] = {
     "people_shortlist_add": lambda r, p: {"researcher": _researcher("FRA").pk},
+    "people_import": lambda r, p: {
+        "file": SimpleUploadedFile(
+            "contacts.csv", b"name,institution,country\nAna Ruiz,CNRS,FR\n", "text/csv"
+        )
+    },
     "registry_agreement_create": lambda r, p: {
         "title": "New agreement",
         "kind": "mobility",

@@ -7,10 +7,15 @@ opportunity and its shortlist. Same chokepoints as the pages (selectors)."""
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
+from vinculo.web.accounts.permissions import require_role
 from vinculo.web.people import presenters
+from vinculo.web.people.imports import import_json, import_table
 from vinculo.web.people.selectors import (
+    MERGE_ROLES,
     researcher_get_for_user,
     researchers_visible_to,
     shortlist,
@@ -22,6 +27,7 @@ from vinculo.web.people.services import (
     migration_estimate,
     shortlist_add,
 )
+from vinculo.web.pipeline.imports import ImportFailedError
 from vinculo.web.registry.api.schemas import ERRORS
 
 router = Router(tags=["people"])
@@ -162,5 +168,43 @@ def shortlist_post(request: HttpRequest, opportunity_id: int, payload: Shortlist
             "researcher": presenters.researcher(request.user, researcher),
             "score": entry.score,
             "reasons": entry.reasons,
+        },
+    )
+
+
+class ImportOut(Schema):
+    file: str
+    rows: int
+    created: list[int]
+    merged: list[int]
+    suggestions: list[int]
+
+
+@router.post(
+    "/import",
+    response={201: ImportOut, **ERRORS},
+    operation_id="people_import",
+    summary="Import researchers from OpenAlex/ORCID JSON or a CSV/Excel template, all or "
+    "nothing (422 naming each row and field)",
+)
+def researcher_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    require_role(request.user, MERGE_ROLES)
+    name = file.name or ""
+    reader = import_json if name.lower().endswith(".json") else import_table
+    try:
+        report, outcome = reader(actor=request.user, handle=file, name=name)
+    except ImportFailedError as failure:
+        errors = [
+            {"row": e.row, "field": e.field, "message": e.message} for e in failure.report.errors
+        ]
+        raise HttpError(422, f"{name}: {errors}") from None
+    return Status(
+        201,
+        {
+            "file": name,
+            "rows": report.rows,
+            "created": outcome.created,
+            "merged": [pk for pk, _how in outcome.merged],
+            "suggestions": outcome.suggestions,
         },
     )
