@@ -966,7 +966,11 @@ def demo_command(port: int, reset_passwords: bool, no_serve: bool) -> None:
             progress=bar.update,
         )
         bar.end()
-        report = demo.seed(store_path=store, reset_passwords=reset_passwords)
+        report = demo.seed(
+            store_path=store,
+            reset_passwords=reset_passwords,
+            embassies_file=demo.embassies_file(mirror),
+        )
         for line in report.lines():
             _say(line)
         demo.refresh_insights(store, _say)
