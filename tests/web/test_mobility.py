@@ -14,8 +14,19 @@ from django.core.exceptions import PermissionDenied
 
 from tests.web.conftest import Registry, login
 from vinculo.web.mobility.imports import import_records
-from vinculo.web.mobility.models import MobilityRecord, Programme
-from vinculo.web.mobility.selectors import flows, programmes_due, records_visible_to
+from vinculo.web.mobility.models import (
+    MobilityRecord,
+    Programme,
+    ProjectNeed,
+    TrainingCohort,
+    TrainingProgramme,
+)
+from vinculo.web.mobility.selectors import (
+    flows,
+    programmes_due,
+    project_gaps,
+    records_visible_to,
+)
 from vinculo.web.pipeline.imports import ImportFailedError
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +178,48 @@ def test_page_in_both_languages(registry, mobility, language, title):
     assert f"<h1>{title}" in text
     assert 'id="mobility-data"' in text
     assert 'data-partner="FRA" data-priority="batteries"' in text
+
+
+# ---------------------------------------------------------------- human capital (3:2:3)
+@pytest.fixture
+def capital(registry: Registry) -> TrainingProgramme:
+    project = registry.project
+    programme = TrainingProgramme.objects.create(
+        name="Especialistas HPC 3:2:3", model="3-2-3", profile="hpc-engineer"
+    )
+    programme.projects.add(project)
+    programme.institutions.add(registry.unam, registry.cnrs)
+    # 2022 + 5: 20 x 0.8 = 16 ready in 2027; 2023 + 5: 7 recorded after the stay abroad
+    TrainingCohort.objects.create(programme=programme, start_year=2022, seats=25, enrolled=20,
+                                  completion_rate=0.8)  # fmt: skip
+    TrainingCohort.objects.create(programme=programme, start_year=2023, seats=25, enrolled=10,
+                                  completion_rate=0.8,
+                                  graduates_by_stage={"training": 9, "abroad": 7})  # fmt: skip
+    for year, n in ((2027, 30), (2028, 30)):
+        ProjectNeed.objects.create(project=project, profile="hpc-engineer", year=year,
+                                   specialists=n)  # fmt: skip
+    return programme
+
+
+def test_project_gaps_by_hand(registry, capital):
+    found = [(g.year, g.needed, g.expected, g.gap, g.partner_countries)
+             for g in project_gaps(registry.project)]  # fmt: skip
+    partner = registry.cnrs.country_id
+    assert found == [(2027, 30, 16.0, 14.0, (partner,)), (2028, 30, 23.0, 7.0, (partner,))]
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("es", "Especialistas: necesarios y esperados"), ("en", "Specialists: needed and expected")],
+)
+def test_gap_on_the_project_page_and_the_capital_page(registry, capital, language, heading):
+    registry.users["viewer"].language = language
+    registry.users["viewer"].save()
+    client = login("viewer", registry)
+    for url in (f"/registry/projects/{registry.project.pk}/", "/mobility/capital/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        assert heading in text
+        assert 'data-year="2027" data-gap="14"' in text
+        assert 'data-year="2028" data-gap="7"' in text

@@ -243,6 +243,8 @@ mobility:flows                  GET    -                  302 200 200 200 200 20
 mobility:flows                  POST   -                  302 405 405 405 405 405 405
 mobility:import                 GET    -                  302 403 200 200 403 200 200
 mobility:import                 POST   -                  302 403 400 400 403 400 400
+mobility:capital                GET    -                  302 200 200 200 200 200 200
+mobility:capital                POST   -                  302 405 405 405 405 405 405
 mobility:export                 GET    csv                302 200 200 200 200 200 200
 mobility:export                 GET    xlsx               302 200 200 200 200 200 200
 mobility:export                 GET    pdf                302 404 404 404 404 404 404

@@ -104,3 +104,77 @@ class MobilityRecord(models.Model):
                 name="mobility_ends_after_start",
             )
         ]
+
+
+# ---------------------------------------------------------------- human capital (3:2:3)
+def _model_choices() -> list[tuple[str, str]]:
+    from vinculo.strategy.training import default_models
+
+    return [(m.id, m.name["en"]) for m in default_models().values()]
+
+
+class TrainingProgramme(models.Model):
+    """A programme training specialists for the strategic projects, staged by a training
+    model of ``strategy/data/training-models.yaml`` (the 3:2:3 model or another)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    model = models.CharField(_("training model"), max_length=40, choices=_model_choices)
+    profile = models.CharField(_("specialist profile"), max_length=100)
+    priority = models.CharField(_("priority"), max_length=50, blank=True)
+    institutions = models.ManyToManyField(
+        Institution, blank=True, related_name="training_programmes",
+        verbose_name=_("delivering institutions"),
+    )  # fmt: skip
+    projects = models.ManyToManyField(
+        "registry.Project", blank=True, related_name="training_programmes",
+        verbose_name=_("projects it trains for"),
+    )  # fmt: skip
+    mobility_programme = models.ForeignKey(
+        Programme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("mobility programme (the stay abroad)"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("training programme")
+        verbose_name_plural = _("training programmes")
+        ordering: ClassVar[list[str]] = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingCohort(models.Model):
+    programme = models.ForeignKey(TrainingProgramme, on_delete=models.CASCADE,
+                                  related_name="cohorts")  # fmt: skip
+    start_year = models.PositiveIntegerField(_("start year"))
+    seats = models.PositiveIntegerField(_("seats"))
+    enrolled = models.PositiveIntegerField(_("enrolled"))
+    completion_rate = models.FloatField(_("expected completion rate"), default=1.0)
+    # graduates per stage id of the model, as recorded ({"training": 18, "abroad": 15})
+    graduates_by_stage = models.JSONField(_("graduates per stage"), default=dict, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["programme", "start_year"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["programme", "start_year"], name="one_cohort_a_year"),
+            models.CheckConstraint(
+                condition=models.Q(completion_rate__gte=0) & models.Q(completion_rate__lte=1),
+                name="completion_rate_share",
+            ),
+        ]
+
+
+class ProjectNeed(models.Model):
+    """Specialists of a profile a strategic project needs by a year."""
+
+    project = models.ForeignKey("registry.Project", on_delete=models.CASCADE,
+                                related_name="specialist_needs")  # fmt: skip
+    profile = models.CharField(_("specialist profile"), max_length=100)
+    year = models.PositiveIntegerField(_("year"))
+    specialists = models.PositiveIntegerField(_("specialists needed"))
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["project", "profile", "year"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["project", "profile", "year"], name="one_need_a_year")
+        ]

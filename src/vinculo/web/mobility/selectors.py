@@ -140,3 +140,46 @@ def record_row(user: Any, record: MobilityRecord) -> dict[str, Any]:
         "priority": record.priority,
         "funding": record.funding,
     }
+
+
+# ---------------------------------------------------------------- human capital (3:2:3)
+def researchers_matched(project: Any) -> dict[tuple[str, str], int]:
+    """The hook for the people app's matching: researchers matched to ``project`` per
+    (project name, profile). None are counted until that app provides them."""
+    return {}
+
+
+def project_gaps(project: Any) -> list[Any]:
+    """The project's specialist gap per profile and year (``strategy.training.gaps``), with
+    the training programmes and partner countries that could close it."""
+    from vinculo.strategy.training import Cohort, Need, default_models, gaps
+    from vinculo.web.mobility.models import TrainingCohort
+
+    models_ = default_models()
+    needs = [
+        Need(project.name, n.profile, n.year, n.specialists) for n in project.specialist_needs.all()
+    ]
+    if not needs:
+        return []
+    cohorts = []
+    for cohort in (
+        TrainingCohort.objects.filter(
+            programme__projects=project, programme__model__in=list(models_)
+        )
+        .select_related("programme")
+        .prefetch_related("programme__institutions")
+    ):
+        programme = cohort.programme
+        model = models_[programme.model]
+        partners = tuple(
+            sorted({i.country_id for i in programme.institutions.all() if i.country_id != "MEX"})
+        )
+        cohorts.append(
+            Cohort(
+                programme=programme.name, model=model, start_year=cohort.start_year,
+                enrolled=cohort.enrolled, completion_rate=cohort.completion_rate,
+                ready=cohort.graduates_by_stage.get(model.ready_after),
+                profile=programme.profile, partner_countries=partners,
+            )
+        )  # fmt: skip
+    return gaps(needs, cohorts, matched=researchers_matched(project))

@@ -8,5 +8,6 @@ app_name = "mobility"
 urlpatterns = [
     path("", views.flows_page, name="flows"),
     path("import/", views.import_page, name="import"),
+    path("capital/", views.capital, name="capital"),
     path("export.<str:file_format>", views.export, name="export"),
 ]

@@ -179,3 +179,30 @@ def export(request: HttpRequest, file_format: str) -> HttpResponse:
     )
     response["X-Vinculo-Person-Fields"] = "shown" if can_see_person(request.user) else "redacted"
     return response
+
+
+@login_required
+@require_safe
+def capital(request: HttpRequest) -> HttpResponse:
+    """Every strategic project's specialist gap per profile and year."""
+    from vinculo.strategy.training import default_models
+    from vinculo.web.mobility.selectors import project_gaps
+    from vinculo.web.registry.selectors import projects_visible_to
+
+    require_role(request.user, READ_ROLES)
+    language = _lang()
+    models_ = [
+        {
+            "name": m.name[language],
+            "stages": [{"name": s.name[language], "years": s.years} for s in m.stages],
+            "note": m.note[language],
+            "source": ", ".join(v for v in (m.source.get("publisher"), m.source.get("title"),
+                                             m.source.get("date")) if v),
+        }
+        for m in default_models().values()
+    ]  # fmt: skip
+    rows = [
+        {"project": p, "gaps": project_gaps(p)}
+        for p in projects_visible_to(request.user).order_by("name")
+    ]
+    return render(request, "mobility/capital.html", {"rows": rows, "models": models_})
