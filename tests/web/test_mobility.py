@@ -223,3 +223,17 @@ def test_gap_on_the_project_page_and_the_capital_page(registry, capital, languag
         assert heading in text
         assert 'data-year="2027" data-gap="14"' in text
         assert 'data-year="2028" data-gap="7"' in text
+
+
+def test_the_partners_strength_beside_its_talent(registry, mobility):
+    from vinculo.web.insights.models import Snapshot
+
+    Snapshot.objects.create(
+        home="MEX", fingerprint="f" * 16, seconds=1.0,
+        payload={"partners": {"batteries": {"candidates": 40, "ranked": [
+            {"partner": "DEU", "rank": 1, "score": 0.7},
+            {"partner": "FRA", "rank": 3, "score": 0.61}]}}},
+    )  # fmt: skip
+    text = login("planner", registry).get("/mobility/?country=FRA").content.decode()
+    assert "rank 3 of 40 (score 0.610)" in text
+    assert text.count("not ranked") == 7  # the seven other priorities

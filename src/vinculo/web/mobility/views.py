@@ -99,6 +99,7 @@ def flows_page(request: HttpRequest) -> HttpResponse:
         "country": country,
         "country_name": names.get(country, ""),
         "talent": _talent(country) if country else None,
+        "strength": _strength(country) if country else [],
         "can_write": request.user.role in WRITE_ROLES,
         "total": records.count(),
     }
@@ -107,6 +108,30 @@ def flows_page(request: HttpRequest) -> HttpResponse:
 
 def _lang() -> str:
     return (get_language() or "es")[:2]
+
+
+def _strength(country: str) -> list[dict[str, Any]]:
+    """The partner's standing in each priority, from the dashboard's snapshot
+    (``strategy.partners.recommend``): rank among the candidates and score; empty without
+    a snapshot."""
+    from vinculo.strategy.priorities import default_priorities
+    from vinculo.web.insights.selectors import snapshot_for
+
+    snapshot = snapshot_for()
+    if snapshot is None:
+        return []
+    language = _lang()
+    rows = []
+    for priority in default_priorities().priorities:
+        found = (snapshot.payload.get("partners") or {}).get(priority.id) or {}
+        ranked = next((r for r in found.get("ranked", []) if r.get("partner") == country), None)
+        rows.append({
+            "priority": priority.name[language],
+            "rank": ranked["rank"] if ranked else None,
+            "score": ranked["score"] if ranked else None,
+            "candidates": found.get("candidates", 0),
+        })  # fmt: skip
+    return rows
 
 
 def _talent(country: str) -> dict[str, Any] | None:
