@@ -237,3 +237,19 @@ def test_the_partners_strength_beside_its_talent(registry, mobility):
     text = login("planner", registry).get("/mobility/?country=FRA").content.decode()
     assert "rank 3 of 40 (score 0.610)" in text
     assert text.count("not ranked") == 7  # the seven other priorities
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("es", "faltan 14 de 30"), ("en", "14 of 30 missing")]
+)
+def test_the_dashboard_shows_the_open_gaps(registry, capital, language, text):
+    ProjectNeed.objects.create(project=registry.project, profile="hpc-engineer", year=2029,
+                               specialists=15)  # covered: 23 ready by 2029  # fmt: skip
+    registry.users["officer_a"].language = language
+    registry.users["officer_a"].save()
+    page = login("officer_a", registry).get("/").content.decode()
+    assert 'id="dashboard-capital"' in page
+    # 2027: 30 - 16 = 14; 2028: 30 - 23 = 7; 2029 covered (not listed)
+    assert 'data-year="2027"' in page
+    assert 'data-year="2029"' not in page
+    assert text in page

@@ -183,3 +183,43 @@ def project_gaps(project: Any) -> list[Any]:
             )
         )  # fmt: skip
     return gaps(needs, cohorts, matched=researchers_matched(project))
+
+
+def capital_summary(user: Any, limit: int = 10) -> list[dict[str, Any]]:
+    """For the dashboard: the open specialist gaps of the projects the user sees, soonest
+    first (project, profile, year, gap, needed). Two queries whatever the numbers of
+    projects and cohorts (the needs; the cohorts of their projects), one without needs."""
+    from vinculo.strategy.training import Cohort, Need, default_models, gaps
+    from vinculo.web.mobility.models import ProjectNeed, TrainingCohort
+    from vinculo.web.registry.selectors import projects_visible_to
+
+    needs = list(
+        ProjectNeed.objects.filter(project__in=projects_visible_to(user)).select_related("project")
+    )
+    if not needs:
+        return []
+    models_ = default_models()
+    by_project: dict[int, list[Cohort]] = defaultdict(list)
+    for row in TrainingCohort.objects.filter(
+        programme__projects__in={n.project_id for n in needs}, programme__model__in=list(models_)
+    ).values("programme__name", "programme__model", "programme__profile", "programme__projects",
+             "start_year", "enrolled", "completion_rate", "graduates_by_stage"):  # fmt: skip
+        model = models_[row["programme__model"]]
+        by_project[row["programme__projects"]].append(
+            Cohort(
+                programme=row["programme__name"], model=model, start_year=row["start_year"],
+                enrolled=row["enrolled"], completion_rate=row["completion_rate"],
+                ready=(row["graduates_by_stage"] or {}).get(model.ready_after),
+                profile=row["programme__profile"],
+            )
+        )  # fmt: skip
+    projects = {n.project_id: n.project for n in needs}
+    rows = []
+    for project_id, project in projects.items():
+        own = [Need(project.name, n.profile, n.year, n.specialists)
+               for n in needs if n.project_id == project_id]  # fmt: skip
+        for gap in gaps(own, by_project[project_id], matched=researchers_matched(project)):
+            if gap.gap > 0:
+                rows.append({"project": project, "profile": gap.profile, "year": gap.year,
+                             "gap": gap.gap, "needed": gap.needed})  # fmt: skip
+    return sorted(rows, key=lambda r: (r["year"], -r["gap"], r["project"].name))[:limit]
