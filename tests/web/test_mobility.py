@@ -253,3 +253,12 @@ def test_the_dashboard_shows_the_open_gaps(registry, capital, language, text):
     assert 'data-year="2027"' in page
     assert 'data-year="2029"' not in page
     assert text in page
+
+
+def test_the_post_page_shows_its_position_and_links_to_mobility(registry):
+    post = registry.post_a
+    post.latitude, post.longitude, post.wikidata = 48.8647, 2.29222, "Q6018519"
+    post.save()
+    page = login("officer_a", registry).get(f"/registry/posts/{post.pk}/").content.decode()
+    assert "48.8647, 2.2922 (Wikidata Q6018519)" in page
+    assert f'href="/mobility/?country={post.host_country_id}"' in page
