@@ -938,7 +938,8 @@ def demo_command(port: int, reset_passwords: bool, no_serve: bool) -> None:
 
     Creates or migrates the database (SQLite in VINCULO_HOME unless DATABASE_URL), loads the
     evidence (from VINCULO_MIRROR, else ../shared/data beside the project, else the
-    network), seeds the countries, Mexico's priorities and real diplomatic posts and the ROR
+    network), seeds the countries, Mexico's priorities and real diplomatic posts (every
+    embassy of the Wikidata embassies file in the mirror, with its coordinates) and the ROR
     institutions, creates one user per role (viewer, officer, legal, planner,
     administrator) with a random password printed once, computes the dashboard, and
     serves. Run again, it reuses all of it and prints no password (see --reset-passwords).
@@ -966,7 +967,11 @@ def demo_command(port: int, reset_passwords: bool, no_serve: bool) -> None:
             progress=bar.update,
         )
         bar.end()
-        report = demo.seed(store_path=store, reset_passwords=reset_passwords)
+        report = demo.seed(
+            store_path=store,
+            reset_passwords=reset_passwords,
+            embassies_file=demo.embassies_file(mirror),
+        )
         for line in report.lines():
             _say(line)
         demo.refresh_insights(store, _say)

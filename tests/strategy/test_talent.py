@@ -88,3 +88,21 @@ def test_cli_talent_table(home, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "MEX -> FRA: Scholarships per year" in result.output
     assert "source scholar-migration: mpidr-zhao2023-1998-2017" in result.output
+
+
+def test_the_partner_reasons_carry_the_talent_flows(home):
+    """The ties factor's talent reasons (partners._talent_table) agree with talent_with."""
+    from types import SimpleNamespace
+
+    from vinculo.strategy.partners import _talent_table
+
+    with EvidenceStore(home / "evidence.duckdb", read_only=True) as store:
+        table = _talent_table(SimpleNamespace(store=store), "MEX").set_index("partner")
+        found = talent_with(store, "MEX", "FRA")
+    france = table.loc["FRA"]
+    assert france["scholarships"] == found.by_year["scholarships"].sum()
+    assert france["new_starts"] == found.by_year["new_starts"].sum()
+    assert (france["first"], france["last"]) == (2012, 2023)
+    latest = found.migration.iloc[-1]
+    assert france["period_start"] == latest["period_start"]
+    assert (france["outflow"], france["inflow"]) == (latest["outflow"], latest["inflow"])

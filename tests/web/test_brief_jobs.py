@@ -14,12 +14,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from tests.web.conftest import Registry, login
+from tests.web.conftest import Registry, login, make_user
 from vinculo.strategy.brief import PostEvidence
 from vinculo.web import csp
 from vinculo.web.insights import briefs
 from vinculo.web.insights.models import BriefJob
 from vinculo.web.insights.signals import post_data_changed
+from vinculo.web.registry.models import Post
 
 FINGERPRINT = "f" * 64
 NEWER = "e" * 64
@@ -334,3 +335,21 @@ def test_the_command_prepares_what_is_not_ready(registry, store, capsys):
     for language in briefs.LANGUAGES:
         for kind in briefs.FORMATS:
             assert briefs.job_file(BriefJob.objects.first(), language, kind).exists()
+
+
+@pytest.mark.django_db
+def test_only_the_posts_in_use_are_prepared_ahead(registry, store):
+    """A post nobody works for, with no agreement, opportunity or brief section (the demo's
+    embassies from the Wikidata file) is prepared when first opened, not ahead."""
+    idle = Post.objects.create(
+        name="Embajada de México en Ghana", kind="embassy", host_country=registry.germany,
+        city="Accra",
+    )  # fmt: skip
+    in_use = set(briefs.posts_in_use().values_list("pk", flat=True))
+    assert registry.post_a.pk in in_use
+    assert registry.post_b.pk in in_use
+    assert idle.pk not in in_use
+    assert briefs.queue_every_post() == len(in_use)
+    assert not BriefJob.objects.filter(post=idle).exists()
+    make_user("ghana_officer", "officer", (idle,))  # an officer now works for it: prepared ahead
+    assert idle.pk in set(briefs.posts_in_use().values_list("pk", flat=True))

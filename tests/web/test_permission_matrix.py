@@ -260,6 +260,20 @@ insights_snapshot               GET    -                  401 404 404 404 404 40
 insights_priority               GET    aerospace          401 404 404 404 404 404 404
 insights_country                GET    FRA                401 404 404 404 404 404 404
 insights_coverage               GET    -                  401 404 404 404 404 404 404
+# --- mobility pages (an empty POST to the import is a 400 with the form's errors)
+mobility:flows                  GET    -                  302 200 200 200 200 200 200
+mobility:flows                  POST   -                  302 405 405 405 405 405 405
+mobility:import                 GET    -                  302 403 200 200 403 200 200
+mobility:import                 POST   -                  302 403 400 400 403 400 400
+mobility:capital                GET    -                  302 200 200 200 200 200 200
+mobility:capital                POST   -                  302 405 405 405 405 405 405
+mobility:export                 GET    csv                302 200 200 200 200 200 200
+mobility:export                 GET    xlsx               302 200 200 200 200 200 200
+mobility:export                 GET    pdf                302 404 404 404 404 404 404
+mobility:export                 POST   csv                302 405 405 405 405 405 405
+# --- API: mobility
+mobility_flows                  GET    -                  401 200 200 200 200 200 200
+mobility_records                GET    -                  401 200 200 200 200 200 200
 # --- API: pipeline
 pipeline_opportunity_list       GET    -                  401 200 200 200 200 200 200
 pipeline_opportunity_create     POST   -                  401 403 201 201 403 201 201

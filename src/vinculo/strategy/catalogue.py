@@ -86,6 +86,16 @@ ENGLISH: dict[str, str] = dict(
         ),
         N_("reason.no_ties", "no co-authorship with {home} on record"),
         N_(
+            "reason.talent_scholarships",
+            "{scholarships} scholarship-years paid by {home} for study here, {first}–{last} "
+            "({new} new scholars; CONACYT)",
+        ),
+        N_(
+            "reason.talent_migration",
+            "scholars' migration {period}: {outflow} from {home}, {inflow} to {home} "
+            "(net {net} for {home}; Scopus affiliations)",
+        ),
+        N_(
             "reason.rd_absolute",
             "R&D expenditure of PPP$ {amount} billion ({year}; {share} of GDP)",
         ),

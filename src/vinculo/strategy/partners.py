@@ -48,6 +48,7 @@ import pandas as pd
 from babel.languages import get_official_languages
 
 from vinculo.evidence.countries import locations_table
+from vinculo.evidence.store import EvidenceError
 from vinculo.indicators.bibliometrics import collaboration_strength_frame
 from vinculo.strategy.capability import (
     COMPONENTS,
@@ -382,7 +383,80 @@ def _ties(ctx: _Context, candidates: list[str]) -> tuple[pd.Series, dict[str, li
                     },
                 )
             )
+    for country, said in _talent_reasons(ctx, candidates).items():
+        reasons[country].extend(said)
     return value.reindex(candidates).fillna(0.0), reasons
+
+
+def _talent_table(model: CapabilityModel, home: str) -> pd.DataFrame:
+    """Per partner: the home country's scholarships there (``strategy.talent``'s sources:
+    sum over the years, first and last year) and the scholars' migration of the latest
+    period (outflow from home, inflow to home). Empty where the store has neither."""
+    store = model.store
+    columns = ["partner", "scholarships", "new_starts", "first", "last",
+               "period_start", "period_end", "outflow", "inflow"]  # fmt: skip
+    try:
+        sql, parameters = store.rows_sql("scholarships")
+        grants = store.execute(
+            f"SELECT country AS partner, sum(scholarships) AS scholarships, "
+            f"sum(new_starts) AS new_starts, min(year) AS first, max(year) AS last "
+            f"FROM ({sql}) WHERE home = ? AND country IS NOT NULL GROUP BY country",
+            [*parameters, home],
+        )
+        sql, parameters = store.rows_sql("scholar_migration")
+        flows = store.execute(
+            f"SELECT country_from, country_to, period_start, period_end, sum(scholars) AS n "
+            f"FROM ({sql}) WHERE country_from = ? OR country_to = ? "
+            f"GROUP BY country_from, country_to, period_start, period_end",
+            [*parameters, home, home],
+        )
+    except EvidenceError:  # a store of an older layout, without these tables
+        return pd.DataFrame(columns=columns)
+    if not flows.empty:
+        latest = flows[flows["period_start"] == flows["period_start"].max()]
+        out = latest[latest["country_from"] == home].groupby("country_to")["n"].sum()
+        into = latest[latest["country_to"] == home].groupby("country_from")["n"].sum()
+        migration = pd.DataFrame({"outflow": out, "inflow": into}).fillna(0.0)
+        migration["period_start"] = int(latest["period_start"].iloc[0])
+        migration["period_end"] = int(latest["period_end"].iloc[0])
+        migration.index.name = "partner"
+        migration = migration.reset_index()
+    else:
+        migration = pd.DataFrame(columns=["partner", "outflow", "inflow", "period_start",
+                                          "period_end"])  # fmt: skip
+    table = grants.merge(migration, on="partner", how="outer")
+    return table[columns]
+
+
+def _talent_reasons(ctx: _Context, candidates: list[str]) -> dict[str, list[Message]]:
+    """Talent flows with each candidate, as reasons of the ties factor (they do not change
+    its score): the scholarships the home country paid there and the scholars' migration
+    of the latest period (``vinculo talent`` gives the detail)."""
+    table = ctx.model.cached_frame(f"talent-{ctx.home}", lambda: _talent_table(ctx.model, ctx.home))
+    said: dict[str, list[Message]] = {}
+    if table.empty:
+        return said
+    rows = table.set_index("partner")
+    for country in candidates:
+        if country not in rows.index:
+            continue
+        row = rows.loc[country]
+        found = []
+        if pd.notna(row["scholarships"]) and row["scholarships"] > 0:
+            found.append(Message("reason.talent_scholarships", {
+                "home": Country(ctx.home), "scholarships": Num(row["scholarships"], 0),
+                "new": Num(row["new_starts"], 0), "first": int(row["first"]),
+                "last": int(row["last"]),
+            }))  # fmt: skip
+        if pd.notna(row["period_start"]):
+            found.append(Message("reason.talent_migration", {
+                "home": Country(ctx.home), "outflow": Num(row["outflow"], 0),
+                "inflow": Num(row["inflow"], 0), "net": Num(row["inflow"] - row["outflow"], 0),
+                "period": f"{int(row['period_start'])}–{int(row['period_end'])}",
+            }))  # fmt: skip
+        if found:
+            said[country] = found
+    return said
 
 
 def _memo(model: CapabilityModel, name: str, compute: Any) -> Any:

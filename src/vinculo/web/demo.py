@@ -43,6 +43,7 @@ __all__ = [
     "collect_static",
     "database_label",
     "default_workers",
+    "embassies_file",
     "load_evidence",
     "migrate",
     "print_accounts",
@@ -456,23 +457,68 @@ def _countries(report: SeedReport) -> set[str]:
     return known
 
 
-def _posts(report: SeedReport) -> list[Any]:
+def _posts(report: SeedReport, embassies_file: Path | None = None) -> list[Any]:
+    """Mexico's posts: :data:`MEXICO_POSTS`, then every embassy of the embassies file
+    (``vinculo.evidence.sources.embassies``) with its coordinates. A post is known by its
+    host country, city and kind; an embassy of the file is the post already there for its
+    host country (whatever its city), which keeps its name and city and gains the
+    coordinates — so a run with the file adds posts and changes none's identity."""
+    from vinculo.strategy.i18n import country_name
     from vinculo.web.audit.services import audit_record
     from vinculo.web.registry.models import Country, Post
 
+    def create(country: str, city: str, kind: str, name: str, **extra: Any) -> Any:
+        post = Post.objects.create(
+            host_country=Country.objects.get(code=country), city=city, kind=kind, name=name,
+            **extra,
+        )  # fmt: skip
+        report.posts_created += 1
+        audit_record(actor=None, action="post.create", obj=post,
+                     changes={"name": (None, name), "city": (None, city)})  # fmt: skip
+        return post
+
     posts = []
     for kind, country, city, name in MEXICO_POSTS:
-        post, created = Post.objects.get_or_create(
-            host_country=Country.objects.get(code=country),
-            city=city,
-            kind=kind,
-            defaults={"name": name},
-        )
-        if created:
-            report.posts_created += 1
-            audit_record(actor=None, action="post.create", obj=post,
-                         changes={"name": (None, name), "city": (None, city)})  # fmt: skip
-        posts.append(post)
+        post = Post.objects.filter(host_country_id=country, city=city, kind=kind).first()
+        posts.append(post or create(country, city, kind, name))
+    if embassies_file is not None:
+        from vinculo.evidence.sources.embassies import missions
+        from vinculo.evidence.store import EvidenceError
+
+        try:
+            found = missions(embassies_file)
+        except EvidenceError as error:
+            report.notes.append(f"posts: the embassies file was not read ({error})")
+            found = None
+        if found is not None:
+            known = set(Country.objects.values_list("code", flat=True))
+            placed = 0
+            for mission in found.found:
+                if mission.host not in known:
+                    report.notes.append(f"posts: {mission.host} is not a known country")
+                    continue
+                where = {"latitude": mission.latitude, "longitude": mission.longitude,
+                         "wikidata": mission.qid}  # fmt: skip
+                post = (
+                    Post.objects.filter(host_country_id=mission.host, kind="embassy")
+                    .order_by("pk")
+                    .first()
+                )
+                if post is None:
+                    name = f"Embajada de México en {country_name(mission.host, 'es')}"
+                    post = create(mission.host, mission.city, "embassy", name, **where)
+                elif post.latitude is None:
+                    Post.objects.filter(pk=post.pk).update(**where)
+                    placed += 1
+                if post not in posts:
+                    posts.append(post)
+            report.notes.append(
+                f"posts: {len(found.found)} embassies with coordinates from "
+                f"{embassies_file.name} ({placed} existing posts placed on the map"
+                + (f"; not matched: {', '.join(sorted(found.unmatched))}" if found.unmatched
+                   else "")
+                + ")"
+            )  # fmt: skip
     report.posts_total = Post.objects.count()
     return posts
 
@@ -584,10 +630,13 @@ def seed(
     store_path: Path | None,
     reset_passwords: bool = False,
     priorities_file: Path | None = None,
+    embassies_file: Path | None = None,
 ) -> SeedReport:
     """The demo's reference data and users, created where missing (a second run adds
     nothing and chooses no password unless ``reset_passwords``). The passwords chosen are
-    in the report, and nowhere else in clear: print them once."""
+    in the report, and nowhere else in clear: print them once. ``embassies_file``: the
+    Wikidata embassies file (:func:`embassies_file` finds it in a mirror), whose every
+    Mexican embassy becomes a post with its coordinates."""
     from django.db import transaction
 
     from vinculo.strategy.priorities import default_priorities, load_priorities
@@ -601,7 +650,7 @@ def seed(
     )
     with transaction.atomic():
         known = _countries(report)
-        posts = _posts(report) if priorities.home == "MEX" else []
+        posts = _posts(report, embassies_file) if priorities.home == "MEX" else []
         if priorities.home != "MEX":
             report.notes.append(
                 f"posts: the demo knows Mexico's posts only, not {priorities.home}'s"
@@ -611,6 +660,16 @@ def seed(
         if posts:
             _opportunities(report)
     return report
+
+
+def embassies_file(mirror: Path | None) -> Path | None:
+    """The embassies file below ``mirror`` (the staged data's layout), if it is there."""
+    from vinculo.evidence.sources.embassies import STAGED
+
+    if mirror is None:
+        return None
+    path = mirror / STAGED
+    return path if path.is_file() else None
 
 
 def _opportunities(report: SeedReport) -> None:

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "vinculo.web.insights",
     "vinculo.web.pipeline",
     "vinculo.web.people",
+    "vinculo.web.mobility",
 ]
 
 #: How long a researcher's record is kept after it was last imported or confirmed

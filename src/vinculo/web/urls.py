@@ -13,6 +13,7 @@ urlpatterns = [
     path("registry/", include("vinculo.web.registry.urls")),
     path("pipeline/", include("vinculo.web.pipeline.urls")),
     path("people/", include("vinculo.web.people.urls")),
+    path("mobility/", include("vinculo.web.mobility.urls")),
     path("search/", include("vinculo.web.search")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -33,6 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, transaction
+from django.db.models import Q, QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -409,7 +410,7 @@ def serve_jobs() -> None:
     thread short (and abort the interpreter inside the evidence store's C++ code)."""
     global _serving
     _serving = True
-    # every post's brief for the current evidence and post data, prepared from the start
+    # the briefs of the posts in use (posts_in_use) for the current evidence and post data,
     # rather than on a first click: once the server has started (a worker's first
     # seconds), queue what is missing and run it; workers claim jobs in the database,
     # so two doing this at once prepare each brief once
@@ -421,10 +422,29 @@ def serve_jobs() -> None:
 _WARM_DELAY = 3.0  # seconds after the server process starts
 
 
+def posts_in_use() -> QuerySet[Post]:
+    """The posts whose briefs are prepared ahead (at a server's start, after new evidence):
+    those with an officer, an agreement, an opportunity or a section of their brief
+    written. The others (the demo seeds every embassy: some 80 posts at ~15 s of
+    preparation each) are prepared when their brief is first opened, with the waiting
+    page's progress."""
+    return (
+        Post.objects.select_related("host_country")
+        .filter(
+            Q(officers__isnull=False)
+            | Q(agreements__isnull=False)
+            | Q(opportunities__isnull=False)
+            | Q(section_versions__isnull=False)
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def _prepare_missing() -> None:
     try:
         close_old_connections()
-        queue_posts(Post.objects.select_related("host_country").order_by("pk"), start=False)
+        queue_posts(posts_in_use(), start=False)
         for job in BriefJob.objects.filter(state=State.QUEUED).values_list("pk", flat=True):
             _runner.submit(job)
     except Exception:  # a server without a database yet, a store being replaced...
@@ -470,9 +490,10 @@ def _post_data_changed(sender: Any, post: Post, **kwargs: Any) -> None:
 
 
 def queue_every_post(*, start: bool = False) -> int:
-    """After new evidence: every post's brief is to be prepared again; how many jobs are
-    queued. They wait for the web app's runner (:func:`kick`, when the briefs are looked
-    at) or ``manage.py prepare_briefs``: a command does not start a thread that its
-    process's end would cut short (nor one a server's master process would fork)."""
-    jobs = queue_posts(Post.objects.select_related("host_country").order_by("pk"), start=start)
+    """After new evidence: the brief of every post in use (:func:`posts_in_use`; the others
+    when they are opened) is to be prepared again; how many jobs are queued. They wait for
+    the web app's runner (:func:`kick`, when the briefs are looked at) or
+    ``manage.py prepare_briefs``: a command does not start a thread that its process's end
+    would cut short (nor one a server's master process would fork)."""
+    jobs = queue_posts(posts_in_use(), start=start)
     return sum(1 for job in jobs if job.state == State.QUEUED)

@@ -278,8 +278,11 @@ def home(request: HttpRequest) -> HttpResponse:
     require_role(request.user, READ_ROLES)
     pipeline = funnel_bars(opportunities_visible_to(request.user))
     snapshot = snapshot_for()
+    capital = _capital(request.user)
     if snapshot is None:
-        return render(request, "insights/empty.html", {"pipeline": pipeline}, status=200)
+        return render(
+            request, "insights/empty.html", {"pipeline": pipeline, "capital": capital}, status=200
+        )
     payload = snapshot.payload
     ids = [p["id"] for p in payload["priorities"]]
     chosen = request.GET.get("priority", "")
@@ -307,8 +310,21 @@ def home(request: HttpRequest) -> HttpResponse:
         "pipeline": pipeline,
         "coverage_columns": columns,
         "coverage_rows": rows,
+        "capital": capital,
     }
     return render(request, "insights/home.html", context)
+
+
+def _capital(user: Any) -> list[dict[str, Any]] | None:
+    """The open specialist gaps (``mobility.selectors.capital_summary``) where the mobility
+    app is installed; None otherwise (the card is left out)."""
+    from django.apps import apps
+
+    if not apps.is_installed("vinculo.web.mobility"):
+        return None
+    from vinculo.web.mobility.selectors import capital_summary
+
+    return capital_summary(user)
 
 
 def _countries(snapshot: Snapshot, language: str) -> list[dict[str, Any]]:

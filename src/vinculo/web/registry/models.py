@@ -48,6 +48,10 @@ class Post(models.Model):
         Country, on_delete=models.PROTECT, related_name="posts", verbose_name=_("host country")
     )
     city = models.CharField(_("city"), max_length=100)
+    # where it stands (Wikidata, through vinculo.evidence.sources.embassies), for the map
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    wikidata = models.CharField(_("Wikidata item"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("post")

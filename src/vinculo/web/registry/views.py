@@ -502,7 +502,20 @@ def _project_context(request: HttpRequest, project: Project, **forms: Any) -> di
         "can_write": can_write,
         "can_see_budget": can_see_budget(request.user),
         "milestone_form": forms.get("milestone_form") or (MilestoneForm() if can_write else None),
+        "capital_gaps": _capital_gaps(project),
     }
+
+
+def _capital_gaps(project: Project) -> list[Any] | None:
+    """The project's specialist gaps (``mobility.selectors.project_gaps``) where that app
+    is installed; None otherwise (the page leaves the section out)."""
+    from django.apps import apps
+
+    if not apps.is_installed("vinculo.web.mobility"):
+        return None
+    from vinculo.web.mobility.selectors import project_gaps
+
+    return project_gaps(project)
 
 
 @login_required
