@@ -42,8 +42,11 @@ __all__ = [
     "TransferError",
     "TransferModel",
     "default_transfer_models",
+    "fact_as_dict",
+    "facts_from_dicts",
     "load_transfer_model",
     "load_transfer_models",
+    "parse_facts",
 ]
 
 DIMENSIONS: tuple[str, ...] = (
@@ -206,6 +209,65 @@ def _parse(text: str, name: str, path: Path | None) -> TransferModel:
             + ", ".join(_TOP_KEYS)
         )
     return _Reader(name).model(root, path)
+
+
+def parse_facts(text: str, name: str, dimension: str) -> tuple[Fact, ...]:
+    """Validate the facts of one dimension written as YAML (a list of facts, each with
+    ``text`` and ``source``), as an editor in the web app writes them; an empty text means
+    the dimension is unknown (no fact). Errors name ``name``, the line and the key."""
+    if dimension not in DIMENSIONS:
+        raise TransferError(f"{name}: unknown dimension {dimension!r}")
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise TransferError(f"{name}: {where}invalid YAML: {error.problem}") from None
+    except yaml.YAMLError as error:
+        raise TransferError(f"{name}: invalid YAML: {error}") from None
+    if root is None:
+        return ()
+    reader = _Reader(name)
+    if not isinstance(root, SequenceNode):
+        reader.fail(root, dimension, f"expected a list of facts, got {_kind(root)}")
+    facts = [
+        reader.fact(entry, f"{dimension}[{i}]", dimension) for i, entry in enumerate(root.value)
+    ]
+    return tuple(facts)
+
+
+def fact_as_dict(fact: Fact) -> dict[str, object]:
+    """A fact as plain data (for storage, the API and the YAML an editor starts from)."""
+    source = fact.source
+    return {
+        "text": dict(fact.text),
+        "source": {
+            "publisher": source.publisher,
+            "title": source.title,
+            "url": source.url,
+            "date": source.date,
+            "date_kind": source.date_kind,
+            "quote": source.quote,
+        },
+    }
+
+
+def facts_from_dicts(dimension: str, items: Sequence[Mapping[str, object]]) -> tuple[Fact, ...]:
+    """The inverse of :func:`fact_as_dict` for data already validated."""
+    result = []
+    for item in items:
+        text = item["text"]
+        source = item["source"]
+        assert isinstance(text, Mapping)
+        assert isinstance(source, Mapping)
+        result.append(
+            Fact(
+                dimension,
+                {str(k): str(v) for k, v in text.items()},
+                Source(**{str(k): str(v) for k, v in source.items()}),
+            )
+        )
+    return tuple(result)
 
 
 def _join(path: str, key: str) -> str:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("registry/", include("vinculo.web.registry.urls")),
     path("pipeline/", include("vinculo.web.pipeline.urls")),
     path("search/", include("vinculo.web.search")),
+    path("transfer/", include("vinculo.web.transfer.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
