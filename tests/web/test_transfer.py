@@ -110,3 +110,45 @@ def test_api_serves_the_latest_versions(seeded: Registry, planner: Client) -> No
     assert dims["funding"]["facts"][0]["source"]["url"].startswith("http")
     listed = planner.get("/api/v1/transfer/").json()
     assert {c["country"] for c in listed} >= {"FRA", "ESP", "IND", "MEX", "USA", "ARG"}
+
+
+def test_agreement_with_france_shows_the_regime_beside_its_ip_terms(
+    seeded: Registry, legal: Client
+) -> None:
+    page = legal.get(f"/registry/agreements/{seeded.agreement_a.pk}/").content.decode()
+    assert 'id="ip-terms"' in page
+    assert 'id="transfer-regime"' in page
+    assert page.index('id="ip-terms"') < page.index('id="transfer-regime"')
+    regime = page[page.index('id="transfer-regime"') :]
+    assert "Who will own the results" in regime
+    assert "What a licence back to Mexico needs" in regime
+    assert "Which instrument could co-fund" in regime
+    assert "The public employer owns its researchers" in regime  # France's ownership
+    assert "SATT licence revenue is returned to the laboratories" in regime
+    assert "Bpifrance operates the Deeptech Plan" in regime
+
+
+def test_viewer_sees_the_public_regime_but_not_the_ip_terms(
+    seeded: Registry, viewer: Client
+) -> None:
+    page = viewer.get(f"/registry/agreements/{seeded.agreement_shared.pk}/").content.decode()
+    assert 'id="ip-terms"' not in page
+    assert 'id="transfer-regime"' in page
+
+
+def test_germany_regime_marks_unsourced_questions(seeded: Registry, planner: Client) -> None:
+    page = planner.get(f"/registry/agreements/{seeded.agreement_b.pk}/").content.decode()
+    regime = page[page.index('id="transfer-regime"') :]
+    assert "30% of the gross exploitation revenue" in regime  # DEU inventor share
+    assert regime.count("Not sourced") == 1  # no instrument or funding fact for Germany
+
+
+def test_opportunity_page_shows_the_host_regime(seeded: Registry, planner: Client) -> None:
+    page = planner.get(f"/pipeline/{seeded.opportunity_a.pk}/").content.decode()
+    assert 'id="transfer-regime"' in page
+    assert "Which instrument could co-fund" in page
+
+
+def test_no_panel_without_records(registry: Registry, legal: Client) -> None:
+    page = legal.get(f"/registry/agreements/{registry.agreement_a.pk}/").content.decode()
+    assert 'id="transfer-regime"' not in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from vinculo.strategy.transfer import DIMENSIONS
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
@@ -39,3 +40,42 @@ def transfer_history(user: Any, country: str, dimension: str) -> list[TransferDi
     if not versions:
         raise Http404
     return versions
+
+
+#: What a negotiator needs from a partner's regime, and the dimensions that answer it.
+REGIME_QUESTIONS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
+    ("ownership", gettext_lazy("Who will own the results"), ("ownership",)),
+    (
+        "licence",
+        gettext_lazy("What a licence back to Mexico needs"),
+        ("licence_terms", "inventor_remuneration", "spin_offs"),
+    ),
+    ("cofund", gettext_lazy("Which instrument could co-fund"), ("instruments", "funding")),
+)
+
+
+def regime_points(user: Any, country: str | None, language: str) -> dict[str, Any] | None:
+    """The partner regime's points that matter for an agreement or opportunity with
+    ``country``: per question, the sourced facts of its dimensions (a question no fact
+    answers says so); None when the country has no record."""
+    if not country:
+        return None
+    require_role(user, READ_ROLES)
+    dims: dict[str, TransferDimensionVersion] = {}
+    for version in TransferDimensionVersion.objects.filter(country=country).order_by(
+        "dimension", "-number"
+    ):  # one query, the partner's records only
+        dims.setdefault(version.dimension, version)
+    if not dims:
+        return None
+    lang = "en" if language.startswith("en") else "es"
+    questions = []
+    for key, title, dimensions in REGIME_QUESTIONS:
+        facts = [
+            {"text": f["text"][lang], "source": f["source"]}
+            for d in dimensions
+            if d in dims
+            for f in dims[d].facts
+        ]
+        questions.append({"key": key, "title": title, "facts": facts})
+    return {"country": country, "questions": questions}
