@@ -152,3 +152,20 @@ def test_opportunity_page_shows_the_host_regime(seeded: Registry, planner: Clien
 def test_no_panel_without_records(registry: Registry, legal: Client) -> None:
     page = legal.get(f"/registry/agreements/{registry.agreement_a.pk}/").content.decode()
     assert 'id="transfer-regime"' not in page
+
+
+def test_the_brief_reads_the_edited_record(seeded: Registry, legal: Client) -> None:
+    from tests.strategy.test_brief_transfer import TODAY, evidence
+    from vinculo.strategy.brief import localize, render_html
+    from vinculo.web.transfer.selectors import transfer_record, transfer_stamp
+
+    before = transfer_stamp("FRA")
+    assert transfer_record("ITA") is True  # no record in the database: the shipped file
+    legal.post(EDIT, {"text": _ownership_yaml("a corrected passage")})
+    assert transfer_stamp("FRA") != before
+    record = transfer_record("FRA")
+    assert not isinstance(record, bool)
+    assert record.coverage == "complete"
+    assert record.dimension("ownership")[0].source.quote == "a corrected passage"
+    html = render_html(localize(evidence("FRA"), "en", today=TODAY, transfer=record))
+    assert "«a corrected passage»" in html

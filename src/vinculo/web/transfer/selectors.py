@@ -7,7 +7,7 @@ from typing import Any
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
-from vinculo.strategy.transfer import DIMENSIONS
+from vinculo.strategy.transfer import DIMENSIONS, TransferModel, facts_from_dicts
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
 from vinculo.web.transfer.models import TransferDimensionVersion
 
@@ -79,3 +79,36 @@ def regime_points(user: Any, country: str | None, language: str) -> dict[str, An
         ]
         questions.append({"key": key, "title": title, "facts": facts})
     return {"country": country, "questions": questions}
+
+
+def transfer_record(country: str) -> TransferModel | bool:
+    """The host's record as the brief shows it: the latest version of each dimension in
+    the database (edits included), or ``True`` (the repository's file) when the database
+    holds none for the country. System use (the brief job): no user."""
+    latest: dict[str, TransferDimensionVersion] = {}
+    for version in TransferDimensionVersion.objects.filter(country=country).order_by(
+        "dimension", "-number"
+    ):
+        latest.setdefault(version.dimension, version)
+    if not latest:
+        return True
+    facts = {d: facts_from_dicts(d, v.facts) for d, v in latest.items() if v.facts}
+    newest = max(latest.values(), key=lambda v: v.created_at)
+    return TransferModel(
+        country=country,
+        version=sum(v.number for v in latest.values()) - len(latest) + 1,
+        reviewed=newest.created_at.date(),
+        coverage="complete" if len(facts) == len(DIMENSIONS) else "partial",
+        facts=facts,
+    )
+
+
+def transfer_stamp(country: str) -> str:
+    """What changes when the country's records change (for the brief's data version)."""
+    newest = (
+        TransferDimensionVersion.objects.filter(country=country)
+        .order_by("-pk")
+        .values("pk")
+        .first()
+    )
+    return str(newest["pk"]) if newest else ""
