@@ -136,11 +136,15 @@ def test_viewer_sees_the_public_regime_but_not_the_ip_terms(
     assert 'id="transfer-regime"' in page
 
 
-def test_germany_regime_marks_unsourced_questions(seeded: Registry, planner: Client) -> None:
+def test_a_question_no_fact_answers_says_so(seeded: Registry, planner: Client) -> None:
     page = planner.get(f"/registry/agreements/{seeded.agreement_b.pk}/").content.decode()
     regime = page[page.index('id="transfer-regime"') :]
     assert "30% of the gross exploitation revenue" in regime  # DEU inventor share
-    assert regime.count("Not sourced") == 1  # no instrument or funding fact for Germany
+    assert "Not sourced" not in regime  # Germany answers all three questions
+    TransferDimensionVersion.objects.filter(country="DEU", dimension="instruments").update(facts=[])
+    page = planner.get(f"/registry/agreements/{seeded.agreement_b.pk}/").content.decode()
+    regime = page[page.index('id="transfer-regime"') :]
+    assert regime.count("Not sourced") == 1  # no instrument or funding fact left
 
 
 def test_opportunity_page_shows_the_host_regime(seeded: Registry, planner: Client) -> None:
