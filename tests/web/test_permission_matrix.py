@@ -26,14 +26,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from tests.web.conftest import PASSWORD, PDF, PERSONAS, Registry, assert_strict_policy, login
+from vinculo.strategy.transfer import default_transfer_models, fact_as_dict
 from vinculo.web.api import api
 from vinculo.web.people.models import Affiliation, MergeSuggestion, Researcher
 from vinculo.web.registry.forms import AgreementForm, ProjectForm
+from vinculo.web.transfer.services import transfer_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +71,14 @@ accounts:password_reset_confirm GET    reset_bad          200 200 200 200 200 20
 accounts:password_reset_confirm POST   reset_bad          200 200 200 200 200 200 200
 accounts:password_reset_complete GET   -                  200 200 200 200 200 200 200
 accounts:password_reset_complete POST  -                  405 405 405 405 405 405 405
+# --- transfer: the comparison (everyone), editing a dimension (planners, legal, admins)
+transfer:comparison             GET    -                  302 200 200 200 200 200 200
+transfer:comparison             POST   -                  302 405 405 405 405 405 405
+transfer:dimension_edit         GET    transfer_fra_own   302 403 403 403 200 200 200
+transfer:dimension_edit         POST   transfer_fra_own   302 403 403 403 302 302 302
+transfer_list                   GET    -                  401 200 200 200 200 200 200
+transfer_detail                 GET    transfer_fra       401 200 200 200 200 200 200
+transfer_detail                 GET    transfer_none      401 404 404 404 404 404 404
 # --- insights (no snapshot or evidence store in these tests: the empty pages; read-only)
 insights:home                   GET    -                  302 200 200 200 200 200 200
 insights:home                   POST   -                  302 405 405 405 405 405 405
@@ -364,6 +375,9 @@ TARGETS: dict[str, Callable[[Registry], dict[str, Any]]] = {
     "researcher_fr": lambda r: {"researcher_id": _researcher("FRA").pk},
     "researcher_de": lambda r: {"researcher_id": _researcher("DEU").pk},
     "suggestion": lambda r: {"suggestion_id": _suggestion().pk},
+    "transfer_fra": lambda r: _transfer_seeded({"country": "FRA"}),
+    "transfer_fra_own": lambda r: _transfer_seeded({"country": "FRA", "dimension": "ownership"}),
+    "transfer_none": lambda r: _transfer_seeded({"country": "ZZZ"}),
 }
 
 
@@ -400,6 +414,17 @@ def _suggestion() -> MergeSuggestion:
         source="test",
     )  # fmt: skip
     return MergeSuggestion.objects.create(researcher=one, candidate=other, reason="test")
+
+
+def _transfer_seeded(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The transfer records of France, from the repository file (idempotent)."""
+    transfer_seed(models={"FRA": default_transfer_models()["FRA"]})
+    return kwargs
+
+
+def _transfer_write(registry: Registry, persona: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    facts = default_transfer_models()["FRA"].dimension("ownership")
+    return {"text": yaml.safe_dump([fact_as_dict(f) for f in facts], allow_unicode=True)}
 
 
 def _own_post(registry: Registry, persona: str) -> int:
@@ -467,6 +492,7 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
     },
     "people:merge": lambda r, p, k: {"decision": "accept"},
     "people:matches": lambda r, p, k: {"researcher": str(_researcher("FRA").pk)},
+    "transfer:dimension_edit": _transfer_write,
     "insights:post-brief-section-edit": _section_write,
     "insights:country-institution-add": lambda r, p, k: _HOST_INSTITUTION,
     "insights:country-institution-edit": lambda r, p, k: _HOST_INSTITUTION,

@@ -722,8 +722,9 @@ def test_searches_page_without_a_count(registry):
 
 def test_the_detail_page_reads_only_what_exists(registry):
     """The detail page reads which lists (duplicates, merged records, institutions,
-    comments, attachments) have rows with the opportunity itself, and queries only those:
-    a bare opportunity costs 5 queries for a planner; each list that fills adds its own."""
+        comments, attachments) have rows with the opportunity itself, and queries only those:
+        a bare opportunity costs 6 queries for a planner (one reads the host country's transfer
+    regime); each list that fills adds its own."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -740,8 +741,9 @@ def test_the_detail_page_reads_only_what_exists(registry):
         return len(captured), response.content.decode()
 
     count, page = read()
-    # session, user, the opportunity (with what exists), its history, the owner choices
-    assert count == 5
+    # session, user, the opportunity (with what exists), its history, the owner choices,
+    # the host country's transfer regime
+    assert count == 6
     assert "similarity" not in page  # no flagged pair listed
     assert 'id="merge-any"' in page  # only the merge by number
     from vinculo.web.pipeline.services import comment_add
@@ -749,7 +751,7 @@ def test_the_detail_page_reads_only_what_exists(registry):
     comment_add(actor=planner, opportunity=bare, text="Llamar a la embajada el lunes")
     bare.institutions.add(registry.cnrs)
     count, page = read()
-    assert count == 7
+    assert count == 8
     assert "Llamar a la embajada el lunes" in page
     assert registry.cnrs.name in page
 

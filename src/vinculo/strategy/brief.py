@@ -28,6 +28,7 @@ HTML or PDF (WeasyPrint).
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -76,6 +77,7 @@ from vinculo.strategy.partners import (
 )
 from vinculo.strategy.priorities import Priority
 from vinculo.strategy.reciprocity import Reciprocity, product_names
+from vinculo.strategy.transfer import TransferModel, default_transfer_models
 
 __all__ = [
     "Brief",
@@ -628,6 +630,78 @@ class ContextSection:
 
 
 @dataclass(frozen=True)
+class TransferFactRow:
+    """One sourced fact of the host's transfer model, as the brief shows it."""
+
+    text: str
+    source: str  # "publisher, «title», date"
+    url: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class TransferSection:
+    """The host's technology-transfer model and IP regime: per known dimension its
+    sourced facts; the dimensions no fact covers are named, never shown as facts."""
+
+    heading: str
+    intro: str
+    dimensions: tuple[tuple[str, tuple[TransferFactRow, ...]], ...]  # (name, facts)
+    unknown: str  # "" when every dimension is sourced
+    record: str  # the record's version and review date, or that there is none
+
+
+def _transfer(model: TransferModel | None, language: str, host_name: str) -> TransferSection:
+    heading = text("brief.context.transfer", language, host=host_name)
+    if model is None:
+        return TransferSection(
+            heading, text("brief.transfer.none", language, host=host_name), (), "", ""
+        )
+    rows = []
+    for dimension in model.known:
+        facts = tuple(
+            TransferFactRow(
+                text=fact.text[language],
+                source=text(
+                    "brief.transfer.source",
+                    language,
+                    publisher=fact.source.publisher,
+                    title=fact.source.title,
+                    date=fact.source.date,
+                ),
+                url=fact.source.url,
+                quote=fact.source.quote,
+            )
+            for fact in model.dimension(dimension)
+        )
+        rows.append((text(f"brief.transfer.dimension.{dimension}", language), facts))
+    unknown = (
+        text(
+            "brief.transfer.unknown",
+            language,
+            dimensions=", ".join(
+                text(f"brief.transfer.dimension.{d}", language) for d in model.unknown
+            ),
+        )
+        if model.unknown
+        else ""
+    )
+    record = text(
+        "brief.transfer.record",
+        language,
+        version=str(model.version),
+        date=format_date(model.reviewed, format="medium", locale=_LOCALES[language]),
+    )
+    return TransferSection(
+        heading,
+        text("brief.transfer.intro", language, host=host_name),
+        tuple(rows),
+        unknown,
+        record,
+    )
+
+
+@dataclass(frozen=True)
 class Brief:
     """The brief for a post, in one language: every figure and every sentence it shows."""
 
@@ -653,6 +727,7 @@ class Brief:
     data_cutoff: str = ""  # the newest year among the figures the brief quotes
     context: tuple[ContextSection, ...] = ()
     summary: Summary | None = None
+    transfer: TransferSection | None = None  # the host's transfer model and IP regime
 
 
 def _check_language(language: str) -> str:
@@ -962,6 +1037,7 @@ def localize(
     issuing_unit: str | None = None,
     classification: str | None = None,
     data_cutoff: str | None = None,
+    transfer: TransferModel | bool | None = True,
 ) -> Brief:
     """The brief in ``language`` ("es": Spanish as in Mexico, or "en") from the evidence
     :func:`collect_evidence` gathered; ``today`` is the brief's date (default: today).
@@ -969,7 +1045,9 @@ def localize(
     ``context`` holds the post's own sections (empty: "to be completed by the post");
     ``post_kind`` is "embassy" or "consulate" (a consulate is named by ``post_city``);
     ``issuing_unit``, ``classification`` and ``data_cutoff`` go on the cover (defaults:
-    the catalogue's unit, internal use, and the newest year among the quoted figures)."""
+    the catalogue's unit, internal use, and the newest year among the quoted figures).
+    ``transfer`` is the host's transfer-model record (default ``True``: the one shipped in
+    ``data/transfer``, if any; ``None``: the brief says there is none)."""
     language = _check_language(language)
     if post_kind not in POST_KINDS:
         raise ValueError(f"post kind {post_kind!r}: one of {', '.join(POST_KINDS)}")
@@ -1051,6 +1129,11 @@ def localize(
         ),
         data_cutoff=data_cutoff if data_cutoff is not None else _cutoff(priorities, coauthorship),
         context=_context(context, language, post_kind),
+        transfer=_transfer(
+            _shipped_transfer(host) if transfer is True else transfer or None,
+            language,
+            host_name,
+        ),
         summary=_summary(
             priorities,
             language,
@@ -1218,6 +1301,15 @@ def _context(context: PostContext, language: str, post_kind: str) -> tuple[Conte
             )
         )
     return tuple(sections)
+
+
+@functools.cache
+def _shipped_transfers() -> dict[str, TransferModel]:
+    return default_transfer_models()
+
+
+def _shipped_transfer(host: str) -> TransferModel | None:
+    return _shipped_transfers().get(host)
 
 
 def _date_text(value: Any, language: str) -> str:

@@ -175,6 +175,26 @@ ENGLISH: dict[str, str] = dict(
         N_("brief.context.opportunities", "Open opportunities"),
         N_("brief.context.counterparts", "Counterparts"),
         N_("brief.context.agenda", "Agenda: events and deadlines"),
+        N_("brief.context.transfer", "Technology transfer and IP regime of {host}"),
+        N_(
+            "brief.transfer.intro",
+            "How {host} moves public research into industry and who owns what, dimension by "
+            "dimension; every fact carries its source.",
+        ),
+        N_("brief.transfer.none", "Vínculo has no technology-transfer record for {host} yet."),
+        N_(
+            "brief.transfer.unknown",
+            "Not sourced, so not stated as facts: {dimensions}.",
+        ),
+        N_("brief.transfer.record", "Record version {version}, reviewed {date}."),
+        N_("brief.transfer.source", "{publisher}, «{title}», {date}"),
+        N_("brief.transfer.dimension.instruments", "Transfer instruments"),
+        N_("brief.transfer.dimension.ownership", "Ownership of publicly funded results"),
+        N_("brief.transfer.dimension.inventor_remuneration", "Inventor remuneration"),
+        N_("brief.transfer.dimension.spin_offs", "Spin-off rules"),
+        N_("brief.transfer.dimension.joint_labs", "Public-private joint labs"),
+        N_("brief.transfer.dimension.licence_terms", "Typical licence terms"),
+        N_("brief.transfer.dimension.funding", "Funding volumes"),
         N_("brief.subtitle", "Science and technology cooperation {home}–{host}"),
         N_("brief.date", "Date: {date}"),
         N_(

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "vinculo.web.pipeline",
     "vinculo.web.people",
     "vinculo.web.mobility",
+    "vinculo.web.transfer",
 ]
 
 #: How long a researcher's record is kept after it was last imported or confirmed

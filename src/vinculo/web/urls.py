@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/", include("vinculo.web.people.urls")),
     path("mobility/", include("vinculo.web.mobility.urls")),
     path("search/", include("vinculo.web.search")),
+    path("transfer/", include("vinculo.web.transfer.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

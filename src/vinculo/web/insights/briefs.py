@@ -118,7 +118,10 @@ def _post_context(post: Post, language: str | None = None) -> tuple[PostContext,
 def post_version(post: Post, context: PostContext, post_kind: str, post_city: str) -> str:
     """The post's data version as the key holds it: the context's own version with what
     else the brief shows of the post (its host country, kind and city), hashed."""
-    text = json.dumps([context.version, post.host_country_id, post_kind, post_city])
+    from vinculo.web.transfer.selectors import transfer_stamp
+
+    stamp = transfer_stamp(post.host_country_id)  # the host's transfer record, edits included
+    text = json.dumps([context.version, post.host_country_id, post_kind, post_city, stamp])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -301,8 +304,11 @@ def _prepare(job: BriefJob, progress: Callable[[BriefJob], None] | None) -> None
         if progress is not None:
             progress(job)
 
+    from vinculo.web.transfer.selectors import transfer_record
+
     post = job.post
     evidence = evidence_for(job.fingerprint, post.host_country_id)
+    transfer = transfer_record(post.host_country_id)
     index = 1
     for language in LANGUAGES:
         context, post_kind, post_city = _post_context(post, language)
@@ -312,7 +318,7 @@ def _prepare(job: BriefJob, progress: Callable[[BriefJob], None] | None) -> None
             if brief is None:
                 brief = localize(
                     evidence, language, context=context, post_kind=post_kind,
-                    post_city=post_city,
+                    post_city=post_city, transfer=transfer,
                 )  # fmt: skip
             write_brief(brief, job_file(job, language, kind))
             index += 1

@@ -88,16 +88,18 @@ from vinculo.web.pipeline.services import (
 )
 from vinculo.web.pipeline.summaries import FUNNEL, funnel_for, history_events, history_rows
 from vinculo.web.registry.forms import DocumentForm, add_service_errors
-from vinculo.web.registry.models import Country
+from vinculo.web.registry.models import Country, IPTerms
 from vinculo.web.registry.selectors import (
     CENTRAL_ROLES,
     agreements_visible_to,
+    can_see_ip_terms,
     posts_visible_to,
     priorities_named,
     priority_choices,
 )
 from vinculo.web.registry.services.documents import download
 from vinculo.web.registry.views import detail_urls
+from vinculo.web.transfer.selectors import regime_points
 
 PAGE_SIZE = 50
 
@@ -442,6 +444,13 @@ def _detail_context(request: HttpRequest, opportunity: Opportunity, **forms: Any
         ),
     }
     context["last_change"] = context["history"][-1] if context["history"] else None
+    context["regime"] = regime_points(user, opportunity.host_country_id, language)
+    context["ip_terms"] = None
+    if context["agreement_visible"]:
+        agreement = opportunity.agreement
+        if agreement is not None and can_see_ip_terms(user, agreement):
+            context["ip_terms"] = IPTerms.objects.filter(agreement=agreement).first()
+            context["ip_terms_shown"] = True
     context["suggested_ids"] = [s["id"] for s in opportunity.suggested_priorities]
     if transitions_for(user, opportunity):
         context["transition_form"] = forms.get("transition_form") or TransitionForm(

@@ -78,6 +78,7 @@ from vinculo.web.registry.services import (
     project_update,
 )
 from vinculo.web.registry.services.documents import download
+from vinculo.web.transfer.selectors import regime_points
 
 PAGE_SIZE = 50
 
@@ -168,6 +169,7 @@ def _detail_context(request: HttpRequest, agreement: Agreement, **forms: Any) ->
         "can_write": can_write,
         "can_see_ip_terms": confidential,
         "can_set_ip_terms": user.role in IP_TERMS_ROLES,
+        "regime": regime_points(user, agreement.partner_country_id, get_language() or "es"),
     }
     if confidential:
         try:

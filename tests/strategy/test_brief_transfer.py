@@ -1,0 +1,85 @@
+"""The brief's section on the host's technology-transfer model and IP regime, in both
+languages, from the shipped records (no evidence store needed: the section depends on the
+host only)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from vinculo.strategy.brief import PostEvidence, localize, render_html
+from vinculo.strategy.transfer import default_transfer_models
+
+TODAY = date(2026, 12, 5)
+
+
+def evidence(host: str) -> PostEvidence:
+    return PostEvidence(
+        home="MEX",
+        host=host,
+        programme={"es": "Prioridades", "en": "Priorities"},
+        indicator_names={},
+        weights={"strength": 0.25, "complementarity": 0.3, "ties": 0.2, "capacity": 0.15},
+        priorities=(),
+        coauthorship=pd.DataFrame(columns=["year", "works", "source", "vintage"]),
+        datasets=pd.DataFrame(
+            columns=["source", "vintage", "retrieved_at", "url", "license", "file_name"]
+        ),
+        institutions_vintage="",
+    )
+
+
+def transfer_html(host: str, language: str) -> str:
+    page = render_html(localize(evidence(host), language, today=TODAY))
+    start = page.index('<section id="context-transfer">')
+    return page[start : page.index("</section>", start)]
+
+
+HEADINGS = {
+    ("FRA", "en"): "Technology transfer and IP regime of France",
+    ("FRA", "es"): "Transferencia de tecnología y régimen de PI de Francia",
+    ("ESP", "en"): "Technology transfer and IP regime of Spain",
+    ("ESP", "es"): "Transferencia de tecnología y régimen de PI de España",
+    ("IND", "en"): "Technology transfer and IP regime of India",
+    ("IND", "es"): "Transferencia de tecnología y régimen de PI de India",
+}
+
+
+@pytest.mark.parametrize(("host", "language"), sorted(HEADINGS))
+def test_the_brief_has_the_transfer_section(host: str, language: str) -> None:
+    html = transfer_html(host, language)
+    assert HEADINGS[host, language] in html
+    model = default_transfer_models()[host]
+    for dimension in model.known:
+        for fact in model.dimension(dimension):
+            assert fact.source.url.replace("&", "&amp;") in html
+    first = model.dimension("inventor_remuneration")[0]
+    assert first.text[language].replace("'", "&#39;").replace('"', "&#34;")[:40] in html
+    other = "es" if language == "en" else "en"
+    assert first.text[other][:40] not in html
+    names = {
+        "en": ("Inventor remuneration", "Ownership of publicly funded results"),
+        "es": ("Remuneración del inventor", "Titularidad de resultados con fondos públicos"),
+    }[language]
+    for name in names:
+        assert f"<h4>{name}</h4>" in html
+    record = f"Record version {model.version}" if language == "en" else "Registro versión"
+    assert record in html
+    assert "pending" not in html  # complete records: no unsourced dimension
+
+
+def test_a_partial_record_names_what_is_not_sourced() -> None:
+    html = transfer_html("DEU", "en")
+    assert "Not sourced, so not stated as facts: Spin-off rules, Public-private joint labs," in html
+    assert "<h4>Inventor remuneration</h4>" in html
+    assert "<h4>Spin-off rules</h4>" not in html
+    html = transfer_html("DEU", "es")
+    assert "Sin fuente, por lo que no se afirman como hechos: Reglas de spin-off" in html
+
+
+def test_no_record_is_said() -> None:
+    html = transfer_html("ITA", "en")
+    assert "Vínculo has no technology-transfer record for Italy yet." in html
+    assert "<h4>" not in html
