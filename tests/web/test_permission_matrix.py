@@ -197,6 +197,26 @@ pipeline:attachment_add         GET    opportunity_a      302 405 405 405 405 40
 pipeline:attachment_add         POST   opportunity_a      302 403 302 404 403 302 302
 pipeline:attachment_download    GET    attachment_a       302 403 200 404 403 200 200
 pipeline:attachment_download    POST   attachment_a       302 405 405 405 405 405 405
+# --- forums (issue 15): the registry's forums, coverage, meetings (iCalendar), positions;
+# delegates (people) only for legal officers, planners and administrators
+forums:list                     GET    -                  302 200 200 200 200 200 200
+forums:list                     POST   -                  302 405 405 405 405 405 405
+forums:coverage                 GET    -                  302 200 200 200 200 200 200
+forums:coverage                 POST   -                  302 405 405 405 405 405 405
+forums:calendar                 GET    -                  302 200 200 200 200 200 200
+forums:calendar                 POST   -                  302 405 405 405 405 405 405
+forums:detail                   GET    forum              302 200 200 200 200 200 200
+forums:detail                   GET    forum_missing      302 404 404 404 404 404 404
+forums:detail                   POST   forum              302 405 405 405 405 405 405
+forums:forum_calendar           GET    forum              302 200 200 200 200 200 200
+forums:forum_calendar           POST   forum              302 405 405 405 405 405 405
+forums:event_add                GET    forum              302 403 403 403 200 200 200
+forums:event_add                POST   forum              302 403 403 403 302 302 302
+forums:event_add                GET    forum_missing      302 404 404 404 404 404 404
+forums:position_add             GET    forum              302 403 403 403 200 200 200
+forums:position_add             POST   forum              302 403 403 403 302 302 302
+forums:delegate_add             GET    forum              302 403 403 403 200 200 200
+forums:delegate_add             POST   forum              302 403 403 403 302 302 302
 # --- search for the pickers (JSON, login required; results scoped: see test_search)
 search:source                   GET    institutions       302 200 200 200 200 200 200
 search:source                   GET    countries          302 200 200 200 200 200 200
@@ -238,6 +258,18 @@ insights_snapshot               GET    -                  401 404 404 404 404 40
 insights_priority               GET    aerospace          401 404 404 404 404 404 404
 insights_country                GET    FRA                401 404 404 404 404 404 404
 insights_coverage               GET    -                  401 404 404 404 404 404 404
+# --- API: forums
+forums_list                     GET    -                  401 200 200 200 200 200 200
+forums_coverage                 GET    -                  401 200 200 200 200 200 200
+forums_country                  GET    FRA                401 200 200 200 200 200 200
+forums_get                      GET    forum              401 200 200 200 200 200 200
+forums_get                      GET    forum_missing      401 404 404 404 404 404 404
+forums_event_list               GET    forum              401 200 200 200 200 200 200
+forums_event_create             POST   forum              401 403 403 403 201 201 201
+forums_position_list            GET    forum              401 200 200 200 200 200 200
+forums_position_create          POST   forum              401 403 403 403 201 201 201
+forums_delegate_list            GET    forum              401 403 403 403 200 200 200
+forums_delegate_create          POST   forum              401 403 403 403 201 201 201
 # --- API: pipeline
 pipeline_opportunity_list       GET    -                  401 200 200 200 200 200 200
 pipeline_opportunity_create     POST   -                  401 403 201 201 403 201 201
@@ -314,6 +346,8 @@ TARGETS: dict[str, Callable[[Registry], dict[str, Any]]] = {
     "agreements": lambda r: {"source": "agreements"},
     "opportunities": lambda r: {"source": "opportunities"},
     "nothing": lambda r: {"source": "nothing"},
+    "forum": lambda r: {"slug": "iec-tc-82"},
+    "forum_missing": lambda r: {"slug": "no-such-forum"},
 }
 
 
@@ -373,6 +407,17 @@ _HOST_INSTITUTION = {
 
 
 PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]] = {
+    "forums:event_add": lambda r, p, k: {
+        "title": "Plenary",
+        "starts_on": "2027-05-03",
+        "ends_on": "2027-05-05",
+    },
+    "forums:position_add": lambda r, p, k: {
+        "title": "Comments on a draft",
+        "submitted_on": "2027-05-04",
+        "outcome": "pending",
+    },
+    "forums:delegate_add": lambda r, p, k: {"name": "A delegate"},
     "insights:post-brief-section-edit": _section_write,
     "insights:country-institution-add": lambda r, p, k: _HOST_INSTITUTION,
     "insights:country-institution-edit": lambda r, p, k: _HOST_INSTITUTION,
@@ -477,6 +522,16 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
 }
 
 API_BODIES: dict[str, Callable[[Registry, str], dict[str, Any]]] = {
+    "forums_event_create": lambda r, p: {
+        "title": "Plenary",
+        "starts_on": "2027-05-03",
+        "ends_on": "2027-05-05",
+    },
+    "forums_position_create": lambda r, p: {
+        "title": "Comments on a draft",
+        "submitted_on": "2027-05-04",
+    },
+    "forums_delegate_create": lambda r, p: {"name": "A delegate"},
     "registry_agreement_create": lambda r, p: {
         "title": "New agreement",
         "kind": "mobility",

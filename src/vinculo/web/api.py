@@ -89,3 +89,4 @@ def me(request: HttpRequest) -> dict[str, Any]:
 api.add_router("/registry", "vinculo.web.registry.api.router")
 api.add_router("/insights", "vinculo.web.insights.api.router")
 api.add_router("/pipeline", "vinculo.web.pipeline.api.router")
+api.add_router("/forums", "vinculo.web.forums.api.router")

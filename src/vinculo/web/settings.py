@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "vinculo.web.registry",
     "vinculo.web.insights",
     "vinculo.web.pipeline",
+    "vinculo.web.forums",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("vinculo.web.accounts.urls")),
     path("registry/", include("vinculo.web.registry.urls")),
     path("pipeline/", include("vinculo.web.pipeline.urls")),
+    path("forums/", include("vinculo.web.forums.urls")),
     path("search/", include("vinculo.web.search")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
