@@ -207,3 +207,27 @@ def test_pages_speak_spanish(recorded):
     assert "1 delegado registrado; los nombres solo los ven" in page
     gap = client.get(reverse("forums:coverage")).content.decode()
     assert "Encabezan donde México está ausente" in gap
+
+
+def test_the_api_refuses_what_the_model_does_not_allow(registry):
+    client = login("planner", registry)
+
+    def post(path, body):
+        return client.post(path, data=json.dumps(body), content_type="application/json")
+
+    long_country = post(
+        "/api/v1/forums/geo/events",
+        {"title": "GEO Week", "starts_on": "2027-11-01", "ends_on": "2027-11-05",
+         "country": "Mexico"},
+    )  # fmt: skip
+    assert long_country.status_code == 422
+    bad_outcome = post(
+        "/api/v1/forums/geo/positions",
+        {"title": "X", "submitted_on": "2027-11-02", "outcome": "won"},
+    )
+    assert bad_outcome.status_code == 422
+    bad_email = post("/api/v1/forums/geo/delegates", {"name": "A", "email": "not-an-address"})
+    assert bad_email.status_code == 422
+    assert not ForumEvent.objects.exists()
+    assert not Position.objects.exists()
+    assert not Delegate.objects.exists()

@@ -35,13 +35,22 @@ def _event_of(forum: Forum, event: ForumEvent | None) -> ForumEvent | None:
     return event
 
 
+def _saved(row: Any) -> Any:
+    """The row validated as its model says (lengths, choices, addresses), then saved: the
+    same limits on SQLite and PostgreSQL, whatever the entry point."""
+    row.full_clean()
+    row.save()
+    return row
+
+
 @transaction.atomic
 def event_create(*, actor: Any, slug: str, **values: Any) -> ForumEvent:
     require_role(actor, FORUM_WRITE_ROLES)
     forum = _forum(actor, slug)
     if values["ends_on"] < values["starts_on"]:
         raise ValidationError({"ends_on": _("A meeting cannot end before it starts.")})
-    event = ForumEvent.objects.create(forum=forum, created_by=actor, **values)
+    values["country"] = (values.get("country") or "").strip().upper()
+    event = _saved(ForumEvent(forum=forum, created_by=actor, **values))
     audit_record(actor=actor, action="forum_event.create", obj=event)
     return event
 
@@ -51,7 +60,7 @@ def position_create(*, actor: Any, slug: str, **values: Any) -> Position:
     require_role(actor, FORUM_WRITE_ROLES)
     forum = _forum(actor, slug)
     values["event"] = _event_of(forum, values.get("event"))
-    position = Position.objects.create(forum=forum, created_by=actor, **values)
+    position = _saved(Position(forum=forum, created_by=actor, **values))
     audit_record(actor=actor, action="forum_position.create", obj=position)
     return position
 
@@ -61,7 +70,7 @@ def delegate_create(*, actor: Any, slug: str, **values: Any) -> Delegate:
     require_role(actor, DELEGATE_ROLES)
     forum = _forum(actor, slug)
     values["event"] = _event_of(forum, values.get("event"))
-    delegate = Delegate.objects.create(forum=forum, created_by=actor, **values)
+    delegate = _saved(Delegate(forum=forum, created_by=actor, **values))
     # the audit names the row, not the person
     audit_record(actor=actor, action="forum_delegate.create", obj=delegate)
     return delegate
