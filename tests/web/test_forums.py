@@ -231,3 +231,18 @@ def test_the_api_refuses_what_the_model_does_not_allow(registry):
     assert not ForumEvent.objects.exists()
     assert not Position.objects.exists()
     assert not Delegate.objects.exists()
+
+
+def test_removing_a_delegate_deletes_the_person_and_audits_the_row(recorded):
+    delegate = Delegate.objects.get()
+    url = reverse("forums:delegate_remove", args=["iec-tc-82", delegate.pk])
+    assert login("officer_a", recorded).post(url).status_code == 403
+    assert Delegate.objects.exists()
+    # another forum's address does not reach it
+    other = reverse("forums:delegate_remove", args=["geo", delegate.pk])
+    assert login("legal", recorded).post(other).status_code == 404
+    assert login("legal", recorded).post(url).status_code == 302
+    assert not Delegate.objects.exists()
+    event = AuditEvent.objects.get(action="forum_delegate.remove")
+    assert event.object_id == str(delegate.pk)
+    assert DELEGATE not in json.dumps(event.changes)

@@ -217,6 +217,9 @@ forums:position_add             GET    forum              302 403 403 403 200 20
 forums:position_add             POST   forum              302 403 403 403 302 302 302
 forums:delegate_add             GET    forum              302 403 403 403 200 200 200
 forums:delegate_add             POST   forum              302 403 403 403 302 302 302
+forums:delegate_remove          GET    delegate           302 405 405 405 405 405 405
+forums:delegate_remove          POST   delegate           302 403 403 403 302 302 302
+forums:delegate_remove          POST   delegate_missing   302 403 403 403 404 404 404
 # --- search for the pickers (JSON, login required; results scoped: see test_search)
 search:source                   GET    institutions       302 200 200 200 200 200 200
 search:source                   GET    countries          302 200 200 200 200 200 200
@@ -348,7 +351,17 @@ TARGETS: dict[str, Callable[[Registry], dict[str, Any]]] = {
     "nothing": lambda r: {"source": "nothing"},
     "forum": lambda r: {"slug": "iec-tc-82"},
     "forum_missing": lambda r: {"slug": "no-such-forum"},
+    "delegate": lambda r: {"slug": "iec-tc-82", "delegate_id": _delegate(r).pk},
+    "delegate_missing": lambda r: {"slug": "iec-tc-82", "delegate_id": 999999},
 }
+
+
+def _delegate(registry: Registry) -> Any:
+    """A delegate of iec-tc-82 (created for the row that removes it)."""
+    from vinculo.web.forums.models import Delegate, Forum
+
+    forum, _created = Forum.objects.get_or_create(slug="iec-tc-82")
+    return Delegate.objects.create(forum=forum, name="A delegate")
 
 
 def _own_post(registry: Registry, persona: str) -> int:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from vinculo.web.accounts.permissions import require_role
@@ -74,3 +75,15 @@ def delegate_create(*, actor: Any, slug: str, **values: Any) -> Delegate:
     # the audit names the row, not the person
     audit_record(actor=actor, action="forum_delegate.create", obj=delegate)
     return delegate
+
+
+@transaction.atomic
+def delegate_remove(*, actor: Any, slug: str, delegate_id: int) -> None:
+    """Remove a delegate (a person's data: deleted, not archived); 404 outside the forum."""
+    require_role(actor, DELEGATE_ROLES)
+    record_get(actor, slug)
+    delegate = Delegate.objects.filter(forum__slug=slug, pk=delegate_id).first()
+    if delegate is None:
+        raise Http404("No such delegate")
+    audit_record(actor=actor, action="forum_delegate.remove", obj=delegate)
+    delegate.delete()

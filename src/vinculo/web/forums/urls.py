@@ -12,4 +12,9 @@ urlpatterns = [
     path("<slug:slug>/meetings/new/", views.event_add, name="event_add"),
     path("<slug:slug>/positions/new/", views.position_add, name="position_add"),
     path("<slug:slug>/delegates/new/", views.delegate_add, name="delegate_add"),
+    path(
+        "<slug:slug>/delegates/<int:delegate_id>/remove/",
+        views.delegate_delete,
+        name="delegate_remove",
+    ),
 ]

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from vinculo.strategy.forums import STATUSES
 from vinculo.web.accounts.permissions import require_role
@@ -36,7 +36,12 @@ from vinculo.web.forums.selectors import (
     record_get,
     registry,
 )
-from vinculo.web.forums.services import delegate_create, event_create, position_create
+from vinculo.web.forums.services import (
+    delegate_create,
+    delegate_remove,
+    event_create,
+    position_create,
+)
 from vinculo.web.registry.forms import add_service_errors
 
 
@@ -159,6 +164,14 @@ def delegate_add(request: HttpRequest, slug: str) -> HttpResponse:
         "export contains it. Record what the delegation needs, nothing more."
     )
     return _form_page(request, slug, form, _("Add a delegate"), hint)
+
+
+@login_required
+@require_POST
+def delegate_delete(request: HttpRequest, slug: str, delegate_id: int) -> HttpResponse:
+    delegate_remove(actor=request.user, slug=slug, delegate_id=delegate_id)
+    messages.success(request, _("Delegate removed."))
+    return redirect("forums:detail", slug=slug)
 
 
 def _ics(body: str, name: str) -> HttpResponse:
