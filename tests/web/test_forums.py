@@ -246,3 +246,32 @@ def test_removing_a_delegate_deletes_the_person_and_audits_the_row(recorded):
     event = AuditEvent.objects.get(action="forum_delegate.remove")
     assert event.object_id == str(delegate.pk)
     assert DELEGATE not in json.dumps(event.changes)
+
+
+def test_a_position_outcome_is_recorded_with_its_before_and_after(recorded):
+    position = Position.objects.get()
+    client = login("planner", recorded)
+    response = client.patch(
+        f"/api/v1/forums/iec-tc-82/positions/{position.pk}",
+        data=json.dumps({"outcome": "partial", "outcome_notes": "Clause 4 kept."}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["outcome"] == "partial"
+    event = AuditEvent.objects.get(action="forum_position.outcome")
+    assert event.changes["outcome"] == ["adopted", "partial"]
+    bad = client.patch(
+        f"/api/v1/forums/iec-tc-82/positions/{position.pk}",
+        data=json.dumps({"outcome": "won"}),
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    position.refresh_from_db()
+    assert (position.outcome, position.outcome_notes) == ("partial", "Clause 4 kept.")
+    page = client.post(
+        reverse("forums:position_outcome", args=["iec-tc-82", position.pk]),
+        {"outcome": "rejected", "outcome_notes": ""},
+    )
+    assert page.status_code == 302
+    position.refresh_from_db()
+    assert position.outcome == "rejected"

@@ -215,6 +215,9 @@ forums:event_add                POST   forum              302 403 403 403 302 30
 forums:event_add                GET    forum_missing      302 404 404 404 404 404 404
 forums:position_add             GET    forum              302 403 403 403 200 200 200
 forums:position_add             POST   forum              302 403 403 403 302 302 302
+forums:position_outcome         GET    position           302 403 403 403 200 200 200
+forums:position_outcome         POST   position           302 403 403 403 302 302 302
+forums:position_outcome         GET    position_missing   302 403 403 403 404 404 404
 forums:delegate_add             GET    forum              302 403 403 403 200 200 200
 forums:delegate_add             POST   forum              302 403 403 403 302 302 302
 forums:delegate_remove          GET    delegate           302 405 405 405 405 405 405
@@ -271,6 +274,8 @@ forums_event_list               GET    forum              401 200 200 200 200 20
 forums_event_create             POST   forum              401 403 403 403 201 201 201
 forums_position_list            GET    forum              401 200 200 200 200 200 200
 forums_position_create          POST   forum              401 403 403 403 201 201 201
+forums_position_update          PATCH  position           401 403 403 403 200 200 200
+forums_position_update          PATCH  position_missing   401 403 403 403 404 404 404
 forums_delegate_list            GET    forum              401 403 403 403 200 200 200
 forums_delegate_create          POST   forum              401 403 403 403 201 201 201
 # --- API: pipeline
@@ -353,7 +358,19 @@ TARGETS: dict[str, Callable[[Registry], dict[str, Any]]] = {
     "forum_missing": lambda r: {"slug": "no-such-forum"},
     "delegate": lambda r: {"slug": "iec-tc-82", "delegate_id": _delegate(r).pk},
     "delegate_missing": lambda r: {"slug": "iec-tc-82", "delegate_id": 999999},
+    "position": lambda r: {"slug": "iec-tc-82", "position_id": _position(r).pk},
+    "position_missing": lambda r: {"slug": "iec-tc-82", "position_id": 999999},
 }
+
+
+def _position(registry: Registry) -> Any:
+    """A position submitted to iec-tc-82 (created for the rows that record its outcome)."""
+    import datetime as dt
+
+    from vinculo.web.forums.models import Forum, Position
+
+    forum, _created = Forum.objects.get_or_create(slug="iec-tc-82")
+    return Position.objects.create(forum=forum, title="Comments", submitted_on=dt.date(2027, 1, 5))
 
 
 def _delegate(registry: Registry) -> Any:
@@ -431,6 +448,7 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
         "outcome": "pending",
     },
     "forums:delegate_add": lambda r, p, k: {"name": "A delegate"},
+    "forums:position_outcome": lambda r, p, k: {"outcome": "adopted"},
     "insights:post-brief-section-edit": _section_write,
     "insights:country-institution-add": lambda r, p, k: _HOST_INSTITUTION,
     "insights:country-institution-edit": lambda r, p, k: _HOST_INSTITUTION,
@@ -545,6 +563,7 @@ API_BODIES: dict[str, Callable[[Registry, str], dict[str, Any]]] = {
         "submitted_on": "2027-05-04",
     },
     "forums_delegate_create": lambda r, p: {"name": "A delegate"},
+    "forums_position_update": lambda r, p: {"outcome": "adopted"},
     "registry_agreement_create": lambda r, p: {
         "title": "New agreement",
         "kind": "mobility",

@@ -24,7 +24,12 @@ from vinculo.web.forums.selectors import (
     positions_for,
     record_get,
 )
-from vinculo.web.forums.services import delegate_create, event_create, position_create
+from vinculo.web.forums.services import (
+    delegate_create,
+    event_create,
+    position_create,
+    position_set_outcome,
+)
 
 router = Router(tags=["forums"])
 
@@ -299,6 +304,29 @@ def position_add(request: HttpRequest, slug: str, payload: PositionIn) -> Status
     except ValidationError as error:
         raise _invalid(error) from None
     return Status(201, _position(position))
+
+
+class OutcomeIn(Schema):
+    outcome: str
+    outcome_notes: str = ""
+
+
+@router.patch(
+    "/{slug}/positions/{position_id}",
+    response=PositionOut,
+    summary="Record a position's outcome",
+    operation_id="forums_position_update",
+)
+def position_update(
+    request: HttpRequest, slug: str, position_id: int, payload: OutcomeIn
+) -> dict[str, Any]:
+    try:
+        position = position_set_outcome(
+            actor=request.user, slug=slug, position_id=position_id, **payload.dict()
+        )
+    except ValidationError as error:
+        raise _invalid(error) from None
+    return _position(position)
 
 
 @router.get(

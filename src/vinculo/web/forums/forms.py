@@ -61,3 +61,9 @@ class DelegateForm(_WithEvent):
     class Meta:
         model = Delegate
         fields: ClassVar[list[str]] = ["name", "institution", "role", "email", "event"]
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields: ClassVar[list[str]] = ["outcome", "outcome_notes"]

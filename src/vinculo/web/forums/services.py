@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from vinculo.web.accounts.permissions import require_role
-from vinculo.web.audit.services import audit_record
+from vinculo.web.audit.services import audit_record, diff
 from vinculo.web.forums.models import Delegate, Forum, ForumEvent, Position
 from vinculo.web.forums.selectors import DELEGATE_ROLES, FORUM_WRITE_ROLES, record_get, registry
 
@@ -87,3 +87,22 @@ def delegate_remove(*, actor: Any, slug: str, delegate_id: int) -> None:
         raise Http404("No such delegate")
     audit_record(actor=actor, action="forum_delegate.remove", obj=delegate)
     delegate.delete()
+
+
+@transaction.atomic
+def position_set_outcome(
+    *, actor: Any, slug: str, position_id: int, outcome: str, outcome_notes: str
+) -> Position:
+    """Record what became of a position; the audit keeps the outcome before and after."""
+    require_role(actor, FORUM_WRITE_ROLES)
+    record_get(actor, slug)
+    position = Position.objects.select_for_update().filter(forum__slug=slug, pk=position_id).first()
+    if position is None:
+        raise Http404("No such position")
+    changes = diff(position, {"outcome": outcome, "outcome_notes": outcome_notes})
+    position.outcome, position.outcome_notes = outcome, outcome_notes
+    position.full_clean(exclude=["created_by"])
+    position.save(update_fields=["outcome", "outcome_notes"])
+    if changes:
+        audit_record(actor=actor, action="forum_position.outcome", obj=position, changes=changes)
+    return position

@@ -11,6 +11,11 @@ urlpatterns = [
     path("<slug:slug>/calendar.ics", views.calendar_forum, name="forum_calendar"),
     path("<slug:slug>/meetings/new/", views.event_add, name="event_add"),
     path("<slug:slug>/positions/new/", views.position_add, name="position_add"),
+    path(
+        "<slug:slug>/positions/<int:position_id>/outcome/",
+        views.position_outcome,
+        name="position_outcome",
+    ),
     path("<slug:slug>/delegates/new/", views.delegate_add, name="delegate_add"),
     path(
         "<slug:slug>/delegates/<int:delegate_id>/remove/",

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -19,7 +19,7 @@ from vinculo.strategy.forums import STATUSES
 from vinculo.web.accounts.permissions import require_role
 from vinculo.web.feedback import error_summary
 from vinculo.web.forums import presenters
-from vinculo.web.forums.forms import DelegateForm, EventForm, PositionForm
+from vinculo.web.forums.forms import DelegateForm, EventForm, OutcomeForm, PositionForm
 from vinculo.web.forums.ical import calendar
 from vinculo.web.forums.selectors import (
     DELEGATE_ROLES,
@@ -41,6 +41,7 @@ from vinculo.web.forums.services import (
     delegate_remove,
     event_create,
     position_create,
+    position_set_outcome,
 )
 from vinculo.web.registry.forms import add_service_errors
 
@@ -143,6 +144,26 @@ def position_add(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Position added."))
             return redirect("forums:detail", slug=slug)
     return _form_page(request, slug, form, _("Add a position"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def position_outcome(request: HttpRequest, slug: str, position_id: int) -> HttpResponse:
+    positions = positions_for(request.user, slug)
+    require_role(request.user, FORUM_WRITE_ROLES)
+    position = get_object_or_404(positions, pk=position_id)
+    form = OutcomeForm(request.POST or None, instance=position)
+    if request.method == "POST" and form.is_valid():
+        try:
+            position_set_outcome(
+                actor=request.user, slug=slug, position_id=position.pk, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Outcome saved."))
+            return redirect("forums:detail", slug=slug)
+    return _form_page(request, slug, form, _("Outcome of a position"), position.title)
 
 
 @login_required
