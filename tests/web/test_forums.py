@@ -275,3 +275,17 @@ def test_a_position_outcome_is_recorded_with_its_before_and_after(recorded):
     assert page.status_code == 302
     position.refresh_from_db()
     assert position.outcome == "rejected"
+
+
+def test_the_sync_command_is_idempotent(registry):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("sync_forums", stdout=out)
+    total = Forum.objects.count()
+    assert out.getvalue().strip() == f"{total} forum(s) added; {total} in the registry"
+    out = StringIO()
+    call_command("sync_forums", stdout=out)
+    assert out.getvalue().startswith("0 forum(s) added")
