@@ -104,7 +104,10 @@ def test_coverage_page_and_api_give_the_influence_gap(registry):
     assert lithium["presence"] == 0.0
     assert lithium["gap_leaders"] == ["USA"]
     assert "iso-tc-333" in lithium["unknown"]
-    assert rows["aerospace"]["presence"] == 1.0
+    aerospace = rows["aerospace"]
+    assert aerospace["absent"] == ["iso-tc-20-sc-14"]
+    assert aerospace["presence"] == pytest.approx(0.9)  # 9 of the 10 with a known status
+    assert aerospace["gap_leaders"] == ["USA"]
 
 
 def test_list_filters_by_priority_and_status(registry):
