@@ -186,6 +186,11 @@ def test_priority_and_country_pages(client, django_user_model, payload):
     assert country.status_code == 200
     text = country.content.decode()
     assert "As a partner of Mexico" in text
+    # the forums France leads, from the forums registry (issue 15)
+    forums = text.split('id="country-forums"')[1].split("</section>")[0]
+    assert "/forums/iea-hydrogen-tcp/" in forums
+    assert "/forums/gpai/" in forums
+    assert "/forums/iso-tc-333/" not in forums  # China's
     series = json.loads(text.split('id="coauthorship-data" type="application/json">')[1]
                         .split("<")[0])  # fmt: skip
     assert [2023, 1609.0] in series

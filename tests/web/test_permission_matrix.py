@@ -230,6 +230,32 @@ people:diaspora                 POST   FRA                302 405 405 405 405 40
 people:matches                  GET    opportunity_a      302 403 200 404 403 200 200
 people:matches                  GET    opportunity_b      302 403 404 200 403 200 200
 people:matches                  POST   opportunity_a      302 403 302 404 403 302 302
+# --- forums (issue 15): the registry's forums, coverage, meetings (iCalendar), positions;
+# delegates (people) only for legal officers, planners and administrators
+forums:list                     GET    -                  302 200 200 200 200 200 200
+forums:list                     POST   -                  302 405 405 405 405 405 405
+forums:coverage                 GET    -                  302 200 200 200 200 200 200
+forums:coverage                 POST   -                  302 405 405 405 405 405 405
+forums:calendar                 GET    -                  302 200 200 200 200 200 200
+forums:calendar                 POST   -                  302 405 405 405 405 405 405
+forums:detail                   GET    forum              302 200 200 200 200 200 200
+forums:detail                   GET    forum_missing      302 404 404 404 404 404 404
+forums:detail                   POST   forum              302 405 405 405 405 405 405
+forums:forum_calendar           GET    forum              302 200 200 200 200 200 200
+forums:forum_calendar           POST   forum              302 405 405 405 405 405 405
+forums:event_add                GET    forum              302 403 403 403 200 200 200
+forums:event_add                POST   forum              302 403 403 403 302 302 302
+forums:event_add                GET    forum_missing      302 404 404 404 404 404 404
+forums:position_add             GET    forum              302 403 403 403 200 200 200
+forums:position_add             POST   forum              302 403 403 403 302 302 302
+forums:position_outcome         GET    position           302 403 403 403 200 200 200
+forums:position_outcome         POST   position           302 403 403 403 302 302 302
+forums:position_outcome         GET    position_missing   302 403 403 403 404 404 404
+forums:delegate_add             GET    forum              302 403 403 403 200 200 200
+forums:delegate_add             POST   forum              302 403 403 403 302 302 302
+forums:delegate_remove          GET    delegate           302 405 405 405 405 405 405
+forums:delegate_remove          POST   delegate           302 403 403 403 302 302 302
+forums:delegate_remove          POST   delegate_missing   302 403 403 403 404 404 404
 # --- search for the pickers (JSON, login required; results scoped: see test_search)
 search:source                   GET    institutions       302 200 200 200 200 200 200
 search:source                   GET    countries          302 200 200 200 200 200 200
@@ -285,6 +311,20 @@ mobility:export                 POST   csv                302 405 405 405 405 40
 # --- API: mobility
 mobility_flows                  GET    -                  401 200 200 200 200 200 200
 mobility_records                GET    -                  401 200 200 200 200 200 200
+# --- API: forums
+forums_list                     GET    -                  401 200 200 200 200 200 200
+forums_coverage                 GET    -                  401 200 200 200 200 200 200
+forums_country                  GET    FRA                401 200 200 200 200 200 200
+forums_get                      GET    forum              401 200 200 200 200 200 200
+forums_get                      GET    forum_missing      401 404 404 404 404 404 404
+forums_event_list               GET    forum              401 200 200 200 200 200 200
+forums_event_create             POST   forum              401 403 403 403 201 201 201
+forums_position_list            GET    forum              401 200 200 200 200 200 200
+forums_position_create          POST   forum              401 403 403 403 201 201 201
+forums_position_update          PATCH  position           401 403 403 403 200 200 200
+forums_position_update          PATCH  position_missing   401 403 403 403 404 404 404
+forums_delegate_list            GET    forum              401 403 403 403 200 200 200
+forums_delegate_create          POST   forum              401 403 403 403 201 201 201
 # --- API: pipeline
 pipeline_opportunity_list       GET    -                  401 200 200 200 200 200 200
 pipeline_opportunity_create     POST   -                  401 403 201 201 403 201 201
@@ -378,6 +418,12 @@ TARGETS: dict[str, Callable[[Registry], dict[str, Any]]] = {
     "transfer_fra": lambda r: _transfer_seeded({"country": "FRA"}),
     "transfer_fra_own": lambda r: _transfer_seeded({"country": "FRA", "dimension": "ownership"}),
     "transfer_none": lambda r: _transfer_seeded({"country": "ZZZ"}),
+    "forum": lambda r: {"slug": "iec-tc-82"},
+    "forum_missing": lambda r: {"slug": "no-such-forum"},
+    "delegate": lambda r: {"slug": "iec-tc-82", "delegate_id": _delegate(r).pk},
+    "delegate_missing": lambda r: {"slug": "iec-tc-82", "delegate_id": 999999},
+    "position": lambda r: {"slug": "iec-tc-82", "position_id": _position(r).pk},
+    "position_missing": lambda r: {"slug": "iec-tc-82", "position_id": 999999},
 }
 
 
@@ -425,6 +471,24 @@ def _transfer_seeded(kwargs: dict[str, Any]) -> dict[str, Any]:
 def _transfer_write(registry: Registry, persona: str, kwargs: dict[str, Any]) -> dict[str, Any]:
     facts = default_transfer_models()["FRA"].dimension("ownership")
     return {"text": yaml.safe_dump([fact_as_dict(f) for f in facts], allow_unicode=True)}
+
+
+def _position(registry: Registry) -> Any:
+    """A position submitted to iec-tc-82 (created for the rows that record its outcome)."""
+    import datetime as dt
+
+    from vinculo.web.forums.models import Forum, Position
+
+    forum, _created = Forum.objects.get_or_create(slug="iec-tc-82")
+    return Position.objects.create(forum=forum, title="Comments", submitted_on=dt.date(2027, 1, 5))
+
+
+def _delegate(registry: Registry) -> Any:
+    """A delegate of iec-tc-82 (created for the row that removes it)."""
+    from vinculo.web.forums.models import Delegate, Forum
+
+    forum, _created = Forum.objects.get_or_create(slug="iec-tc-82")
+    return Delegate.objects.create(forum=forum, name="A delegate")
 
 
 def _own_post(registry: Registry, persona: str) -> int:
@@ -493,6 +557,18 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
     "people:merge": lambda r, p, k: {"decision": "accept"},
     "people:matches": lambda r, p, k: {"researcher": str(_researcher("FRA").pk)},
     "transfer:dimension_edit": _transfer_write,
+    "forums:event_add": lambda r, p, k: {
+        "title": "Plenary",
+        "starts_on": "2027-05-03",
+        "ends_on": "2027-05-05",
+    },
+    "forums:position_add": lambda r, p, k: {
+        "title": "Comments on a draft",
+        "submitted_on": "2027-05-04",
+        "outcome": "pending",
+    },
+    "forums:delegate_add": lambda r, p, k: {"name": "A delegate"},
+    "forums:position_outcome": lambda r, p, k: {"outcome": "adopted"},
     "insights:post-brief-section-edit": _section_write,
     "insights:country-institution-add": lambda r, p, k: _HOST_INSTITUTION,
     "insights:country-institution-edit": lambda r, p, k: _HOST_INSTITUTION,
@@ -603,6 +679,17 @@ API_BODIES: dict[str, Callable[[Registry, str], dict[str, Any]]] = {
             "contacts.csv", b"name,institution,country\nAna Ruiz,CNRS,FR\n", "text/csv"
         )
     },
+    "forums_event_create": lambda r, p: {
+        "title": "Plenary",
+        "starts_on": "2027-05-03",
+        "ends_on": "2027-05-05",
+    },
+    "forums_position_create": lambda r, p: {
+        "title": "Comments on a draft",
+        "submitted_on": "2027-05-04",
+    },
+    "forums_delegate_create": lambda r, p: {"name": "A delegate"},
+    "forums_position_update": lambda r, p: {"outcome": "adopted"},
     "registry_agreement_create": lambda r, p: {
         "title": "New agreement",
         "kind": "mobility",

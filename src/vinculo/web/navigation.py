@@ -35,6 +35,7 @@ ENTRIES = (
     Entry(_("Posts"), "registry:post_list", ("registry:post",)),
     Entry(_("Institutions"), "registry:institution_list", ("registry:institution",)),
     Entry(_("Projects"), "registry:project_list", ("registry:project", "registry:milestone")),
+    Entry(_("Forums"), "forums:list", ("forums:",)),
 )
 
 

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "vinculo.web.people",
     "vinculo.web.mobility",
     "vinculo.web.transfer",
+    "vinculo.web.forums",
 ]
 
 #: How long a researcher's record is kept after it was last imported or confirmed

@@ -14,6 +14,7 @@ urlpatterns = [
     path("pipeline/", include("vinculo.web.pipeline.urls")),
     path("people/", include("vinculo.web.people.urls")),
     path("mobility/", include("vinculo.web.mobility.urls")),
+    path("forums/", include("vinculo.web.forums.urls")),
     path("search/", include("vinculo.web.search")),
     path("transfer/", include("vinculo.web.transfer.urls")),
     path("api/v1/", api.urls),

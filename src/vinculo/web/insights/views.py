@@ -24,6 +24,7 @@ from vinculo.strategy.naming import naming_policy
 from vinculo.web import csp
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
 from vinculo.web.formatting import number
+from vinculo.web.forums.panels import forum_gap_panel, forums_led_lines
 from vinculo.web.insights import briefs as preparation
 from vinculo.web.insights.models import BriefJob, Snapshot
 from vinculo.web.insights.naming import (
@@ -279,10 +280,10 @@ def home(request: HttpRequest) -> HttpResponse:
     pipeline = funnel_bars(opportunities_visible_to(request.user))
     snapshot = snapshot_for()
     capital = _capital(request.user)
+    forum_gap = forum_gap_panel(request.user, (get_language() or "es")[:2])
     if snapshot is None:
-        return render(
-            request, "insights/empty.html", {"pipeline": pipeline, "capital": capital}, status=200
-        )
+        context = {"pipeline": pipeline, "capital": capital, "forum_gap": forum_gap}
+        return render(request, "insights/empty.html", context, status=200)
     payload = snapshot.payload
     ids = [p["id"] for p in payload["priorities"]]
     chosen = request.GET.get("priority", "")
@@ -311,6 +312,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "coverage_columns": columns,
         "coverage_rows": rows,
         "capital": capital,
+        "forum_gap": forum_gap,
     }
     return render(request, "insights/home.html", context)
 
@@ -724,5 +726,6 @@ def country_page(request: HttpRequest, code: str) -> HttpResponse:
         "sections": snapshot_derived(snapshot, _country_sections, code, language),
         "agreements": _agreement_lines(agreements.order_by("-updated_at")[:_LISTED]),
         "posts": posts_visible_to(request.user).filter(host_country_id=code),
+        "forums_led": forums_led_lines(request.user, code, language),
     }
     return render(request, "insights/country.html", context)
