@@ -83,3 +83,50 @@ def test_no_record_is_said() -> None:
     html = transfer_html("ITA", "en")
     assert "Vínculo has no technology-transfer record for Italy yet." in html
     assert "<h4>" not in html
+
+
+# ---------------------------------------------------------------- the forums the host leads
+def forums_html(host: str, language: str, registry=True) -> str:  # type: ignore[no-untyped-def]
+    page = render_html(localize(evidence(host), language, today=TODAY, forums=registry))
+    start = page.index('<section id="context-forums">')
+    return page[start : page.index("</section>", start)]
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_brief_lists_the_forums_the_host_leads_with_mexicos_seat(language: str) -> None:
+    """France leads two forums of the shipped registry (checked against the file): each
+    is listed with France's role, Mexico's status and the lead's source; the gap counts
+    those where Mexico has no known seat."""
+    from vinculo.strategy.forums import default_forums
+
+    registry = default_forums()
+    led = [forum for forum in registry.forums if forum.led_by("FRA")]
+    assert led
+    html = forums_html("FRA", language)
+    heading = {"es": "Foros técnicos que encabeza Francia", "en": "Technical forums France leads"}
+    assert heading[language] in html
+    assert html.count("<li>") == len(led)
+    for forum in led:
+        assert forum.led_by("FRA")[0].source.url.replace("&", "&amp;") in html
+    seatless = sum(forum.mexico.status in ("absent", "unknown") for forum in led)
+    gap = {
+        "es": f"México no tiene un lugar conocido en {seatless} de estos {len(led)} foros",
+        "en": f"Mexico has no known seat in {seatless} of these {len(led)} forums",
+    }
+    assert (gap[language] in html) == bool(seatless)
+    status = {"es": "desconocido (sin fuente pública)", "en": "unknown (no public source found)"}
+    assert (status[language] in html) == any(f.mexico.status == "unknown" for f in led)
+
+
+@pytest.mark.parametrize(("host", "language"), [("ESP", "es"), ("IND", "en")])
+def test_a_host_that_leads_no_registered_forum_is_said_so(host: str, language: str) -> None:
+    html = forums_html(host, language)
+    name = {"ESP": "España", "IND": "India"}[host]
+    assert name in html
+    assert "<li>" not in html
+    assert {"es": "Ninguna fuente pública", "en": "No public source"}[language] in html
+
+
+def test_without_a_registry_the_brief_has_no_forums_section() -> None:
+    page = render_html(localize(evidence("FRA"), "en", today=TODAY, forums=None))
+    assert 'id="context-forums"' not in page

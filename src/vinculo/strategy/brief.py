@@ -56,6 +56,7 @@ from vinculo.strategy.capability import (
     row_of,
 )
 from vinculo.strategy.chain import ChainView, stage_table, value_chain
+from vinculo.strategy.forums import ForumRegistry, default_forums
 from vinculo.strategy.i18n import (
     ENGLISH,
     LANGUAGES,
@@ -702,6 +703,102 @@ def _transfer(model: TransferModel | None, language: str, host_name: str) -> Tra
 
 
 @dataclass(frozen=True)
+class ForumRow:
+    """A forum the host leads, the host's role and the home country's seat in it."""
+
+    text: str  # "ISO/TC 197 Hydrogen technologies: Canada holds the secretariat; Mexico: …"
+    source: str  # the lead's source: "publisher, «title», date"
+    url: str
+    status: str  # the home country's status id (participating, observer, absent, unknown)
+
+
+@dataclass(frozen=True)
+class ForumsSection:
+    """The technical forums (standards committees, intergovernmental bodies) of the
+    priorities that a public source says the host leads, with the home country's seat."""
+
+    heading: str
+    intro: str
+    rows: tuple[ForumRow, ...]
+    gap: str  # how many of them the home country has no known seat in ("" when none)
+    record: str
+
+
+def _forums(
+    registry: ForumRegistry | None, language: str, host: str, host_name: str, home_name: str
+) -> ForumsSection | None:
+    if registry is None:
+        return None
+    heading = text("brief.context.forums", language, host=host_name)
+    led = [forum for forum in registry.forums if forum.led_by(host)]
+    record = text(
+        "brief.forums.record",
+        language,
+        version=str(registry.version),
+        date=format_date(registry.updated, format="medium", locale=_LOCALES[language]),
+    )
+    if not led:
+        return ForumsSection(
+            heading, text("brief.forums.none", language, host=host_name), (), "", record
+        )
+    rows = []
+    for forum in led:
+        leads = forum.led_by(host)
+        roles = _and([text(f"brief.forums.role.{lead.role}", language) for lead in leads], language)
+        status = forum.mexico.status
+        first = leads[0].source
+        rows.append(
+            ForumRow(
+                text=text(
+                    "brief.forums.row",
+                    language,
+                    forum=forum.name.get(language) or forum.name.get("en") or forum.id,
+                    host=host_name,
+                    roles=roles,
+                    home=home_name,
+                    status=text(f"brief.forums.status.{status}", language),
+                ),
+                source=text(
+                    "brief.forums.source",
+                    language,
+                    publisher=first.publisher,
+                    title=first.title,
+                    date=first.date,
+                ),
+                url=first.url,
+                status=status,
+            )
+        )
+    seatless = sum(1 for row in rows if row.status in ("absent", "unknown"))
+    gap = (
+        text(
+            "brief.forums.gap",
+            language,
+            home=home_name,
+            host=host_name,
+            count=str(seatless),
+            total=str(len(rows)),
+        )
+        if seatless
+        else ""
+    )
+    return ForumsSection(
+        heading,
+        text("brief.forums.intro", language, host=host_name, home=home_name),
+        tuple(rows),
+        gap,
+        record,
+    )
+
+
+def _and(items: list[str], language: str) -> str:
+    """ "a, b and c" ("a, b y c" in Spanish)."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {'y' if language == 'es' else 'and'} {items[-1]}"
+
+
+@dataclass(frozen=True)
 class Brief:
     """The brief for a post, in one language: every figure and every sentence it shows."""
 
@@ -728,6 +825,7 @@ class Brief:
     context: tuple[ContextSection, ...] = ()
     summary: Summary | None = None
     transfer: TransferSection | None = None  # the host's transfer model and IP regime
+    forums: ForumsSection | None = None  # the technical forums the host leads
 
 
 def _check_language(language: str) -> str:
@@ -1038,6 +1136,7 @@ def localize(
     classification: str | None = None,
     data_cutoff: str | None = None,
     transfer: TransferModel | bool | None = True,
+    forums: ForumRegistry | bool | None = True,
 ) -> Brief:
     """The brief in ``language`` ("es": Spanish as in Mexico, or "en") from the evidence
     :func:`collect_evidence` gathered; ``today`` is the brief's date (default: today).
@@ -1047,7 +1146,9 @@ def localize(
     ``issuing_unit``, ``classification`` and ``data_cutoff`` go on the cover (defaults:
     the catalogue's unit, internal use, and the newest year among the quoted figures).
     ``transfer`` is the host's transfer-model record (default ``True``: the one shipped in
-    ``data/transfer``, if any; ``None``: the brief says there is none)."""
+    ``data/transfer``, if any; ``None``: the brief says there is none). ``forums`` is the
+    forum registry (default ``True``: the shipped ``data/forums.yaml``; ``None``: no
+    forums section)."""
     language = _check_language(language)
     if post_kind not in POST_KINDS:
         raise ValueError(f"post kind {post_kind!r}: one of {', '.join(POST_KINDS)}")
@@ -1133,6 +1234,13 @@ def localize(
             _shipped_transfer(host) if transfer is True else transfer or None,
             language,
             host_name,
+        ),
+        forums=_forums(
+            default_forums() if forums is True else forums or None,
+            language,
+            host,
+            host_name,
+            home_name,
         ),
         summary=_summary(
             priorities,

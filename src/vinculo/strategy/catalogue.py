@@ -195,6 +195,37 @@ ENGLISH: dict[str, str] = dict(
         N_("brief.transfer.dimension.joint_labs", "Public-private joint labs"),
         N_("brief.transfer.dimension.licence_terms", "Typical licence terms"),
         N_("brief.transfer.dimension.funding", "Funding volumes"),
+        N_("brief.context.forums", "Technical forums {host} leads"),
+        N_(
+            "brief.forums.intro",
+            "Standards committees and intergovernmental bodies of the priorities where a "
+            "public source names {host} at the head (secretariat, chair...), and {home}'s "
+            "seat in each:",
+        ),
+        N_(
+            "brief.forums.none",
+            "No public source in Vínculo's forum registry names {host} at the head of a "
+            "forum of the priorities.",
+        ),
+        N_(
+            "brief.forums.gap",
+            "{home} has no known seat in {count} of these {total} forums: a request for "
+            "{host}'s support to join them belongs on the agenda.",
+        ),
+        N_("brief.forums.row", "{forum}: {host} {roles}; {home}: {status}"),
+        N_("brief.forums.source", "{publisher}, «{title}», {date}"),
+        N_("brief.forums.record", "Forum registry version {version}, updated {date}."),
+        N_("brief.forums.role.secretariat", "holds the secretariat"),
+        N_("brief.forums.role.chair", "holds the chair"),
+        N_("brief.forums.role.co-chair", "holds a co-chair"),
+        N_("brief.forums.role.vice-chair", "holds a vice-chair"),
+        N_("brief.forums.role.co-lead", "co-leads it"),
+        N_("brief.forums.role.convener", "is the convener"),
+        N_("brief.forums.role.founder", "is among its founders"),
+        N_("brief.forums.status.participating", "participating"),
+        N_("brief.forums.status.observer", "observer"),
+        N_("brief.forums.status.absent", "absent"),
+        N_("brief.forums.status.unknown", "unknown (no public source found)"),
         N_("brief.subtitle", "Science and technology cooperation {home}–{host}"),
         N_("brief.date", "Date: {date}"),
         N_(
