@@ -74,6 +74,30 @@ def test_an_officer_sees_their_posts_and_their_briefs_in_the_header(registry: Re
     assert "Sus representaciones:" not in planner
 
 
+@pytest.mark.parametrize(
+    ("persona", "sees_researchers"),
+    [
+        ("viewer", False),
+        ("legal", False),
+        ("officer_a", True),
+        ("planner", True),
+        ("admin", True),
+    ],
+)
+def test_the_researchers_entry_only_for_the_roles_that_may_open_the_list(
+    registry: Registry, persona: str, sees_researchers: bool
+) -> None:
+    """Every role gets the forums, transfer-model and mobility entries; the researchers
+    (people's data) only those who may open the list (the permission matrix's 200s)."""
+    client = _speaking(registry, persona, "en")
+    nav = client.get("/").content.decode().split('<nav aria-label="Main">', 1)[1]
+    nav = nav.split("</nav>", 1)[0]
+    for name in ("forums:list", "transfer:comparison", "mobility:flows"):
+        assert f'href="{reverse(name)}"' in nav
+    assert (f'href="{reverse("people:list")}"' in nav) is sees_researchers
+    assert client.get(reverse("people:list")).status_code == (200 if sees_researchers else 403)
+
+
 def test_only_staff_get_the_link_to_the_admin_site(registry: Registry) -> None:
     admin = registry.users["admin"]
     admin.is_staff = True

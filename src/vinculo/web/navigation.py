@@ -23,6 +23,7 @@ class Entry:
     label: Any  # a lazy translation
     url_name: str
     pages: tuple[str, ...]  # "namespace:name" prefixes of the pages under this entry
+    roles: frozenset[str] | None = None  # who sees the entry (None: every role)
 
 
 ENTRIES = (
@@ -36,6 +37,15 @@ ENTRIES = (
     Entry(_("Institutions"), "registry:institution_list", ("registry:institution",)),
     Entry(_("Projects"), "registry:project_list", ("registry:project", "registry:milestone")),
     Entry(_("Forums"), "forums:list", ("forums:",)),
+    Entry(_("Transfer models"), "transfer:comparison", ("transfer:",)),
+    Entry(_("Mobility"), "mobility:flows", ("mobility:",)),
+    # researchers are people's data: the entry only for the roles that may open the list
+    Entry(
+        _("Researchers"),
+        "people:list",
+        ("people:",),
+        frozenset({Role.OFFICER, Role.PLANNER, Role.ADMINISTRATOR}),
+    ),
 )
 
 
@@ -63,6 +73,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "current": any(current.startswith(prefix) for prefix in entry.pages),
         }
         for entry in ENTRIES
+        if entry.roles is None or user.role in entry.roles
     ]
     context: dict[str, Any] = {**back, "nav": nav}
     if user.role == Role.OFFICER:
