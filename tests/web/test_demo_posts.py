@@ -19,6 +19,23 @@ def test_without_the_file_the_listed_posts_only():
     assert not Post.objects.filter(latitude__isnull=False).exists()
 
 
+def test_the_demo_seeds_the_transfer_records_and_the_forums_once():
+    from vinculo.strategy.forums import default_forums
+    from vinculo.strategy.transfer import default_transfer_models
+    from vinculo.web.forums.models import Forum
+    from vinculo.web.transfer.models import TransferDimensionVersion
+
+    report = demo.seed(store_path=None)
+    countries = len(default_transfer_models())
+    assert TransferDimensionVersion.objects.count() == countries * 7
+    assert Forum.objects.count() == len(default_forums().forums)
+    assert f"transfer models: {countries} countries ({countries * 7} dimension" in "\n".join(
+        report.lines()
+    )
+    again = demo.seed(store_path=None)
+    assert "(0 dimension versions new); forums: 0 new rows" in "\n".join(again.lines())
+
+
 def test_every_embassy_of_the_file_is_a_post(test_data):
     first = demo.seed(store_path=None)  # the demo as it was: 23 posts, no coordinates
     washington = Post.objects.get(host_country_id="USA", city="Washington", kind="embassy")

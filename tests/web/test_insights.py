@@ -191,6 +191,18 @@ def test_priority_and_country_pages(client, django_user_model, payload):
     assert "/forums/iea-hydrogen-tcp/" in forums
     assert "/forums/gpai/" in forums
     assert "/forums/iso-tc-333/" not in forums  # China's
+    # France's transfer model and IP regime: none until the records are seeded, then the
+    # three questions with their sourced facts (issue 15)
+    assert 'id="transfer-regime"' not in text
+    from vinculo.strategy.transfer import default_transfer_models
+    from vinculo.web.transfer.services import transfer_seed
+
+    transfer_seed(models={"FRA": default_transfer_models()["FRA"]})
+    regime = client.get("/countries/fra/").content.decode().split('id="transfer-regime"')[1]
+    regime = regime.split("</section>")[0]
+    assert "Who will own the results" in regime
+    first = default_transfer_models()["FRA"].dimension("ownership")[0]
+    assert first.source.url.replace("&", "&amp;") in regime
     series = json.loads(text.split('id="coauthorship-data" type="application/json">')[1]
                         .split("<")[0])  # fmt: skip
     assert [2023, 1609.0] in series

@@ -14,7 +14,7 @@ from tests.web.conftest import Registry
 from vinculo.strategy.transfer import default_transfer_models, fact_as_dict
 from vinculo.web.audit.models import AuditEvent
 from vinculo.web.transfer.models import TransferDimensionVersion
-from vinculo.web.transfer.services import transfer_seed
+from vinculo.web.transfer.services import transfer_dimension_save, transfer_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,29 @@ def test_seed_creates_one_version_per_country_and_dimension_once(registry: Regis
     france = TransferDimensionVersion.objects.get(country="FRA", dimension="inventor_remuneration")
     assert "50%" in france.facts[0]["source"]["quote"]
     assert TransferDimensionVersion.objects.get(country="ARG", dimension="ownership").facts == []
+
+
+def test_a_newer_file_arrives_as_a_new_version_but_never_over_a_web_edit(
+    registry: Registry,
+) -> None:
+    import dataclasses
+
+    france = default_transfer_models()["FRA"]
+    transfer_seed(models={"FRA": france})
+    edited = registry.users["legal"]
+    transfer_dimension_save(
+        user=edited, country="FRA", dimension="ownership", text=_ownership_yaml("edited")
+    )
+    newer = dataclasses.replace(france, version=france.version + 1)
+    assert transfer_seed(models={"FRA": newer}) == 6  # every dimension but the edited one
+    ownership = TransferDimensionVersion.objects.filter(country="FRA", dimension="ownership")
+    assert ownership.order_by("-number").first().origin == "web"  # type: ignore[union-attr]
+    funding = TransferDimensionVersion.objects.filter(country="FRA", dimension="funding")
+    assert [(v.number, v.file_version) for v in funding.order_by("number")] == [
+        (1, france.version),
+        (2, france.version + 1),
+    ]
+    assert transfer_seed(models={"FRA": newer}) == 0
 
 
 def test_comparison_in_english_and_spanish(seeded: Registry, viewer: Client) -> None:

@@ -656,10 +656,27 @@ def seed(
                 f"posts: the demo knows Mexico's posts only, not {priorities.home}'s"
             )
         _institutions(report, store_path, known)
+        _knowledge(report)
         _users(report, posts, reset_passwords)
         if posts:
             _opportunities(report)
     return report
+
+
+def _knowledge(report: SeedReport) -> None:
+    """The shipped technology-transfer records (a newer file adds versions, never over a
+    web edit) and a row for every forum of the registry (issue 15)."""
+    from vinculo.strategy.transfer import default_transfer_models
+    from vinculo.web.forums.services import sync_forums
+    from vinculo.web.transfer.services import transfer_seed
+
+    models = default_transfer_models()
+    created = transfer_seed(models=models)
+    forums = sync_forums()
+    report.notes.append(
+        f"transfer models: {len(models)} countries ({created} dimension versions new); "
+        f"forums: {forums} new rows"
+    )
 
 
 def embassies_file(mirror: Path | None) -> Path | None:

@@ -25,6 +25,7 @@ from vinculo.web import csp
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
 from vinculo.web.formatting import number
 from vinculo.web.forums.panels import forum_gap_panel, forums_led_lines
+from vinculo.web.transfer.selectors import regime_points
 from vinculo.web.insights import briefs as preparation
 from vinculo.web.insights.models import BriefJob, Snapshot
 from vinculo.web.insights.naming import (
@@ -727,5 +728,6 @@ def country_page(request: HttpRequest, code: str) -> HttpResponse:
         "agreements": _agreement_lines(agreements.order_by("-updated_at")[:_LISTED]),
         "posts": posts_visible_to(request.user).filter(host_country_id=code),
         "forums_led": forums_led_lines(request.user, code, language),
+        "regime": regime_points(request.user, code, language),
     }
     return render(request, "insights/country.html", context)

@@ -23,18 +23,27 @@ from vinculo.web.transfer.models import TransferDimensionVersion
 
 @transaction.atomic
 def transfer_seed(*, models: Mapping[str, TransferModel], actor: Any = None) -> int:
-    """Version 1 of every (country, dimension) that has no version yet, from the files;
-    returns how many were created. Never overwrites what was edited in the web app."""
+    """A version of every (country, dimension) from the files where it has none yet, or
+    where its latest version came from an older file (a newer file's facts arrive as a new
+    version, the old one kept in the history); returns how many were created. Never
+    overwrites what was edited in the web app: a dimension whose latest version was
+    written there keeps it."""
     created = 0
-    existing = set(TransferDimensionVersion.objects.values_list("country", "dimension"))
+    latest: dict[tuple[str, str], TransferDimensionVersion] = {}
+    for version in TransferDimensionVersion.objects.order_by("country", "dimension", "-number"):
+        latest.setdefault((version.country, version.dimension), version)
     for country, model in sorted(models.items()):
         for dimension in DIMENSIONS:
-            if (country, dimension) in existing:
+            current = latest.get((country, dimension))
+            if current is not None and (
+                current.origin != TransferDimensionVersion.Origin.FILE
+                or (current.file_version or 0) >= model.version
+            ):
                 continue
             version = TransferDimensionVersion.objects.create(
                 country=country,
                 dimension=dimension,
-                number=1,
+                number=1 if current is None else current.number + 1,
                 facts=[fact_as_dict(f) for f in model.dimension(dimension)],
                 origin=TransferDimensionVersion.Origin.FILE,
                 file_version=model.version,
