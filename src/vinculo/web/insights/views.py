@@ -25,7 +25,6 @@ from vinculo.web import csp
 from vinculo.web.accounts.permissions import READ_ROLES, require_role
 from vinculo.web.formatting import number
 from vinculo.web.forums.panels import forum_gap_panel, forums_led_lines
-from vinculo.web.transfer.selectors import regime_points
 from vinculo.web.insights import briefs as preparation
 from vinculo.web.insights.models import BriefJob, Snapshot
 from vinculo.web.insights.naming import (
@@ -48,6 +47,7 @@ from vinculo.web.registry.selectors import (
     post_get_for_user,
     posts_visible_to,
 )
+from vinculo.web.transfer.selectors import regime_points
 
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
