@@ -20,6 +20,10 @@ NOT_PAGES = (
     "pipeline:attachment_download",
     "pipeline:import_template",
     "registry:document_download",
+    "people:export",  # CSV (tests/web/test_people.py)
+    "mobility:export",  # CSV/Excel (tests/web/test_mobility.py)
+    "forums:calendar",  # iCalendar (tests/web/test_forums.py)
+    "forums:forum_calendar",
     "insights:post-brief",  # the brief: a document of its own (tests/strategy)
     "insights:post-brief-status",  # JSON (tests/web/test_brief_jobs.py)
     "search:",
