@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -290,3 +291,25 @@ def test_api_import(registry):
     assert refused.status_code == 422
     assert "'row': 2, 'field': 'country'" in refused.json()["detail"]
     assert Researcher.objects.count() == 6
+
+
+def test_diaspora_in_one_priority(registry, people):
+    """The country's diaspora per priority (topics against the priority's keywords), and
+    the page limited to one: María (battery materials, Max Planck) is in batteries, not in
+    aerospace; an unknown priority is a 404."""
+    planner = login("planner", registry)
+    page = planner.get("/people/diaspora/DEU/").content.decode()
+    nav = page.split('id="diaspora-priorities"')[1].split("</nav>")[0]
+    counts = dict(re.findall(r'\?priority=([a-z-]+)">[^<]+</a>: (\d+)', nav))
+    assert counts == {
+        "energy-transition": "0", "health-security": "0", "climate-change": "0",
+        "lithium-value-chain": "1",  # "Lithium-ion battery electrolytes"
+        "batteries": "1", "electromobility": "0", "aerospace": "0", "supercomputing": "0",
+    }  # fmt: skip
+    batteries = planner.get("/people/diaspora/DEU/?priority=batteries").content.decode()
+    assert "María José Hernández Ruiz" in batteries
+    assert 'aria-current="page"' in batteries
+    aerospace = planner.get("/people/diaspora/DEU/?priority=aerospace").content.decode()
+    assert "María José Hernández Ruiz" not in aerospace
+    assert "0 researchers in the diaspora" in aerospace
+    assert planner.get("/people/diaspora/DEU/?priority=nothing").status_code == 404

@@ -102,4 +102,21 @@ def diaspora(
         "with_mexican_ties": summary.with_mexican_ties,
         "researchers": [researcher(user, r) for r in summary.researchers],
         "estimate": estimate,
+        "priority": summary.priority,
+        "by_priority": [
+            {"id": pid, "name": _priority_name(pid), "count": n, "current": pid == summary.priority}
+            for pid, n in summary.by_priority
+        ],
     }
+
+
+def _priority_name(priority_id: str) -> str:
+    from django.utils.translation import get_language
+
+    from vinculo.strategy.priorities import default_priorities
+
+    language = "en" if (get_language() or "es").startswith("en") else "es"
+    for p in default_priorities().priorities:
+        if p.id == priority_id:
+            return p.name.get(language) or p.id
+    return priority_id

@@ -318,11 +318,33 @@ class DiasporaSummary:
     citations: int
     with_mexican_ties: int  # with a past affiliation in Mexico (ties; not co-authorship)
     researchers: list[Researcher]
+    #: (priority id, how many of the country's diaspora work on it), every priority
+    by_priority: list[tuple[str, int]] = field(default_factory=list)
+    priority: str = ""  # the priority the summary is limited to ("" for all)
 
 
-def diaspora_in(researchers: Any, country: str, *, top: int = 10) -> DiasporaSummary:
+def priority_words(priority: Any) -> str:
+    """What a researcher's topics are matched against for a priority: its keywords in
+    every language (its names when it has none) — not its description, whose general
+    words ("development", "cooperation") would match anyone."""
+    words = [w for ws in priority.keywords.values() for w in ws]
+    return " ".join(words or priority.name.values())
+
+
+def in_priority(researchers: list[Researcher], priority: Any) -> list[Researcher]:
+    """The researchers whose topics share a word stem with the priority's keywords
+    (:func:`vinculo.strategy.people.rank_by_fit`), best fit first."""
+    fits = lib.rank_by_fit(priority_words(priority), [r.topics for r in researchers])
+    return [researchers[f.index] for f in fits]
+
+
+def diaspora_in(
+    researchers: Any, country: str, *, top: int = 10, priority: Any = None
+) -> DiasporaSummary:
     """``researchers`` (already scoped) in the diaspora with a current affiliation in
-    ``country`` (ISO3)."""
+    ``country`` (ISO3); with ``priority`` (a :class:`~vinculo.strategy.priorities.Priority`),
+    only those whose topics fall in it (:func:`in_priority`). ``by_priority`` counts the
+    country's diaspora in every priority of the shipped file either way."""
     found = list(
         researchers.filter(
             diaspora=Researcher.Diaspora.DIASPORA,
@@ -332,6 +354,11 @@ def diaspora_in(researchers: Any, country: str, *, top: int = 10) -> DiasporaSum
         .distinct()
         .prefetch_related("affiliations")
     )
+    from vinculo.strategy.priorities import default_priorities
+
+    by_priority = [(p.id, len(in_priority(found, p))) for p in default_priorities().priorities]
+    if priority is not None:
+        found = in_priority(found, priority)
     institutions: Counter[str] = Counter()
     topics: Counter[str] = Counter()
     ties = 0
@@ -351,6 +378,8 @@ def diaspora_in(researchers: Any, country: str, *, top: int = 10) -> DiasporaSum
         citations=sum(r.cited_by_count or 0 for r in found),
         with_mexican_ties=ties,
         researchers=found,
+        by_priority=by_priority,
+        priority=priority.id if priority is not None else "",
     )
 
 

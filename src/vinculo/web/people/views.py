@@ -132,8 +132,17 @@ def diaspora(request: HttpRequest, code: str) -> HttpResponse:
     code = code.upper()
     if len(code) != 3 or not code.isalpha():
         raise Http404("No such country")
-    summary = diaspora_in(researchers_visible_to(request.user), code)
-    estimate = None if summary.count else migration_estimate(code)
+    chosen = request.GET.get("priority", "")
+    priority = None
+    if chosen:
+        from vinculo.strategy.priorities import default_priorities
+
+        known = {p.id: p for p in default_priorities().priorities}
+        if chosen not in known:
+            raise Http404("No such priority")
+        priority = known[chosen]
+    summary = diaspora_in(researchers_visible_to(request.user), code, priority=priority)
+    estimate = None if summary.count or priority is not None else migration_estimate(code)
     context = {"summary": presenters.diaspora(request.user, summary, estimate)}
     return render(request, "people/diaspora.html", context)
 
