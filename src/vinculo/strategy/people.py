@@ -514,3 +514,24 @@ def merge(a: Researcher, b: Researcher) -> Researcher:
         citations=citations,
         source=", ".join(s for s in dict.fromkeys((a.source, b.source)) if s),
     )
+
+
+def priority_hits(topics: Sequence[str], keywords: Iterable[str]) -> tuple[str, ...]:
+    """The ``keywords`` (a priority's, in any language) that one of ``topics`` contains
+    whole: every word stem of the keyword among the topic's stems
+    (:func:`vinculo.text.tokens.tokenize`, so "Sodium-ion battery cells" holds "sodium-ion
+    batteries" and "baterías de ion-sodio"). A shared word alone is not enough: "systems"
+    does not put a satellite engineer among battery management systems.
+
+    >>> priority_hits(["Lithium-ion battery electrolytes"], ["lithium", "lithium brines"])
+    ('lithium',)
+    >>> priority_hits(["Satellite communication systems"], ["battery management systems"])
+    ()
+    """
+    stems = [set(tokenize(topic)) for topic in topics]
+    hits = []
+    for keyword in keywords:
+        wanted = set(tokenize(keyword))
+        if wanted and any(wanted <= topic for topic in stems):
+            hits.append(keyword)
+    return tuple(hits)

@@ -323,19 +323,11 @@ class DiasporaSummary:
     priority: str = ""  # the priority the summary is limited to ("" for all)
 
 
-def priority_words(priority: Any) -> str:
-    """What a researcher's topics are matched against for a priority: its keywords in
-    every language (its names when it has none) — not its description, whose general
-    words ("development", "cooperation") would match anyone."""
-    words = [w for ws in priority.keywords.values() for w in ws]
-    return " ".join(words or priority.name.values())
-
-
 def in_priority(researchers: list[Researcher], priority: Any) -> list[Researcher]:
-    """The researchers whose topics share a word stem with the priority's keywords
-    (:func:`vinculo.strategy.people.rank_by_fit`), best fit first."""
-    fits = lib.rank_by_fit(priority_words(priority), [r.topics for r in researchers])
-    return [researchers[f.index] for f in fits]
+    """The researchers with a topic that holds one of the priority's keywords whole, in
+    any language (:func:`vinculo.strategy.people.priority_hits`)."""
+    keywords = [w for ws in priority.keywords.values() for w in ws] or list(priority.name.values())
+    return [r for r in researchers if lib.priority_hits(r.topics, keywords)]
 
 
 def diaspora_in(
