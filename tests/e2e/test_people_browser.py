@@ -98,7 +98,9 @@ def test_an_officer_sees_the_diaspora_in_a_priority_and_shortlists_two(page: Any
     page.locator("form[action$='/accounts/logout/'] button").click()
     log_in(page, "otto")
     response = page.goto(f"/people/opportunity/{opportunity.pk}/")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     expect(page.get_by_text("Rosa Méndez")).to_have_count(0)
     response = page.goto(f"/people/{world['people']['rosa'].pk}/")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
