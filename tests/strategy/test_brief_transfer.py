@@ -130,3 +130,36 @@ def test_a_host_that_leads_no_registered_forum_is_said_so(host: str, language: s
 def test_without_a_registry_the_brief_has_no_forums_section() -> None:
     page = render_html(localize(evidence("FRA"), "en", today=TODAY, forums=None))
     assert 'id="context-forums"' not in page
+
+
+# ---------------------------------------------------------------- the diaspora (issue 13)
+def test_the_diaspora_section_gives_counts_and_institutions_never_names() -> None:
+    from vinculo.strategy.brief import DiasporaFigures
+
+    figures = DiasporaFigures(
+        count=3,
+        by_priority={"batteries": 2, "aerospace": 1, "supercomputing": 0},
+        institutions=(("CNRS", 2), ("Sorbonne Université", 1)),
+    )
+    for language, total, priorities in (
+        ("es", "Investigadores de México en la diáspora con un puesto actual en Francia, "
+         "según los perfiles que tiene Vínculo: 3, en CNRS y Sorbonne Université.",
+         "En las prioridades:"),
+        ("en", "Researchers of Mexico in the diaspora with a current post in France, from the "
+         "profiles Vínculo holds: 3, at CNRS and Sorbonne Université.",
+         "In the priorities:"),
+    ):  # fmt: skip
+        brief = localize(evidence("FRA"), language, today=TODAY, diaspora=figures)
+        assert brief.diaspora is not None
+        assert brief.diaspora.lines[0] == total
+        # no priority briefs in this evidence: the ids stand for the names
+        assert brief.diaspora.lines[1] == f"{priorities} batteries 2; aerospace 1"
+        page = render_html(brief)
+        start = page.index('<section id="context-diaspora">')
+        assert "Sorbonne Université" in page[start : page.index("</section>", start)]
+    empty = localize(evidence("FRA"), "en", today=TODAY, diaspora=DiasporaFigures(count=0))
+    assert empty.diaspora is not None
+    assert empty.diaspora.lines == (
+        "No profile Vínculo holds places a researcher of Mexico in the diaspora in France.",
+    )
+    assert localize(evidence("FRA"), "en", today=TODAY).diaspora is None

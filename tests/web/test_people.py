@@ -313,3 +313,26 @@ def test_diaspora_in_one_priority(registry, people):
     assert "María José Hernández Ruiz" not in aerospace
     assert "0 researchers in the diaspora" in aerospace
     assert planner.get("/people/diaspora/DEU/?priority=nothing").status_code == 404
+
+
+def test_the_briefs_diaspora_figures_and_data_version(registry, people):
+    """What a post's brief gets from the profiles: aggregates for the host (María in
+    Germany), and a data version that changes when a profile there does."""
+    from vinculo.web.insights.briefs import _post_context, post_version
+    from vinculo.web.people.services import diaspora_figures, diaspora_stamp
+
+    figures = diaspora_figures("DEU")
+    assert figures.count == 1
+    assert figures.institutions == (("Max Planck Society", 1),)
+    assert {k: v for k, v in figures.by_priority.items() if v} == {
+        "lithium-value-chain": 1,
+        "batteries": 1,
+    }
+    assert diaspora_figures("JPN").count == 0
+    assert diaspora_stamp("JPN") == "0:"
+    post = registry.post_b  # the embassy in Germany
+    before = post_version(post, *_post_context(post))
+    maria = Researcher.objects.get(openalex_id="A5000000001")
+    maria.last_seen_at = maria.last_seen_at + timedelta(days=1)
+    maria.save(update_fields=["last_seen_at"])
+    assert post_version(post, *_post_context(post)) != before

@@ -791,6 +791,61 @@ def _forums(
     )
 
 
+@dataclass(frozen=True)
+class DiasporaFigures:
+    """Aggregates of the researcher profiles (no names): the home country's researchers
+    in the diaspora with a current affiliation in the host, in total, per priority (id ->
+    count) and their most frequent current institutions (name, count)."""
+
+    count: int
+    by_priority: dict[str, int] = field(default_factory=dict)
+    institutions: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class DiasporaSection:
+    heading: str
+    lines: tuple[str, ...]
+    note: str
+
+
+def _diaspora(
+    figures: DiasporaFigures | None,
+    priorities: list[PriorityBrief],
+    language: str,
+    host_name: str,
+    home_name: str,
+) -> DiasporaSection | None:
+    if figures is None:
+        return None
+    heading = text("brief.context.diaspora", language, host=host_name, home=home_name)
+    note = text("brief.diaspora.note", language)
+    if not figures.count:
+        return DiasporaSection(
+            heading, (text("brief.diaspora.none", language, host=host_name, home=home_name),), note
+        )
+    named = {p.id: p.name for p in priorities}
+    per_priority = [
+        text("brief.diaspora.priority", language, priority=named.get(pid, pid), count=str(n))
+        for pid, n in figures.by_priority.items()
+        if n
+    ]
+    lines = [
+        text(
+            "brief.diaspora.total",
+            language,
+            home=home_name,
+            host=host_name,
+            count=str(figures.count),
+            institutions=_and([name for name, _n in figures.institutions], language) or "—",
+        ),
+        text("brief.diaspora.priorities", language) + " " + "; ".join(per_priority)
+        if per_priority
+        else text("brief.diaspora.outside", language),
+    ]
+    return DiasporaSection(heading, tuple(lines), note)
+
+
 def _and(items: list[str], language: str) -> str:
     """ "a, b and c" ("a, b y c" in Spanish)."""
     if len(items) < 2:
@@ -826,6 +881,7 @@ class Brief:
     summary: Summary | None = None
     transfer: TransferSection | None = None  # the host's transfer model and IP regime
     forums: ForumsSection | None = None  # the technical forums the host leads
+    diaspora: DiasporaSection | None = None  # the home country's researchers in the host
 
 
 def _check_language(language: str) -> str:
@@ -1137,6 +1193,7 @@ def localize(
     data_cutoff: str | None = None,
     transfer: TransferModel | bool | None = True,
     forums: ForumRegistry | bool | None = True,
+    diaspora: DiasporaFigures | None = None,
 ) -> Brief:
     """The brief in ``language`` ("es": Spanish as in Mexico, or "en") from the evidence
     :func:`collect_evidence` gathered; ``today`` is the brief's date (default: today).
@@ -1148,7 +1205,8 @@ def localize(
     ``transfer`` is the host's transfer-model record (default ``True``: the one shipped in
     ``data/transfer``, if any; ``None``: the brief says there is none). ``forums`` is the
     forum registry (default ``True``: the shipped ``data/forums.yaml``; ``None``: no
-    forums section)."""
+    forums section). ``diaspora``: aggregates of the researcher profiles the web app holds
+    (None: no such section; the command line has no profiles)."""
     language = _check_language(language)
     if post_kind not in POST_KINDS:
         raise ValueError(f"post kind {post_kind!r}: one of {', '.join(POST_KINDS)}")
@@ -1242,6 +1300,7 @@ def localize(
             host_name,
             home_name,
         ),
+        diaspora=_diaspora(diaspora, priorities, language, host_name, home_name),
         summary=_summary(
             priorities,
             language,

@@ -196,6 +196,25 @@ ENGLISH: dict[str, str] = dict(
         N_("brief.transfer.dimension.licence_terms", "Typical licence terms"),
         N_("brief.transfer.dimension.funding", "Funding volumes"),
         N_("brief.context.forums", "Technical forums {host} leads"),
+        N_("brief.context.diaspora", "{home}'s researchers in {host}"),
+        N_(
+            "brief.diaspora.total",
+            "Researchers of {home} in the diaspora with a current post in {host}, from the "
+            "profiles Vínculo holds: {count}, at {institutions}.",
+        ),
+        N_("brief.diaspora.priorities", "In the priorities:"),
+        N_("brief.diaspora.priority", "{priority} {count}"),
+        N_("brief.diaspora.outside", "None of them works on a priority's topics."),
+        N_(
+            "brief.diaspora.none",
+            "No profile Vínculo holds places a researcher of {home} in the diaspora in {host}.",
+        ),
+        N_(
+            "brief.diaspora.note",
+            "Counts of profiles (OpenAlex, ORCID and the posts' own lists), not of everyone "
+            "there; a person may work on several priorities. Names are on the researchers' "
+            "pages, for the roles that may see them.",
+        ),
         N_(
             "brief.forums.intro",
             "Standards committees and intergovernmental bodies of the priorities where a "

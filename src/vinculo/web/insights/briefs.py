@@ -118,10 +118,14 @@ def _post_context(post: Post, language: str | None = None) -> tuple[PostContext,
 def post_version(post: Post, context: PostContext, post_kind: str, post_city: str) -> str:
     """The post's data version as the key holds it: the context's own version with what
     else the brief shows of the post (its host country, kind and city), hashed."""
+    from vinculo.web.people.services import diaspora_stamp
     from vinculo.web.transfer.selectors import transfer_stamp
 
     stamp = transfer_stamp(post.host_country_id)  # the host's transfer record, edits included
+    people = diaspora_stamp(post.host_country_id)  # the diaspora profiles in the host
     text = json.dumps([context.version, post.host_country_id, post_kind, post_city, stamp])
+    if people != "0:":  # (no profiles: the version as before, prepared briefs stay valid)
+        text += people
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -304,11 +308,13 @@ def _prepare(job: BriefJob, progress: Callable[[BriefJob], None] | None) -> None
         if progress is not None:
             progress(job)
 
+    from vinculo.web.people.services import diaspora_figures
     from vinculo.web.transfer.selectors import transfer_record
 
     post = job.post
     evidence = evidence_for(job.fingerprint, post.host_country_id)
     transfer = transfer_record(post.host_country_id)
+    diaspora = diaspora_figures(post.host_country_id)
     index = 1
     for language in LANGUAGES:
         context, post_kind, post_city = _post_context(post, language)
@@ -318,7 +324,7 @@ def _prepare(job: BriefJob, progress: Callable[[BriefJob], None] | None) -> None
             if brief is None:
                 brief = localize(
                     evidence, language, context=context, post_kind=post_kind,
-                    post_city=post_city, transfer=transfer,
+                    post_city=post_city, transfer=transfer, diaspora=diaspora,
                 )  # fmt: skip
             write_brief(brief, job_file(job, language, kind))
             index += 1

@@ -455,3 +455,30 @@ def migration_estimate(country: str, store: Any = None) -> dict[str, Any] | None
             for r in rows
         ],
     }
+
+
+def diaspora_figures(country: str) -> Any:
+    """The aggregates a post's brief shows of the diaspora in ``country`` (counts and
+    institutions, no names; all profiles: the brief's readers are the post's officers and
+    the planners): :class:`vinculo.strategy.brief.DiasporaFigures`."""
+    from vinculo.strategy.brief import DiasporaFigures
+
+    summary = diaspora_in(Researcher.objects.all(), country, top=5)
+    return DiasporaFigures(
+        count=summary.count,
+        by_priority=dict(summary.by_priority),
+        institutions=tuple(summary.institutions),
+    )
+
+
+def diaspora_stamp(country: str) -> str:
+    """What changes when the diaspora profiles in ``country`` change (for the brief's
+    data version): their number and the newest import among them."""
+    from django.db.models import Count, Max
+
+    found = Researcher.objects.filter(
+        diaspora=Researcher.Diaspora.DIASPORA,
+        affiliations__current=True,
+        affiliations__country=country,
+    ).aggregate(n=Count("pk", distinct=True), newest=Max("last_seen_at"))
+    return f"{found['n']}:{found['newest'].isoformat() if found['newest'] else ''}"
