@@ -27,8 +27,12 @@ def _language() -> str:
 
 
 def _country_names() -> dict[str, str]:
+    """Country names in the page's language (the naming policy's, as everywhere)."""
+    from vinculo.strategy.i18n import country_name
+
+    language = _language()
     table = locations_table()
-    return dict(zip(table["code"], table["name"], strict=True))
+    return {code: country_name(code, language) for code in table["code"]}
 
 
 def _cell(facts: list[dict], language: str) -> list[dict]:
