@@ -244,6 +244,7 @@ def test_pages_in_spanish(registry, people):
     assert "Posibles duplicados por revisar" in listing
     diaspora = client.get("/people/diaspora/GBR/").content.decode()
     assert "1 investigador(a) en la diáspora, en su ámbito." in diaspora
+    assert "Investigadores de México en Reino Unido</h1>" in diaspora  # the name, not GBR
 
 
 def test_opportunity_page_links_to_the_matches(registry):

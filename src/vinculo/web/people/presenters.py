@@ -92,8 +92,14 @@ def profile(user: Any, r: Researcher) -> dict[str, Any]:
 def diaspora(
     user: Any, summary: DiasporaSummary, estimate: dict[str, Any] | None = None
 ) -> dict[str, Any]:
+    from django.utils.translation import get_language
+
+    from vinculo.strategy.i18n import country_name
+
+    language = "en" if (get_language() or "es").startswith("en") else "es"
     return {
         "country": summary.country,
+        "country_name": country_name(summary.country, language),
         "count": summary.count,
         "institutions": summary.institutions,
         "topics": summary.topics,
