@@ -4,6 +4,8 @@ whose names only planners, legal officers and administrators see."""
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import json
 
@@ -133,6 +135,19 @@ def test_dashboard_shows_the_influence_gap_panel(registry):
     page = login("viewer", registry).get(reverse("insights:home")).content.decode()
     assert 'id="influence-gap"' in page
     assert reverse("forums:coverage") in page
+    # each priority's row: presence among the forums with a sourced status, the forums
+    # with a seat, absent and unknown, from the shipped registry
+    from vinculo.strategy.forums import coverage, default_forums
+    from vinculo.strategy.priorities import default_priorities
+
+    rows = coverage(default_forums(), [p.id for p in default_priorities().priorities])
+    lithium = next(r for r in rows if r.priority == "lithium-value-chain")
+    seated = len(lithium.participating) + len(lithium.observer)
+    panel = page.split('id="influence-gap"')[1].split("</table>")[0]
+    line = panel.split('#priority-lithium-value-chain">')[1].split("</tr>")[0]
+    cells = re.findall(r"<td>([^<]*)</td>", line)
+    presence = "—" if lithium.presence is None else f"{round(100 * lithium.presence)} %"
+    assert cells == [presence, str(seated), str(len(lithium.absent)), str(len(lithium.unknown))]
 
 
 def test_planner_records_a_meeting_a_position_and_a_delegate_with_audit(registry):

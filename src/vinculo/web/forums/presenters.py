@@ -103,6 +103,7 @@ def coverage_line(row: PriorityCoverage, language: str) -> dict[str, Any]:
         "observer": entries(row.observer),
         "absent": entries(row.absent),
         "unknown": entries(row.unknown),
+        "seated": len(row.participating) + len(row.observer),
         "presence": None if row.presence is None else round(100 * row.presence),
         "gap_leaders": [(code, country_label(code, language)) for code in row.gap_leaders],
     }
