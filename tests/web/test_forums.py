@@ -4,10 +4,9 @@ whose names only planners, legal officers and administrators see."""
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.urls import reverse
