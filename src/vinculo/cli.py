@@ -291,16 +291,24 @@ def data_presets() -> None:
 
 @data_group.command("import")
 @click.argument("preset")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--vintage", help="Dataset version (default: file date and checksum).")
 @click.option("--source", help="Source name (default: the preset's).")
 @click.option("--name", help="Dataset name within the source (default: the file name).")
 def data_import(
     preset: str, file: Path, vintage: str | None, source: str | None, name: str | None
 ) -> None:
-    """Import one FILE (CSV or Parquet) into the evidence store through PRESET."""
+    """Import one FILE (CSV or Parquet) into the evidence store through PRESET.
+
+    PRESET ``openalex-snapshot`` loads the output folder of ``vinculo data build
+    openalex-snapshot`` (e.g. written by Spark on a cluster) in one transaction.
+    """
     from vinculo.evidence.sources.generic import import_file
     from vinculo.evidence.store import EvidenceError
+
+    if preset == "openalex-snapshot":
+        _load_snapshot(file)
+        return
 
     with _open_store() as store:
         try:
@@ -312,6 +320,99 @@ def data_import(
         click.echo(f"imported {result.rows:,} rows from {file} (vintage {result.vintage})")
     else:
         click.echo(f"{file} is already in the store (vintage {result.vintage}); nothing changed")
+
+
+def _load_snapshot(folder: Path) -> None:
+    from vinculo.evidence.snapshot import load_snapshot_output
+    from vinculo.evidence.store import EvidenceError
+
+    with _open_store() as store:
+        try:
+            loaded = load_snapshot_output(store, folder)
+        except EvidenceError as error:
+            _fail(str(error))
+            return
+    for table, result in loaded.items():
+        verb = "imported" if result.created else "already loaded"
+        click.echo(f"{table:20s} {verb:15s} {result.rows:>12,} rows (vintage {result.vintage})")
+
+
+@data_group.group("build")
+def data_build() -> None:
+    """Build evidence tables from bulk sources (the OpenAlex snapshot)."""
+
+
+@data_build.command("openalex-snapshot")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="DuckDB on this machine, or Spark (local, or the cluster of spark-submit).",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Folder for the Parquet tables (default: VINCULO_HOME/builds/openalex-snapshot-...).",
+)
+@click.option("--memory-limit", default="2GB", show_default=True, help="DuckDB's memory limit.")
+@click.option("--threads", type=int, help="DuckDB threads (default: all cores).")
+@click.option("--master", help="Spark master when not under spark-submit (default local[*]).")
+@click.option("--no-load", is_flag=True, help="Write the Parquet tables only; load them later.")
+def data_build_openalex_snapshot(
+    path: Path,
+    engine: str,
+    output: Path | None,
+    memory_limit: str,
+    threads: int | None,
+    master: str | None,
+    no_load: bool,
+) -> None:
+    """Read the OpenAlex works snapshot at PATH into the evidence store (docs/scale.md).
+
+    Writes publications (country × field/subfield/topic × year, whole and fractional),
+    co-authorship (country pairs per year and field), institution output and author
+    affiliations as Parquet, then loads them in one transaction. Bad input stops the job
+    with the file and line at fault, and the store is left unchanged.
+    """
+    from datetime import UTC, datetime
+
+    from vinculo.evidence.snapshot import build_snapshot, spark_session
+    from vinculo.evidence.store import EvidenceError
+    from vinculo.settings import SettingsError, vinculo_home
+
+    try:
+        if output is None:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            output = vinculo_home() / "builds" / f"openalex-snapshot-{stamp}-{engine}"
+        spark = spark_session(master) if engine == "spark" else None
+        result = build_snapshot(
+            path,
+            output,
+            engine=engine,  # type: ignore[arg-type]
+            memory_limit=memory_limit,
+            threads=threads,
+            spark=spark,
+            progress=lambda message: click.echo(message, err=True),
+        )
+    except (EvidenceError, SettingsError) as error:
+        _fail(str(error))
+        return
+    provenance = result.provenance
+    stats = provenance["stats"]
+    click.echo(
+        f"snapshot {provenance['snapshot_date']}: {len(provenance['partitions'])} partitions, "
+        f"{provenance['files']} files, {stats['records_read']:,} records, "
+        f"{stats['works_kept']:,} works kept ({stats['merged_dropped']:,} merged ids dropped) "
+        f"in {provenance['seconds']:.1f} s with {engine} -> {output}"
+    )
+    if provenance["unknown_country_codes"]:
+        click.echo(f"country codes unknown to ISO 3166: {provenance['unknown_country_codes']}")
+    for table, rows in provenance["rows"].items():
+        click.echo(f"{table:20s} {rows:>12,} rows")
+    if not no_load:
+        _load_snapshot(output)
 
 
 @data_group.command("pull")

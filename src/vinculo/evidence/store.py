@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -123,6 +124,40 @@ _TALENT = {
 }
 CANONICAL_TABLES.update(_TALENT)
 
+# 0008: tables built from the OpenAlex works snapshot (issue #14, vinculo.evidence.snapshot):
+# institution output by topic/subfield/field, and author affiliation trajectories.
+_SNAPSHOT = {
+    "institution_output": {
+        "year": "INTEGER",
+        "institution": "VARCHAR",  # OpenAlex institution id (I...)
+        "ror_id": "VARCHAR",  # https://ror.org/...; NULL where OpenAlex has none
+        "country": "VARCHAR",  # ISO3 of the institution; NULL where unknown
+        "field": "VARCHAR",
+        "taxonomy": "VARCHAR",
+        "count_type": "VARCHAR",
+        "count": "DOUBLE",
+    },
+    "author_affiliations": {
+        "author": "VARCHAR",  # OpenAlex author id (A...)
+        "orcid": "VARCHAR",  # bare ORCID iD; NULL where OpenAlex has none
+        "year": "INTEGER",
+        "country": "VARCHAR",  # ISO3; NULL when only the institution is known
+        "institution": "VARCHAR",  # NULL when only the country is known
+        "ror_id": "VARCHAR",
+        "works": "DOUBLE",
+    },
+}
+CANONICAL_TABLES.update(_SNAPSHOT)
+_SNAPSHOT_BUILDS = """
+CREATE TABLE snapshot_builds (
+    dataset_id INTEGER NOT NULL REFERENCES datasets,
+    engine VARCHAR NOT NULL,
+    snapshot_date VARCHAR NOT NULL,
+    partitions VARCHAR[] NOT NULL,
+    provenance JSON NOT NULL
+);
+"""
+
 _COUNTRY_COLUMNS: dict[str, tuple[str, ...]] = {
     "exports": ("country",),
     "publications": ("country",),
@@ -132,6 +167,8 @@ _COUNTRY_COLUMNS: dict[str, tuple[str, ...]] = {
     "institutions": ("country",),
     "scholarships": ("home",),
     "scholar_migration": ("country_from", "country_to"),
+    "institution_output": ("country",),
+    "author_affiliations": ("country",),
 }
 
 _NULLABLE = {
@@ -143,6 +180,9 @@ _NULLABLE = {
         ("scholarships", column)
         for column in ("country", "country_name", "area", "institution", "ror_id", "amount_mxn")
     ),
+    ("institution_output", "ror_id"),
+    ("institution_output", "country"),
+    *(("author_affiliations", c) for c in ("orcid", "country", "institution", "ror_id")),
 }
 
 
@@ -222,6 +262,7 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
         _create_tables({"product_indicators": CANONICAL_TABLES["product_indicators"]}),
     ),
     ("0007_talent", _create_tables(_TALENT)),
+    ("0008_openalex_snapshot", _create_tables(_SNAPSHOT) + _SNAPSHOT_BUILDS),
 ]
 
 
@@ -381,6 +422,86 @@ class EvidenceStore:
         except duckdb.Error as error:
             raise EvidenceError(f"{file_name}: cannot import into {table}: {error}") from error
         return ImportResult(dataset_id, total, True, vintage)
+
+    def import_snapshot_tables(
+        self,
+        tables: dict[str, list[Path]],
+        *,
+        source: str,
+        vintage: str,
+        file_name: str,
+        file_sha256: str,
+        provenance: dict[str, Any],
+    ) -> dict[str, ImportResult]:
+        """Load Parquet files into several canonical tables in **one** transaction (a
+        snapshot build, vinculo.evidence.snapshot): one dataset per table, named after it,
+        with the build's provenance in ``snapshot_builds``. Either every table is loaded or
+        none; a build already loaded (same checksum) changes nothing."""
+        results: dict[str, ImportResult] = {}
+        missing = False
+        for table in tables:
+            self._check_table(table)
+            found = self.find_dataset(table, source=source, name=table, file_sha256=file_sha256)
+            if found is None:
+                missing = True
+            else:
+                results[table] = found
+        if not missing:
+            return results
+        results = {}
+        now = datetime.now(UTC)
+        try:
+            with self._transaction() as db:
+                for table, parts in tables.items():
+                    inserted = db.execute(
+                        "INSERT INTO datasets (canonical_table, source, name, vintage, "
+                        "file_name, file_sha256, retrieved_at, imported_at, importer_version, "
+                        "row_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING dataset_id",
+                        [
+                            table,
+                            source,
+                            table,
+                            vintage,
+                            file_name,
+                            file_sha256,
+                            now,
+                            now,
+                            __version__,
+                        ],
+                    ).fetchone()
+                    assert inserted is not None
+                    dataset_id = int(inserted[0])
+                    columns = list(CANONICAL_TABLES[table])
+                    listed = ", ".join("'" + str(p).replace("'", "''") + "'" for p in parts)
+                    selected = ", ".join(
+                        f"CAST({c} AS {CANONICAL_TABLES[table][c]})" for c in columns
+                    )
+                    db.execute(
+                        f"INSERT INTO {table} (dataset_id, {', '.join(columns)}) "
+                        f"SELECT {dataset_id}, {selected} FROM read_parquet([{listed}])"
+                    )
+                    counted = db.execute(
+                        f"SELECT count(*) FROM {table} WHERE dataset_id = ?", [dataset_id]
+                    ).fetchone()
+                    rows = int(counted[0]) if counted else 0
+                    db.execute(
+                        "UPDATE datasets SET row_count = ? WHERE dataset_id = ?",
+                        [rows, dataset_id],
+                    )
+                    db.execute(
+                        "INSERT INTO snapshot_builds VALUES (?, ?, ?, ?, ?)",
+                        [
+                            dataset_id,
+                            str(provenance.get("engine", "")),
+                            str(provenance.get("snapshot_date", "")),
+                            [str(p) for p in provenance.get("partitions", [])],
+                            json.dumps(provenance),
+                        ],
+                    )
+                    results[table] = ImportResult(dataset_id, rows, True, vintage)
+        except duckdb.Error as error:
+            raise EvidenceError(f"{file_name}: cannot load the snapshot tables: {error}") from error
+        return results
 
     def find_dataset(
         self, table: str, *, source: str, name: str, file_sha256: str
