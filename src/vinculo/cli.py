@@ -359,6 +359,7 @@ def data_build() -> None:
 @click.option("--memory-limit", default="2GB", show_default=True, help="DuckDB's memory limit.")
 @click.option("--threads", type=int, help="DuckDB threads (default: all cores).")
 @click.option("--master", help="Spark master when not under spark-submit (default local[*]).")
+@click.option("--spark-memory", help="Local Spark's driver (JVM heap) memory, e.g. 4g.")
 @click.option("--no-load", is_flag=True, help="Write the Parquet tables only; load them later.")
 def data_build_openalex_snapshot(
     path: Path,
@@ -367,6 +368,7 @@ def data_build_openalex_snapshot(
     memory_limit: str,
     threads: int | None,
     master: str | None,
+    spark_memory: str | None,
     no_load: bool,
 ) -> None:
     """Read the OpenAlex works snapshot at PATH into the evidence store (docs/scale.md).
@@ -386,7 +388,7 @@ def data_build_openalex_snapshot(
         if output is None:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
             output = vinculo_home() / "builds" / f"openalex-snapshot-{stamp}-{engine}"
-        spark = spark_session(master) if engine == "spark" else None
+        spark = spark_session(master, driver_memory=spark_memory) if engine == "spark" else None
         result = build_snapshot(
             path,
             output,

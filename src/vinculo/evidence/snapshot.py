@@ -467,9 +467,14 @@ class _DuckDB(_Engine):
         self.db.close()
 
 
-def spark_session(master: str | None = None, shuffle_partitions: int | None = None) -> Any:
+def spark_session(
+    master: str | None = None,
+    shuffle_partitions: int | None = None,
+    driver_memory: str | None = None,
+) -> Any:
     """A SparkSession: the one ``spark-submit`` configured, or a local one (``master``
-    e.g. ``local[2]``) with the web UI off."""
+    e.g. ``local[2]``) with the web UI off. ``driver_memory`` (e.g. ``"4g"``) is the heap
+    of local mode's single JVM; it applies only when this call starts the JVM."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -479,6 +484,8 @@ def spark_session(master: str | None = None, shuffle_partitions: int | None = No
     builder = SparkSession.builder.appName("vinculo-openalex-snapshot")
     if master:
         builder = builder.master(master).config("spark.ui.enabled", "false")
+    if driver_memory:
+        builder = builder.config("spark.driver.memory", driver_memory)
     if shuffle_partitions:
         builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
     return builder.getOrCreate()
