@@ -344,3 +344,36 @@ def test_command_line_builds_and_loads(tmp_path: Path, monkeypatch: pytest.Monke
     )
     assert bad.exit_code != 0
     assert "part_001.gz, line 2: not JSON" in bad.output
+
+
+def test_capability_model_prefers_the_snapshot_tables(tmp_path: Path) -> None:
+    """With the API's (coarser, whole-count) rows and the snapshot's in the store, the
+    capability model measures science on the snapshot's and says so in the vintage."""
+    from vinculo.strategy.capability import CapabilityModel
+    from vinculo.strategy.priorities import Code, Priorities, Priority
+
+    result = build_snapshot(tiny_snapshot(tmp_path / "snap"), tmp_path / "out")
+    api = pd.DataFrame(
+        [
+            (year, country, "2101", "openalex-subfield", "whole", 10.0 + year - 2020)
+            for year in range(2020, 2025)
+            for country in ("MEX", "USA", "BRA", "FRA")
+        ],
+        columns=["year", "country", "field", "taxonomy", "count_type", "count"],
+    )
+    with EvidenceStore(tmp_path / "store.duckdb") as store:
+        store.import_rows("publications", api, source="openalex", name="api", vintage="api-1",
+                          file_name="t", file_sha256="0" * 64)  # fmt: skip
+        load_snapshot_output(store, result.output)
+        priority = Priority(
+            "p",
+            {"es": "p", "en": "p"},
+            {"es": "p", "en": "p"},
+            fields={"openalex-subfield": (Code("subfields/2101", "test"),)},
+        )
+        priorities = Priorities(home="MEX", title={"es": "x", "en": "x"}, priorities=(priority,))
+        figures = CapabilityModel(store, priorities).figures()
+    assert set(figures["vintage"]) == {"openalex-snapshot openalex-snapshot-2024-02-01"}
+    mex = figures[figures["country"] == "MEX"].set_index("year")["value"]
+    assert mex.loc[2020] == 0.0  # subfield 2101 has no work of 2020 in the snapshot
+    assert round(float(mex.loc[2021]), 9) == round(1 / 2 + 1 / 3, 9)  # fractional, not 11

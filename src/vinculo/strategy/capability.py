@@ -452,13 +452,16 @@ class CapabilityModel:
     def _taxonomy(self, taxonomy: str) -> _Taxonomy | None:
         if taxonomy in self._taxonomies:
             return self._taxonomies[taxonomy]
-        # one source per taxonomy (a staged copy and the API may both hold it): the one
-        # reaching the latest year, then the one with the most rows
+        # one source per taxonomy (a staged copy and the API may both hold it): the tables
+        # built from the OpenAlex works snapshot when present (complete, uncensored,
+        # fractional; docs/scale.md), else the one reaching the latest year, then the one
+        # with the most rows. The vintage names the source chosen.
         reach = self._query(
             "publications",
             "SELECT source, max(year) AS last, count(*) AS size, "
             "count(*) FILTER (WHERE count_type = 'fractional') AS fractional FROM r "
-            "WHERE taxonomy = ? GROUP BY source ORDER BY last DESC, size DESC LIMIT 1",
+            "WHERE taxonomy = ? GROUP BY source "
+            "ORDER BY source = 'openalex-snapshot' DESC, last DESC, size DESC LIMIT 1",
             [taxonomy],
         )
         if reach.empty:
