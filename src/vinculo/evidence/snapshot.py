@@ -49,7 +49,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from vinculo.evidence.countries import locations_table
+from vinculo.evidence.countries import locations_table, to_iso3
 from vinculo.evidence.store import EvidenceError, EvidenceStore
 
 __all__ = [
@@ -347,16 +347,16 @@ _STATS = {
     ),
     "works_kept": "SELECT count(*) FROM works",
     "works_without_year": "SELECT count(*) FROM winners",
-    "works_with_country": "SELECT count(DISTINCT work_id) FROM wc",
+    "works_with_country": "SELECT count(DISTINCT work_id) FROM wcn",
 }
 
 
 def _iso2_map() -> pd.DataFrame:
-    table = locations_table().dropna(subset=["iso2"])
-    # a current country wins over a historic one holding the same alpha-2 (CS: SCG/CSK)
-    table = table.assign(rank=(table["kind"] != "country").astype(int))
-    table = table.sort_values(["iso2", "rank", "code"]).drop_duplicates("iso2")
-    return pd.DataFrame({"iso2": table["iso2"].astype(str), "iso3": table["code"].astype(str)})
+    """Alpha-2 -> the store's alpha-3, exactly as :func:`to_iso3` converts (a current
+    country before a historic one holding the same code)."""
+    codes = pd.Series(sorted(locations_table()["iso2"].dropna().astype(str).unique()))
+    iso3 = to_iso3(codes, "iso2")
+    return pd.DataFrame({"iso2": codes, "iso3": iso3}).dropna().reset_index(drop=True)
 
 
 # ------------------------------------------------------------------ engines
