@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -183,15 +184,23 @@ def _check_tiny(folder: Path, provenance: dict[str, Any]) -> None:
 
 
 # ------------------------------------------------------------------ spark fixture
+def _no_spark(reason: str) -> None:
+    """Skip, saying why — except in CI (CI=true), where Spark must run: a failure."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI: the Spark tests must run)")
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def spark() -> Any:
     if shutil.which("java") is None:
-        pytest.skip("no Java runtime (java not on PATH): Spark tests skipped; .ci/run installs one")
+        _no_spark("no Java runtime (java not on PATH): Spark tests skipped; .ci/run installs one")
     try:
-        from vinculo.evidence.snapshot import spark_session
-    except ImportError:  # pragma: no cover
-        pytest.skip("vinculo.evidence.snapshot not importable")
-    pytest.importorskip("pyspark", reason="PySpark not installed: pip install 'vinculo[spark]'")
+        import pyspark  # noqa: F401
+    except ImportError:
+        _no_spark("PySpark not installed (pip install 'vinculo[spark]'): Spark tests skipped")
+    from vinculo.evidence.snapshot import spark_session
+
     session = spark_session("local[2]", shuffle_partitions=2)
     yield session
     session.stop()
