@@ -309,6 +309,8 @@ def data_import(
     if preset == "openalex-snapshot":
         _load_snapshot(file)
         return
+    if file.is_dir():
+        _fail(f"{file}: is a folder; the preset {preset} reads one file")
 
     with _open_store() as store:
         try:

@@ -337,10 +337,23 @@ def test_command_line_builds_and_loads(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("VINCULO_HOME", str(tmp_path / "home"))
     snapshot = tiny_snapshot(tmp_path / "snap")
     runner = CliRunner()
+    out = tmp_path / "built"
+    built = runner.invoke(
+        main,
+        ["data", "build", "openalex-snapshot", str(snapshot), "--output", str(out), "--no-load"],
+    )
+    assert built.exit_code == 0, built.output
+    assert (out / "publications").is_dir()
+    assert not (tmp_path / "home" / "evidence.duckdb").exists()  # --no-load: store untouched
+    imported = runner.invoke(main, ["data", "import", "openalex-snapshot", str(out)])
+    assert imported.exit_code == 0, imported.output
+    assert "author_affiliations" in imported.output
+    assert "imported" in imported.output
     result = runner.invoke(
         main, ["data", "build", "openalex-snapshot", str(snapshot), "--engine", "duckdb"]
     )
     assert result.exit_code == 0, result.output
+    assert "already loaded" in result.output  # the same snapshot: nothing changes
     assert "publications" in result.output
     assert "snapshot 2024-02-01" in result.output
     with EvidenceStore(tmp_path / "home" / "evidence.duckdb", read_only=True) as store:
