@@ -41,6 +41,7 @@ from typing import Any, NoReturn
 import pandas as pd
 from babel import Locale
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
@@ -78,6 +79,7 @@ from vinculo.strategy.partners import (
 )
 from vinculo.strategy.priorities import Priority
 from vinculo.strategy.reciprocity import Reciprocity, product_names
+from vinculo.strategy.talent import Talent, talent_with
 from vinculo.strategy.transfer import TransferModel, default_transfer_models
 
 __all__ = [
@@ -153,6 +155,7 @@ class PostEvidence:
     coauthorship: pd.DataFrame  # year, works, source, vintage
     datasets: pd.DataFrame  # store.datasets()
     institutions_vintage: str
+    talent: Talent | None = None  # scholarships and scholars' migration with the host
 
 
 def _check_host(model: CapabilityModel, host: str) -> str:
@@ -247,6 +250,7 @@ def collect_evidence(model: CapabilityModel, host: str) -> PostEvidence:
         institutions_vintage="; ".join(
             sorted({f"{s} {v}" for s, v in zip(ror["source"], ror["vintage"], strict=True)})
         ),
+        talent=talent_with(model, home, host, top=3),
     )
 
 
@@ -846,6 +850,71 @@ def _diaspora(
     return DiasporaSection(heading, tuple(lines), note)
 
 
+@dataclass(frozen=True)
+class TalentSection:
+    heading: str
+    lines: tuple[str, ...]
+    note: str
+
+
+def _whole(value: float, language: str) -> str:
+    return format_decimal(round(float(value)), locale=_LOCALES[language])
+
+
+def _talent(
+    talent: Talent | None, language: str, host_name: str, home_name: str
+) -> TalentSection | None:
+    """Scholarships the home country paid in the host and scholars' migration between
+    the two (:func:`vinculo.strategy.talent.talent_with`): aggregates and estimates."""
+    if talent is None:
+        return None
+    names = {"home": home_name, "host": host_name}
+    lines = []
+    years = talent.by_year
+    if years.empty:
+        lines.append(text("brief.talent.no_scholarships", language, **names))
+    else:
+        areas = [str(a).capitalize() for a in talent.by_area["area"].head(3) if str(a).strip()]
+        lines.append(
+            text(
+                "brief.talent.scholarships",
+                language,
+                first=str(int(years["year"].min())),
+                last=str(int(years["year"].max())),
+                count=_whole(years["scholarships"].sum(), language),
+                starts=_whole(years["new_starts"].sum(), language),
+                institutions=_and([str(i) for i in talent.institutions["institution"]], language)
+                or "—",
+                areas=_and(areas, language) or "—",
+                **names,
+            )
+        )
+    flows = talent.migration
+    if flows.empty:
+        lines.append(text("brief.talent.no_migration", language, **names))
+    else:
+        latest = flows.iloc[-1]
+        net = float(latest["net"])
+        lines.append(
+            text(
+                "brief.talent.migration",
+                language,
+                start=str(int(latest["period_start"])),
+                end=str(int(latest["period_end"])),
+                outflow=_whole(latest["outflow"], language),
+                inflow=_whole(latest["inflow"], language),
+                net=("+" if round(net) > 0 else "") + _whole(net, language),
+                **names,
+            )
+        )
+    vintages = "; ".join(f"{s} {v}" for s, v in sorted(talent.vintages.items())) or "—"
+    return TalentSection(
+        text("brief.context.talent", language, **names),
+        tuple(lines),
+        text("brief.talent.note", language, vintages=vintages),
+    )
+
+
 def _and(items: list[str], language: str) -> str:
     """ "a, b and c" ("a, b y c" in Spanish)."""
     if len(items) < 2:
@@ -882,6 +951,7 @@ class Brief:
     transfer: TransferSection | None = None  # the host's transfer model and IP regime
     forums: ForumsSection | None = None  # the technical forums the host leads
     diaspora: DiasporaSection | None = None  # the home country's researchers in the host
+    talent: TalentSection | None = None  # scholarships and scholars' migration with the host
 
 
 def _check_language(language: str) -> str:
@@ -1301,6 +1371,7 @@ def localize(
             home_name,
         ),
         diaspora=_diaspora(diaspora, priorities, language, host_name, home_name),
+        talent=_talent(evidence.talent, language, host_name, home_name),
         summary=_summary(
             priorities,
             language,

@@ -215,6 +215,32 @@ ENGLISH: dict[str, str] = dict(
             "there; a person may work on several priorities. Names are on the researchers' "
             "pages, for the roles that may see them.",
         ),
+        N_("brief.context.talent", "Talent flows between {home} and {host}"),
+        N_(
+            "brief.talent.scholarships",
+            "Scholarships {home} paid for study in {host}, {first}–{last}: {count} "
+            "scholarship-years ({starts} new), most at {institutions}; fields: {areas}.",
+        ),
+        N_(
+            "brief.talent.no_scholarships",
+            "The evidence holds no scholarship {home} paid for study in {host}.",
+        ),
+        N_(
+            "brief.talent.migration",
+            "Scholars moving between the two countries, {start}–{end} (estimates): {outflow} "
+            "from {home} to {host}, {inflow} from {host} to {home}; net for {home}: {net}.",
+        ),
+        N_(
+            "brief.talent.no_migration",
+            "The evidence holds no estimate of scholars moving between {home} and {host}.",
+        ),
+        N_(
+            "brief.talent.note",
+            "Aggregates, not people: the national science council's published lists of "
+            "scholarships abroad (a scholarship counts once per year it was paid; the last "
+            "year covers January to June) and estimates of scholars' moves from changes of "
+            "affiliation in Scopus (MPIDR). Sources: {vintages}.",
+        ),
         N_(
             "brief.forums.intro",
             "Standards committees and intergovernmental bodies of the priorities where a "

@@ -38,6 +38,8 @@ from vinculo.web.insights.naming import (
     source_text,
 )
 from vinculo.web.insights.selectors import coverage, snapshot_derived, snapshot_for
+from vinculo.web.mobility.selectors import talent_flows
+from vinculo.web.people.panels import diaspora_panel
 from vinculo.web.pipeline.selectors import opportunities_visible_to
 from vinculo.web.pipeline.summaries import funnel_bars
 from vinculo.web.registry.models import Agreement
@@ -729,5 +731,7 @@ def country_page(request: HttpRequest, code: str) -> HttpResponse:
         "posts": posts_visible_to(request.user).filter(host_country_id=code),
         "forums_led": forums_led_lines(request.user, code, language),
         "regime": regime_points(request.user, code, language),
+        "diaspora": diaspora_panel(request.user, code),
+        "talent": talent_flows(code),
     }
     return render(request, "insights/country.html", context)

@@ -29,6 +29,8 @@ __all__ = [
     "programmes_visible_to",
     "record_row",
     "records_visible_to",
+    "researchers_matched",
+    "talent_flows",
 ]
 
 #: who sees a mobility record's person fields
@@ -223,3 +225,23 @@ def capital_summary(user: Any, limit: int = 10) -> list[dict[str, Any]]:
                 rows.append({"project": project, "profile": gap.profile, "year": gap.year,
                              "gap": gap.gap, "needed": gap.needed})  # fmt: skip
     return sorted(rows, key=lambda r: (r["year"], -r["gap"], r["project"].name))[:limit]
+
+
+def talent_flows(country: str) -> dict[str, Any] | None:
+    """The evidence store's talent flows with ``country`` (``strategy.talent``), or None
+    when the store is missing or does not hold those sources."""
+    from vinculo.evidence.store import EvidenceError, EvidenceStore
+    from vinculo.strategy.talent import talent_with
+    from vinculo.web.insights.briefs import store_path
+
+    path = store_path()
+    if not path.exists():
+        return None
+    try:
+        with EvidenceStore(path, read_only=True) as store:
+            found = talent_with(store, "MEX", country, top=10)
+    except EvidenceError:
+        return None
+    if found.empty:
+        return None
+    return found.as_dict()

@@ -31,6 +31,7 @@ from vinculo.web.mobility.selectors import (
     programmes_visible_to,
     record_row,
     records_visible_to,
+    talent_flows,
 )
 from vinculo.web.pipeline.exports import FORMATS, _safe_excel, _text
 from vinculo.web.pipeline.imports import ImportFailedError
@@ -98,7 +99,7 @@ def flows_page(request: HttpRequest) -> HttpResponse:
         "programmes": programmes_visible_to(request.user).order_by("name")[:200],
         "country": country,
         "country_name": names.get(country, ""),
-        "talent": _talent(country) if country else None,
+        "talent": talent_flows(country) if country else None,
         "strength": _strength(country) if country else [],
         "can_write": request.user.role in WRITE_ROLES,
         "total": records.count(),
@@ -132,26 +133,6 @@ def _strength(country: str) -> list[dict[str, Any]]:
             "candidates": found.get("candidates", 0),
         })  # fmt: skip
     return rows
-
-
-def _talent(country: str) -> dict[str, Any] | None:
-    """The evidence store's talent flows with ``country`` (``strategy.talent``), or None
-    when the store is missing or does not hold those sources."""
-    from vinculo.evidence.store import EvidenceError, EvidenceStore
-    from vinculo.strategy.talent import talent_with
-    from vinculo.web.insights.briefs import store_path
-
-    path = store_path()
-    if not path.exists():
-        return None
-    try:
-        with EvidenceStore(path, read_only=True) as store:
-            found = talent_with(store, "MEX", country, top=10)
-    except EvidenceError:
-        return None
-    if found.empty:
-        return None
-    return found.as_dict()
 
 
 @login_required
