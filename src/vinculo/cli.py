@@ -725,8 +725,17 @@ def partners_command(
                 click.echo(f"         + {offer}")
         found = institutions[str(row.partner)]
         if not found.empty:
-            names = "; ".join(found["name"])
-            click.echo(f"       institutions (ROR, names matching the keywords): {names}")
+            if found["basis"].iloc[0] == "output":
+                names = "; ".join(
+                    f"{r.name} ({r.output:.1f})" for r in found.itertuples(index=False)
+                )
+                click.echo(
+                    f"       institutions (fractional works in the priority's fields, "
+                    f"{found['years'].iloc[0]}, {found['vintage'].iloc[0]}): {names}"
+                )
+            else:
+                names = "; ".join(found["name"])
+                click.echo(f"       institutions (ROR, names matching the keywords): {names}")
 
 
 @main.command("chain")

@@ -399,3 +399,53 @@ def test_capability_model_prefers_the_snapshot_tables(tmp_path: Path) -> None:
     mex = figures[figures["country"] == "MEX"].set_index("year")["value"]
     assert mex.loc[2020] == 0.0  # subfield 2101 has no work of 2020 in the snapshot
     assert round(float(mex.loc[2021]), 9) == round(1 / 2 + 1 / 3, 9)  # fractional, not 11
+
+
+def test_leading_institutions_by_snapshot_output(tmp_path: Path) -> None:
+    """With snapshot institution output in the store, a partner's leading institutions are
+    ranked by fractional works in the priority's fields over the latest years (hand-computed
+    from the tiny snapshot), named from ROR where it knows them; without it, by name."""
+    from vinculo.strategy.capability import CapabilityModel
+    from vinculo.strategy.partners import leading_institutions
+    from vinculo.strategy.priorities import Code, Priorities, Priority
+
+    result = build_snapshot(tiny_snapshot(tmp_path / "snap"), tmp_path / "out")
+    ror = pd.DataFrame(
+        {
+            "ror_id": ["https://ror.org/r1", "https://ror.org/r9"],
+            "name": ["Universidad Uno", "Instituto de Materiales Avanzados"],
+            "country": ["MEX", "MEX"],
+            "types": [["education"], ["facility"]],
+            "aliases": [[], []],
+            "latitude": [19.4, 19.4],
+            "longitude": [-99.1, -99.1],
+            "status": ["active", "active"],
+            "city": ["Ciudad de México", "Ciudad de México"],
+            "website": [None, None],
+            "established": [None, None],
+        }
+    )
+    priority = Priority(
+        "p",
+        {"es": "materiales", "en": "materials"},
+        {"es": "p", "en": "p"},
+        fields={"openalex-field": (Code("fields/11", "test"),)},
+        keywords={"es": ("materiales",), "en": ("materials",)},
+    )
+    priorities = Priorities(home="MEX", title={"es": "x", "en": "x"}, priorities=(priority,))
+    with EvidenceStore(tmp_path / "store.duckdb") as store:
+        store.import_rows("institutions", ror, source="ror", name="ror", vintage="ror-v1",
+                          file_name="r", file_sha256="1" * 64)  # fmt: skip
+        by_name = leading_institutions(CapabilityModel(store, priorities), "MEX", "p")
+        load_snapshot_output(store, result.output)
+        by_output = leading_institutions(CapabilityModel(store, priorities), "MEX", "p")
+        usa = leading_institutions(CapabilityModel(store, priorities), "USA", "p")
+    assert list(by_name["name"]) == ["Instituto de Materiales Avanzados"]
+    assert set(by_name["basis"]) == {"name"}
+    # field 11, MEX: I3 (no ROR id) 1/2 + 1/3 in 2020; I1 (ROR r1) 1/3 in 2020
+    assert list(by_output["name"]) == ["I3", "Universidad Uno"]
+    assert [round(v, 9) for v in by_output["output"]] == [round(5 / 6, 9), round(1 / 3, 9)]
+    assert set(by_output["basis"]) == {"output"}
+    assert set(by_output["years"]) == {"2020"}
+    assert set(by_output["vintage"]) == {"openalex-snapshot-2024-02-01"}
+    assert list(usa["name"]) == ["I2"]

@@ -86,6 +86,8 @@ insights:briefs                 GET    -                  302 200 200 200 200 20
 insights:briefs                 POST   -                  302 405 405 405 405 405 405
 insights:countries              GET    -                  302 200 200 200 200 200 200
 insights:countries              POST   -                  302 405 405 405 405 405 405
+insights:evidence               GET    -                  302 200 200 200 200 200 200
+insights:evidence               POST   -                  302 405 405 405 405 405 405
 insights:priority               GET    aerospace          302 200 200 200 200 200 200
 insights:priority               POST   aerospace          302 405 405 405 405 405 405
 insights:country                GET    FRA                302 200 200 200 200 200 200

@@ -792,24 +792,109 @@ def co_authorship_series(model: CapabilityModel, home: str, partner: str) -> pd.
 _INSTITUTION_TYPES = {"education": 0, "facility": 1, "government": 2, "healthcare": 3}
 
 
+#: Years of institution output summed to rank a country's institutions (the latest ones).
+INSTITUTION_YEARS = 5
+_INSTITUTION_COLUMNS = [
+    "ror_id",
+    "name",
+    "city",
+    "types",
+    "matched",
+    "output",
+    "years",
+    "basis",
+    "vintage",
+]
+
+
 def leading_institutions(
     model: CapabilityModel, country: str, priority: str, limit: int = 5
 ) -> pd.DataFrame:
-    """The country's research institutions (ROR, active) whose names or aliases contain the
-    priority's keywords (Spanish or English) as whole words (a plural "s"/"es" allowed:
-    "litio" does not match "Coalition"), most matches first, then universities,
-    facilities, government and health bodies: ``ror_id, name, city, types, matched``.
+    """The country's leading research institutions in a priority: ``ror_id, name, city,
+    types, matched, output, years, basis, vintage``.
 
-    ROR carries no research fields, so this is a name match, said as such in the brief.
-    The matches of every country are found once per priority and kept in the model's cache.
+    **By output** (``basis`` ``"output"``) when the store holds ``institution_output``
+    built from the OpenAlex works snapshot (vinculo.evidence.snapshot): the institutions
+    with the most fractionally counted works in the priority's OpenAlex topics, else
+    subfields, else fields (the finest taxonomy the priority lists and the table holds) over
+    the latest :data:`INSTITUTION_YEARS` years; ``output`` is that sum, ``years`` the span.
+
+    **By name** (``basis`` ``"name"``) otherwise: the active ROR institutions whose names or
+    aliases contain the priority's keywords (Spanish or English) as whole words (a plural
+    "s"/"es" allowed: "litio" does not match "Coalition"), most matches first, then
+    universities, facilities, government and health bodies. ROR carries no research
+    fields, so this is a name match, said as such wherever it is shown.
+
+    Either way every country's list is found once per priority and kept in the model's cache.
     """
     model.priorities.priority(priority)
-    found = model.cached_frame(
-        f"institutions-{priority}", lambda: _matching_institutions(model, priority)
+    by_output = model.cached_frame(
+        f"institutions-output-{priority}", lambda: _institutions_by_output(model, priority)
     )
-    mine = found[found["country"] == country]
-    result: pd.DataFrame = mine.head(limit)[["ror_id", "name", "city", "types", "matched"]]
+    if not by_output.empty:
+        mine = by_output[by_output["country"] == country]
+    else:
+        found = model.cached_frame(
+            f"institutions-{priority}", lambda: _matching_institutions(model, priority)
+        )
+        mine = found[found["country"] == country].assign(
+            output=float("nan"), years="", basis="name", vintage=_ror_vintage(model)
+        )
+    result: pd.DataFrame = mine.head(limit)[_INSTITUTION_COLUMNS]
     return result.reset_index(drop=True)
+
+
+def _ror_vintage(model: CapabilityModel) -> str:
+    datasets = model.store.datasets()
+    rows = datasets[datasets["canonical_table"] == "institutions"]
+    return ", ".join(sorted(set(rows["source"] + " " + rows["vintage"])))
+
+
+def _institutions_by_output(model: CapabilityModel, priority: str) -> pd.DataFrame:
+    """Every country's institutions ranked by snapshot output in the priority (empty when
+    the store has no snapshot institution output for the priority's codes)."""
+    empty = pd.DataFrame(columns=[*_INSTITUTION_COLUMNS, "country"])
+    datasets = model.store.datasets()
+    if not (datasets["canonical_table"] == "institution_output").any():
+        return empty
+    fields = model.priorities.priority(priority).fields
+    for taxonomy in ("openalex-topic", "openalex-subfield", "openalex-field"):
+        codes = fields.get(taxonomy)
+        if not codes:
+            continue
+        keys = [entry.code.rsplit("/", 1)[-1] for entry in codes]
+        marks = ", ".join("?" for _ in keys)
+        base, parameters = model.store.rows_sql("institution_output")
+        found = model.store.execute(
+            f"WITH r AS ({base}) "
+            "SELECT institution, max(ror_id) AS ror_id, max(country) AS country, "
+            "sum(count) AS output, min(year) AS first, max(year) AS last, "
+            "string_agg(DISTINCT vintage, ', ') AS vintage FROM r "
+            f"WHERE taxonomy = ? AND count_type = 'fractional' AND field IN ({marks}) "
+            "AND year > (SELECT max(year) FROM r WHERE taxonomy = ?) - ? "
+            "AND country IS NOT NULL GROUP BY institution",
+            [*parameters, taxonomy, *keys, taxonomy, INSTITUTION_YEARS],
+        )
+        if found.empty:
+            continue
+        ror = model.institutions
+        names = ror.set_index("ror_id")[["name", "city", "types"]] if not ror.empty else None
+        if names is not None:
+            names = names[~names.index.duplicated()]
+            found = found.join(names, on="ror_id")
+        else:
+            found = found.assign(name=None, city=None, types=None)
+        found["name"] = found["name"].fillna(found["institution"])
+        found["matched"] = [[] for _ in range(len(found))]
+        found["years"] = [
+            f"{int(a)}" if a == b else f"{int(a)}–{int(b)}"
+            for a, b in zip(found["first"], found["last"], strict=True)
+        ]
+        found["basis"] = "output"
+        found = found.sort_values(["country", "output", "name"], ascending=[True, False, True])
+        result: pd.DataFrame = found[[*_INSTITUTION_COLUMNS, "country"]]
+        return result.reset_index(drop=True)
+    return empty
 
 
 def _matching_institutions(model: CapabilityModel, priority: str) -> pd.DataFrame:

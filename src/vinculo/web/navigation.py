@@ -30,6 +30,7 @@ ENTRIES = (
     Entry(_("Dashboard"), "insights:home", ("insights:home", "insights:priority")),
     Entry(_("Countries"), "insights:countries", ("insights:countries", "insights:country")),
     Entry(_("Briefs"), "insights:briefs", ("insights:briefs", "insights:post-brief")),
+    Entry(_("Evidence"), "insights:evidence", ("insights:evidence",)),
     Entry(_("Opportunities"), "pipeline:list", ("pipeline:",)),
     Entry(_("Agreements"), "registry:agreement_list", ("registry:agreement", "registry:ip_")),
     Entry(_("Renewals"), "registry:renewal_list", ("registry:renewal",)),

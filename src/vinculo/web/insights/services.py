@@ -175,7 +175,38 @@ def _payload(model: CapabilityModel, priorities: Priorities) -> dict[str, Any]:
             .astype(str)
             .to_json(orient="records")
         ),
+        "snapshot_builds": _snapshot_builds(model),
     }
+
+
+def _snapshot_builds(model: CapabilityModel) -> list[dict[str, Any]]:
+    """The OpenAlex works snapshot builds loaded in the store (vinculo.evidence.snapshot),
+    newest first: vintage, engine, snapshot date, partitions and files read, works kept,
+    merged ids dropped, and the tables with their rows."""
+    found = model.store.execute(
+        "SELECT d.vintage, d.canonical_table, d.row_count, b.engine, b.snapshot_date, "
+        "b.provenance FROM snapshot_builds b JOIN datasets d USING (dataset_id) "
+        "ORDER BY d.dataset_id DESC"
+    )
+    builds: dict[str, dict[str, Any]] = {}
+    for row in found.itertuples(index=False):
+        provenance = json.loads(str(row.provenance))
+        stats = provenance.get("stats", {})
+        build = builds.setdefault(
+            str(row.vintage),
+            {
+                "vintage": str(row.vintage),
+                "engine": str(row.engine),
+                "snapshot_date": str(row.snapshot_date),
+                "partitions": len(provenance.get("partitions", [])),
+                "files": int(provenance.get("files", 0)),
+                "works_kept": int(stats.get("works_kept", 0)),
+                "merged_dropped": int(stats.get("merged_dropped", 0)),
+                "tables": [],
+            },
+        )
+        build["tables"].append({"table": str(row.canonical_table), "rows": int(row.row_count)})
+    return list(builds.values())
 
 
 def insights_refresh(

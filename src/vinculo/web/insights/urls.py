@@ -8,6 +8,7 @@ urlpatterns = [
     path("briefs/", views.briefs, name="briefs"),
     path("priorities/<slug:priority_id>/", views.priority_page, name="priority"),
     path("countries/", views.countries, name="countries"),
+    path("evidence/", views.evidence, name="evidence"),
     path("countries/<str:code>/", views.country_page, name="country"),
     path("posts/<int:post_id>/brief.<str:file_format>", views.post_brief, name="post-brief"),
     # a post's own brief sections (versioned) and the curated host institutions

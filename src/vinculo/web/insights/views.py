@@ -378,6 +378,43 @@ def countries(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/countries.html", context)
 
 
+@login_required
+@require_safe
+def evidence(request: HttpRequest) -> HttpResponse:
+    """The evidence behind every figure: each dataset in the store (table, source, name,
+    vintage, rows), and the OpenAlex works snapshot builds with their provenance."""
+    require_role(request.user, READ_ROLES)
+    snapshot, empty = _snapshot_or_empty(request)
+    if empty is not None:
+        return empty
+    datasets = sorted(
+        (
+            {
+                **row,  # a copy: the payload is shared by every request
+                "rows": number(float(row["row_count"]), 0)
+                if str(row["row_count"]).isdigit()
+                else "",
+                "snapshot": row["source"] == "openalex-snapshot",
+            }
+            for row in snapshot.payload.get("datasets", [])
+        ),
+        key=lambda d: (d["canonical_table"], d["source"], d["name"], d["vintage"]),
+    )
+    builds = [
+        {
+            **build,
+            "works": number(float(build["works_kept"]), 0),
+            "merged": number(float(build["merged_dropped"]), 0),
+            "tables": [
+                {"table": t["table"], "rows": number(float(t["rows"]), 0)} for t in build["tables"]
+            ],
+        }
+        for build in snapshot.payload.get("snapshot_builds", [])
+    ]
+    context = {"datasets": datasets, "builds": builds, "computed": snapshot.computed_at}
+    return render(request, "insights/evidence.html", context)
+
+
 def _brief_states(posts: list[Any]) -> dict[int, dict[str, Any]]:
     """Each post's preparation as the briefs list shows it, from its newest job and
     whether an earlier one is ready (one query; the current key is not computed per post:
