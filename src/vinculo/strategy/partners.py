@@ -56,6 +56,7 @@ from vinculo.strategy.capability import (
     SPECIALIZATION,
     CapabilityModel,
     MissingEvidenceError,
+    _field_keys,
     row_of,
 )
 from vinculo.strategy.i18n import Country, Languages, Message, Named, Num, Pct, Share, country_name
@@ -835,11 +836,12 @@ def leading_institutions(
         mine = by_output[by_output["country"] == country]
     else:
         found = model.cached_frame(
-            f"institutions-{priority}", lambda: _matching_institutions(model, priority)
+            f"institutions-name-{priority}",
+            lambda: _matching_institutions(model, priority).assign(
+                output=float("nan"), years="", basis="name", vintage=_ror_vintage(model)
+            ),
         )
-        mine = found[found["country"] == country].assign(
-            output=float("nan"), years="", basis="name", vintage=_ror_vintage(model)
-        )
+        mine = found[found["country"] == country]
     result: pd.DataFrame = mine.head(limit)[_INSTITUTION_COLUMNS]
     return result.reset_index(drop=True)
 
@@ -862,7 +864,7 @@ def _institutions_by_output(model: CapabilityModel, priority: str) -> pd.DataFra
         codes = fields.get(taxonomy)
         if not codes:
             continue
-        keys = [entry.code.rsplit("/", 1)[-1] for entry in codes]
+        keys = _field_keys(taxonomy, codes)
         marks = ", ".join("?" for _ in keys)
         base, parameters = model.store.rows_sql("institution_output")
         found = model.store.execute(
