@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from tests.e2e.test_browser import PASSWORD, log_in, said
 from vinculo.web.accounts.models import Role, User
 from vinculo.web.people.models import Affiliation, Researcher, ShortlistEntry
+from vinculo.web.people.summaries import refresh_all
 from vinculo.web.pipeline.models import Opportunity
 from vinculo.web.registry.models import Country, Post
 
@@ -62,6 +63,7 @@ def _world() -> dict[str, Any]:
         title=TITLE, description=DESCRIPTION, kind=Opportunity.Kind.JOINT_RESEARCH,
         post=paris, host_country=france, created_by=olga,
     )  # fmt: skip
+    refresh_all()  # profiles written directly, as a bulk load: the derived tables rebuilt
     return {"people": people, "opportunity": opportunity}
 
 

@@ -35,6 +35,7 @@ from tests.web.conftest import PASSWORD, PDF, PERSONAS, Registry, assert_strict_
 from vinculo.strategy.transfer import default_transfer_models, fact_as_dict
 from vinculo.web.api import api
 from vinculo.web.people.models import Affiliation, MergeSuggestion, Researcher
+from vinculo.web.people.summaries import researchers_changed
 from vinculo.web.registry.forms import AgreementForm, ProjectForm
 from vinculo.web.transfer.services import transfer_seed
 
@@ -449,6 +450,7 @@ def _researcher(country: str) -> Researcher:
         researcher=researcher, institution="A laboratory", country=country, start_year=2012,
         kind="employment", current=True, source="test",
     )  # fmt: skip
+    researchers_changed([researcher.pk])  # written directly: the derived tables follow
     return researcher
 
 

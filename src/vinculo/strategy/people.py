@@ -47,13 +47,17 @@ __all__ = [
     "Verdict",
     "diaspora",
     "identity_match",
+    "idf_weights",
     "merge",
     "name_key",
     "normalise_openalex",
     "normalise_orcid",
     "parse_openalex_author",
     "parse_orcid_record",
+    "priority_hits",
+    "profile_stems",
     "rank_by_fit",
+    "unit_vector",
 ]
 
 HOME = "MX"
@@ -458,27 +462,51 @@ def _vector(stems: Iterable[str], idf: Mapping[str, float]) -> dict[str, float]:
     return {s: c * idf.get(s, 0.0) for s, c in counts.items()}
 
 
+def idf_weights(df: Mapping[str, int], n: int) -> dict[str, float]:
+    """Smoothed inverse document frequency of each stem: ``log((1 + n) / (1 + df)) + 1``,
+    ``df`` the number of profiles (of ``n``) holding the stem."""
+    return {s: log((1 + n) / (1 + c)) + 1.0 for s, c in df.items()}
+
+
+def profile_stems(topics: Sequence[str]) -> list[list[str]]:
+    """The stems of each topic (:func:`vinculo.text.tokens.tokenize`)."""
+    return [tokenize(t) for t in topics]
+
+
+def unit_vector(stems: Iterable[str], idf: Mapping[str, float]) -> dict[str, float]:
+    """The TF-IDF vector of ``stems`` divided by its norm (empty if the norm is 0): the
+    weights whose dot product with a query's is :func:`rank_by_fit`'s score."""
+    vector = _vector(stems, idf)
+    norm = sqrt(sum(v * v for v in vector.values()))
+    return {s: v / norm for s, v in vector.items()} if norm else {}
+
+
 def rank_by_fit(
-    text: str, profiles: Sequence[Sequence[str]], *, top: int | None = None
+    text: str,
+    profiles: Sequence[Sequence[str]],
+    *,
+    top: int | None = None,
+    idf: Mapping[str, float] | None = None,
 ) -> list[Fit]:
     """Rank ``profiles`` (each a researcher's topics, as texts) by their fit to ``text``
     (an opportunity's title and description), best first; profiles sharing no stem with
     the text are left out. Stems come from :func:`vinculo.text.tokens.tokenize`, so
-    Spanish and English meet (``baterías`` / ``batteries``)."""
-    stemmed = [[tokenize(t) for t in topics] for topics in profiles]
-    documents = [{s for topic in p for s in topic} for p in stemmed]
-    n = len(documents)
-    df: dict[str, int] = {}
-    for d in documents:
-        for s in d:
-            df[s] = df.get(s, 0) + 1
-    idf = {s: log((1 + n) / (1 + c)) + 1.0 for s, c in df.items()}
+    Spanish and English meet (``baterías`` / ``batteries``). The IDF is the given one (a
+    corpus's, :func:`idf_weights`) or, by default, the profiles' own."""
+    stemmed = [profile_stems(topics) for topics in profiles]
+    if idf is None:
+        documents = [{s for topic in p for s in topic} for p in stemmed]
+        df: dict[str, int] = {}
+        for d in documents:
+            for s in d:
+                df[s] = df.get(s, 0) + 1
+        idf = idf_weights(df, len(documents))
     query = _vector(tokenize(text), idf)
     q_norm = sqrt(sum(v * v for v in query.values()))
     fits: list[Fit] = []
     for i, topics in enumerate(stemmed):
         vector = _vector((s for topic in topics for s in topic), idf)
-        shared = set(vector) & set(query)
+        shared = {s for s in set(vector) & set(query) if vector[s] * query[s]}
         if not shared or not q_norm:
             continue
         dot = sum(vector[s] * query[s] for s in shared)

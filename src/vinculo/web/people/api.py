@@ -22,7 +22,7 @@ from vinculo.web.people.selectors import (
     shortlist_opportunity,
 )
 from vinculo.web.people.services import (
-    diaspora_in,
+    diaspora_for,
     match_opportunity,
     migration_estimate,
     shortlist_add,
@@ -118,7 +118,7 @@ def researcher_get(request: HttpRequest, researcher_id: int) -> Any:
     summary="Mexico's diaspora in one host country (ISO3), in the caller's scope",
 )
 def diaspora(request: HttpRequest, code: str) -> Any:
-    summary = diaspora_in(researchers_visible_to(request.user), code.upper())
+    summary = diaspora_for(request.user, code.upper())
     estimate = None if summary.count else migration_estimate(code.upper())
     return presenters.diaspora(request.user, summary, estimate)
 

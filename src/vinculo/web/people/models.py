@@ -53,6 +53,9 @@ class Researcher(models.Model):
     diaspora_reason = models.CharField(max_length=32, blank=True)
     #: ISO3 codes of the current affiliations abroad (the rule's hosts)
     hosts = models.JSONField(default=list, blank=True)
+    #: the ids of the priorities the topics fall in (derived from ``topics`` on every
+    #: write: the diaspora per priority is counted from it)
+    priorities = models.JSONField(default=list, blank=True, editable=False)
     #: purpose: where the data came from (openalex, orcid, a file name)
     sources = models.JSONField(_("sources"), default=list, blank=True)
     #: purpose: retention — the record is purged this long after it was last seen
@@ -134,3 +137,56 @@ class ShortlistEntry(models.Model):
             models.UniqueConstraint(fields=["opportunity", "researcher"], name="shortlist_once")
         ]
         ordering: ClassVar[list[str]] = ["-score", "id"]
+
+
+class DiasporaCountry(models.Model):
+    """The diaspora in one host country, in all priorities (``priority`` empty) or in one:
+    the figures the pages, the API and the brief show for the whole set of profiles.
+    Derived data, recomputed for the countries a write touches in that write's
+    transaction (import, merge, erasure, purge; ``vinculo-web people_refresh`` for all),
+    so that reading a country's diaspora is one indexed row, not a scan of its
+    researchers. Holds no personal data beyond researcher ids (erased with the person:
+    their countries are recomputed)."""
+
+    country = models.CharField(max_length=3)  # ISO3
+    priority = models.CharField(max_length=40, blank=True)
+    count = models.PositiveIntegerField()
+    works = models.BigIntegerField()
+    citations = models.BigIntegerField()
+    with_mexican_ties = models.PositiveIntegerField()
+    #: [[institution, researchers]], the most first (TOP_STORED)
+    institutions = models.JSONField(default=list)
+    topics = models.JSONField(default=list)
+    #: the ids of the researchers listed first: the most works, then by name (LISTED)
+    listed = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["country", "priority"], name="diaspora_country_once")
+        ]
+
+
+class ResearcherTerm(models.Model):
+    """The matching index: one row per researcher and topic stem, with the stem's weight
+    in the researcher's unit TF-IDF vector (:func:`vinculo.strategy.people.unit_vector`),
+    so that an opportunity's best fits are a sum over the rows of its own stems.
+    Rebuilt for a researcher on each write; the IDF it was weighted with is
+    :class:`TermFrequency`'s at that moment (``people_refresh`` reweights everyone)."""
+
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="+")
+    stem = models.CharField(max_length=64)
+    weight = models.FloatField()
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["stem", "researcher"], name="people_term_stem")
+        ]
+
+
+class TermFrequency(models.Model):
+    """How many researchers' topics hold each stem (the matching's document frequency);
+    the row with the empty stem holds the number of researchers with topics."""
+
+    stem = models.CharField(max_length=64, primary_key=True)
+    df = models.PositiveIntegerField()

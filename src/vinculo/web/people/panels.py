@@ -23,11 +23,11 @@ def diaspora_panel(user: Any, country: str) -> dict[str, Any] | None:
     """The diaspora in ``country`` as the country page shows it, or None when the user
     may not see it."""
     from vinculo.web.people.presenters import _priority_name
-    from vinculo.web.people.services import diaspora_in
+    from vinculo.web.people.services import stored_diaspora
 
     if not can_see_diaspora(user, country):
         return None
-    summary = diaspora_in(researchers_visible_to(user), country, top=5)
+    summary = stored_diaspora(researchers_visible_to(user), country, top=5)
     return {
         "count": summary.count,
         "institutions": summary.institutions,

@@ -7,7 +7,6 @@ Audit entries never hold personal data: ids, counts and file names only.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -23,13 +22,21 @@ from vinculo.evidence.countries import to_iso3
 from vinculo.strategy import people as lib
 from vinculo.web.accounts.permissions import require_role
 from vinculo.web.audit.services import audit_record
-from vinculo.web.people.models import Affiliation, MergeSuggestion, Researcher, ShortlistEntry
+from vinculo.web.people import summaries
+from vinculo.web.people.models import (
+    Affiliation,
+    DiasporaCountry,
+    MergeSuggestion,
+    Researcher,
+    ShortlistEntry,
+)
 from vinculo.web.people.selectors import ERASE_ROLES, MERGE_ROLES, PEOPLE_ROLES
 from vinculo.web.pipeline.models import Opportunity
 
 __all__ = [
     "DiasporaSummary",
     "ImportOutcome",
+    "diaspora_for",
     "diaspora_in",
     "iso3",
     "match_opportunity",
@@ -38,6 +45,7 @@ __all__ = [
     "researcher_erase",
     "save_records",
     "shortlist_add",
+    "stored_diaspora",
     "to_library",
 ]
 
@@ -89,6 +97,7 @@ def _refresh(researcher: Researcher, names: tuple[str, ...] = ()) -> None:
     researcher.diaspora = v.status
     researcher.diaspora_reason = v.reason
     researcher.hosts = list(v.hosts)
+    researcher.priorities = summaries.priorities_of(researcher.topics)
     keys = {*researcher.name_keys, lib.name_key(researcher.name)}
     keys.update(lib.name_key(n) for n in names)
     researcher.name_keys = sorted(k for k in keys if k)
@@ -145,6 +154,8 @@ def save_records(
     require_role(actor, MERGE_ROLES)
     outcome = ImportOutcome()
     now = timezone.now()
+    touched: set[int] = set()
+    before: set[str] = set()
     with transaction.atomic():
         for n, record in enumerate(records):
             found = None
@@ -170,6 +181,8 @@ def save_records(
                 outcome.created.append(found.pk)
             else:
                 outcome.merged.append((found.pk, how))
+                if found.pk not in touched:
+                    before |= summaries.countries_of([found.pk])
                 found.orcid = found.orcid or record.orcid
                 found.openalex_id = found.openalex_id or record.openalex_id
             found.topics = list(dict.fromkeys([*found.topics, *record.topics]))
@@ -185,6 +198,8 @@ def save_records(
             found.last_seen_at = now
             _affiliation_rows(found, record)
             _refresh(found, (record.name, *record.alternatives))
+            touched.add(found.pk)
+        summaries.researchers_changed(touched, before)
         for pk in outcome.created:
             _suggest_merges(Researcher.objects.get(pk=pk), outcome)
         audit_record(
@@ -236,6 +251,7 @@ def merge_accept(*, actor: Any, suggestion: MergeSuggestion) -> Researcher:
                 raise lib.PeopleError(f"{attribute}: different identifiers, not one person")
         identifiers = {"orcid": gone.orcid, "openalex_id": gone.openalex_id}
         gone_id = gone.pk
+        before = summaries.countries_of([kept.pk]) | summaries.removing([gone.pk])
         gone.affiliations.update(researcher=kept)
         for entry in ShortlistEntry.objects.filter(researcher=gone):
             if ShortlistEntry.objects.filter(
@@ -256,6 +272,7 @@ def merge_accept(*, actor: Any, suggestion: MergeSuggestion) -> Researcher:
         kept.email = kept.email or gone.email
         kept.sources = list(dict.fromkeys([*kept.sources, *gone.sources]))
         _refresh(kept, (gone.name,))
+        summaries.researchers_changed([kept.pk], before)
         audit_record(
             actor=actor, action="researcher.merge", obj=kept,
             changes={"merged": (gone_id, kept.pk)},
@@ -276,7 +293,9 @@ def researcher_erase(*, actor: Any, researcher: Researcher) -> int:
         }
         MergeSuggestion.objects.filter(candidate=researcher).delete()
         MergeSuggestion.objects.filter(researcher=researcher).delete()
+        before = summaries.removing([pk])
         researcher.delete()
+        summaries.refresh_countries(before)
         audit_record(
             actor=actor, action="researcher.erase", obj=Researcher(pk=pk),
             changes={k: (v, 0) for k, v in counts.items()},
@@ -294,7 +313,9 @@ def purge_expired(*, now: datetime | None = None, days: int | None = None) -> in
         ids = list(expired.values_list("id", flat=True))
         MergeSuggestion.objects.filter(candidate__in=ids).delete()
         MergeSuggestion.objects.filter(researcher__in=ids).delete()
+        before = summaries.removing(ids)
         Researcher.objects.filter(id__in=ids).delete()
+        summaries.refresh_countries(before)
         if ids:
             audit_record(
                 actor=None, action="researcher.purge", obj=Researcher(pk=0),
@@ -330,67 +351,105 @@ def in_priority(researchers: list[Researcher], priority: Any) -> list[Researcher
     return [r for r in researchers if lib.priority_hits(r.topics, keywords)]
 
 
+def _summary(
+    country: str,
+    figures: dict[str, dict[str, Any]],
+    listed: Any,
+    *,
+    top: int,
+    priority: Any,
+) -> DiasporaSummary:
+    chosen = figures.get(priority.id if priority is not None else "") or {}
+    ids = list(chosen.get("listed", ()))
+    order = {pk: n for n, pk in enumerate(ids)}
+    found = sorted(listed.filter(pk__in=ids), key=lambda r: order[r.pk]) if ids else []
+    return DiasporaSummary(
+        country=country,
+        count=chosen.get("count", 0),
+        institutions=[tuple(x) for x in chosen.get("institutions", ())][:top],
+        topics=[tuple(x) for x in chosen.get("topics", ())][:top],
+        works=chosen.get("works", 0),
+        citations=chosen.get("citations", 0),
+        with_mexican_ties=chosen.get("with_mexican_ties", 0),
+        researchers=found,
+        by_priority=[
+            (pid, figures.get(pid, {}).get("count", 0)) for pid in summaries.priority_ids()
+        ],
+        priority=priority.id if priority is not None else "",
+    )
+
+
 def diaspora_in(
     researchers: Any, country: str, *, top: int = 10, priority: Any = None
 ) -> DiasporaSummary:
     """``researchers`` (already scoped) in the diaspora with a current affiliation in
-    ``country`` (ISO3); with ``priority`` (a :class:`~vinculo.strategy.priorities.Priority`),
-    only those whose topics fall in it (:func:`in_priority`). ``by_priority`` counts the
-    country's diaspora in every priority of the shipped file either way."""
-    found = list(
-        researchers.filter(
-            diaspora=Researcher.Diaspora.DIASPORA,
-            affiliations__current=True,
-            affiliations__country=country,
-        )
-        .distinct()
-        .prefetch_related("affiliations")
-    )
-    from vinculo.strategy.priorities import default_priorities
+    ``country`` (ISO3), computed from the profiles; with ``priority`` (a
+    :class:`~vinculo.strategy.priorities.Priority`), only those whose topics fall in it.
+    ``by_priority`` counts the country's diaspora in every priority of the shipped file
+    either way. ``researchers`` lists the first :data:`summaries.LISTED` (most works)."""
+    figures = summaries.diaspora_figures(researchers, country, top=max(top, 1))
+    return _summary(country, figures, researchers, top=top, priority=priority)
 
-    by_priority = [(p.id, len(in_priority(found, p))) for p in default_priorities().priorities]
-    if priority is not None:
-        found = in_priority(found, priority)
-    institutions: Counter[str] = Counter()
-    topics: Counter[str] = Counter()
-    ties = 0
-    for r in found:
-        affiliations = list(r.affiliations.all())
-        institutions.update(
-            {a.institution for a in affiliations if a.current and a.country == country}
-        )
-        topics.update(r.topics)
-        ties += any(a.country == "MEX" for a in affiliations)
-    return DiasporaSummary(
-        country=country,
-        count=len(found),
-        institutions=institutions.most_common(top),
-        topics=topics.most_common(top),
-        works=sum(r.works_count or 0 for r in found),
-        citations=sum(r.cited_by_count or 0 for r in found),
-        with_mexican_ties=ties,
-        researchers=found,
-        by_priority=by_priority,
-        priority=priority.id if priority is not None else "",
-    )
+
+def stored_diaspora(
+    researchers: Any, country: str, *, top: int = 10, priority: Any = None
+) -> DiasporaSummary:
+    """The same as :func:`diaspora_in` over every profile, read from the stored rows
+    (:class:`~vinculo.web.people.models.DiasporaCountry`); the listed researchers are
+    fetched through ``researchers`` (the caller's scope, which must hold every
+    researcher currently in ``country``)."""
+    figures = {
+        row.priority: {
+            "count": row.count, "works": row.works, "citations": row.citations,
+            "with_mexican_ties": row.with_mexican_ties, "institutions": row.institutions,
+            "topics": row.topics, "listed": row.listed,
+        }
+        for row in DiasporaCountry.objects.filter(country=country)
+    }  # fmt: skip
+    return _summary(country, figures, researchers, top=top, priority=priority)
+
+
+def diaspora_for(
+    user: Any, country: str, *, top: int = 10, priority: Any = None
+) -> DiasporaSummary:
+    """The diaspora in ``country`` as ``user`` may see it: the stored figures when the
+    user sees every researcher there (the central roles, an officer of a post in that
+    country), else computed over the user's scope (researchers with a current
+    affiliation both there and in one of the officer's host countries)."""
+    from vinculo.web.people.panels import can_see_diaspora
+    from vinculo.web.people.selectors import researchers_visible_to
+
+    scope = researchers_visible_to(user)
+    read = stored_diaspora if can_see_diaspora(user, country) else diaspora_in
+    return read(scope, country, top=top, priority=priority)
 
 
 def match_opportunity(
     researchers: Any, opportunity: Opportunity, *, top: int = 20
 ) -> list[dict[str, Any]]:
     """The researchers (already scoped) who fit the opportunity, best first, with the
-    reasons: the shared words, the topics, works, current institutions, the verdict."""
-    candidates = list(researchers.exclude(topics=[]).prefetch_related("affiliations"))
+    reasons: the shared words, the topics, works, current institutions, the verdict. The
+    ranking is :func:`vinculo.strategy.people.rank_by_fit`'s with the IDF of every
+    profile, computed in the database over the matching index
+    (:func:`vinculo.web.people.summaries.top_matches`)."""
     text = f"{opportunity.title}\n{opportunity.description}"
-    fits = lib.rank_by_fit(text, [r.topics for r in candidates], top=top)
+    ranked, idf = summaries.top_matches(text, researchers, top)
+    if not ranked:
+        return []
+    found = {r.pk: r for r in researchers.filter(pk__in=[pk for pk, _ in ranked])
+             .prefetch_related("affiliations")}  # fmt: skip
+    candidates = [found[pk] for pk, _ in ranked if pk in found]
+    fits = {f.index: f for f in lib.rank_by_fit(text, [r.topics for r in candidates], idf=idf)}
     result = []
-    for fit in fits:
-        r = candidates[fit.index]
+    for index, r in enumerate(candidates):
+        fit = fits.get(index)
+        if fit is None:
+            continue
         current = [a for a in r.affiliations.all() if a.current]
         result.append(
             {
                 "researcher": r,
-                "score": round(fit.score, 4),
+                "score": round(dict(ranked)[r.pk], 4),
                 "reasons": {
                     "terms": list(fit.terms),
                     "topics": list(fit.topics),
@@ -463,7 +522,7 @@ def diaspora_figures(country: str) -> Any:
     the planners): :class:`vinculo.strategy.brief.DiasporaFigures`."""
     from vinculo.strategy.brief import DiasporaFigures
 
-    summary = diaspora_in(Researcher.objects.all(), country, top=5)
+    summary = stored_diaspora(Researcher.objects.all(), country, top=5)
     return DiasporaFigures(
         count=summary.count,
         by_priority=dict(summary.by_priority),

@@ -30,7 +30,7 @@ from vinculo.web.people.selectors import (
     shortlist_opportunity,
 )
 from vinculo.web.people.services import (
-    diaspora_in,
+    diaspora_for,
     match_opportunity,
     merge_accept,
     migration_estimate,
@@ -141,7 +141,7 @@ def diaspora(request: HttpRequest, code: str) -> HttpResponse:
         if chosen not in known:
             raise Http404("No such priority")
         priority = known[chosen]
-    summary = diaspora_in(researchers_visible_to(request.user), code, priority=priority)
+    summary = diaspora_for(request.user, code, priority=priority)
     estimate = None if summary.count or priority is not None else migration_estimate(code)
     context = {"summary": presenters.diaspora(request.user, summary, estimate)}
     return render(request, "people/diaspora.html", context)

@@ -1,0 +1,390 @@
+"""The people app's derived tables, which keep its reads fast at a million profiles:
+
+- :class:`~vinculo.web.people.models.DiasporaCountry`: the diaspora per host country and
+  priority (count, works, citations, ties, institutions, topics, the researchers listed
+  first), so that a country's diaspora is one indexed row;
+- :class:`~vinculo.web.people.models.ResearcherTerm` and
+  :class:`~vinculo.web.people.models.TermFrequency`: the matching index (each
+  researcher's unit TF-IDF weights per topic stem, the stems' document frequencies), so
+  that an opportunity's best fits are a sum over the rows of the opportunity's stems.
+
+Every write of researchers calls :func:`researchers_changed` in its transaction with the
+researchers and countries it touched; :func:`refresh_all` rebuilds everything (the
+``people_refresh`` command, after a bulk load). The live computation
+(:func:`diaspora_figures`) is the one the stored rows come from, and the one used for a
+scope narrower than a whole country (an officer looking at a country outside their
+posts).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache, lru_cache
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from vinculo.strategy import people as lib
+from vinculo.text.tokens import tokenize
+from vinculo.web.people.models import (
+    Affiliation,
+    DiasporaCountry,
+    Researcher,
+    ResearcherTerm,
+    TermFrequency,
+)
+
+__all__ = [
+    "LISTED",
+    "TOP_STORED",
+    "countries_of",
+    "diaspora_figures",
+    "priorities_of",
+    "refresh_all",
+    "refresh_countries",
+    "reindex_terms",
+    "removing",
+    "researchers_changed",
+    "top_matches",
+]
+
+#: How many researchers a country's diaspora lists (the most works first); the search
+#: page, filtered by country, pages through all of them.
+LISTED = 100
+#: How many institutions and topics are stored per country and priority.
+TOP_STORED = 10
+HOME = "MEX"
+BATCH = 2000
+STEM_LENGTH = 64  # ResearcherTerm.stem's max_length; a longer "stem" is not a word
+
+
+@lru_cache(maxsize=200_000)
+def _tokens(topic: str) -> tuple[str, ...]:
+    return tuple(t for t in tokenize(topic) if len(t) <= STEM_LENGTH)
+
+
+def _stems(topic: str) -> frozenset[str]:
+    return frozenset(_tokens(topic))
+
+
+@cache
+def _priority_stems() -> tuple[tuple[str, tuple[frozenset[str], ...]], ...]:
+    """Each shipped priority's keywords (every language) as stem sets."""
+    from vinculo.strategy.priorities import default_priorities
+
+    out = []
+    for p in default_priorities().priorities:
+        keywords = [w for ws in p.keywords.values() for w in ws] or list(p.name.values())
+        wanted = tuple(s for s in (frozenset(tokenize(k)) for k in keywords) if s)
+        out.append((p.id, wanted))
+    return tuple(out)
+
+
+def priorities_of(topics: Sequence[str]) -> list[str]:
+    """The ids of the priorities one of ``topics`` falls in: a keyword's stems all among
+    one topic's (:func:`vinculo.strategy.people.priority_hits`, the same rule)."""
+    stems = [_stems(t) for t in topics]
+    return [
+        pid
+        for pid, keywords in _priority_stems()
+        if any(k <= topic for k in keywords for topic in stems)
+    ]
+
+
+def priority_ids() -> list[str]:
+    return [pid for pid, _ in _priority_stems()]
+
+
+# -- the diaspora per country ---------------------------------------------------------
+
+
+def diaspora_figures(
+    researchers: QuerySet[Researcher], country: str, *, top: int = TOP_STORED
+) -> dict[str, dict[str, Any]]:
+    """The diaspora among ``researchers`` with a current affiliation in ``country``
+    (ISO3): ``{"": figures, priority id: figures, …}``, every shipped priority present.
+    Figures: count, works, citations, with_mexican_ties (a past or present affiliation
+    in Mexico), institutions and topics ([name, researchers], the most first), listed
+    (ids: the most works first, then by name)."""
+    found = researchers.filter(
+        diaspora=Researcher.Diaspora.DIASPORA,
+        id__in=Affiliation.objects.filter(current=True, country=country).values("researcher_id"),
+    )
+    rows = list(
+        found.order_by().values_list(
+            "id", "name", "topics", "priorities", "works_count", "cited_by_count"
+        )
+    )
+    ids = [r[0] for r in rows]
+    institutions: dict[int, set[str]] = {}
+    ties: set[int] = set()
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        for rid, name in Affiliation.objects.filter(
+            researcher_id__in=chunk, current=True, country=country
+        ).values_list("researcher_id", "institution"):
+            institutions.setdefault(rid, set()).add(name)
+        ties.update(
+            Affiliation.objects.filter(researcher_id__in=chunk, country=HOME).values_list(
+                "researcher_id", flat=True
+            )
+        )
+    groups: dict[str, list[tuple[Any, ...]]] = {"": rows, **{p: [] for p in priority_ids()}}
+    for row in rows:
+        for pid in row[3]:
+            if pid in groups:
+                groups[pid].append(row)
+    out = {}
+    for pid, members in groups.items():
+        where: Counter[str] = Counter()
+        topics: Counter[str] = Counter()
+        for row in members:
+            where.update(institutions.get(row[0], ()))
+            topics.update(dict.fromkeys(row[2], 1))
+        ranked = sorted(members, key=lambda r: (-(r[4] or 0), r[1], r[0]))
+        out[pid] = {
+            "count": len(members),
+            "works": sum(r[4] or 0 for r in members),
+            "citations": sum(r[5] or 0 for r in members),
+            "with_mexican_ties": sum(1 for r in members if r[0] in ties),
+            "institutions": [[k, v] for k, v in _most_common(where, top)],
+            "topics": [[k, v] for k, v in _most_common(topics, top)],
+            "listed": [r[0] for r in ranked[:LISTED]],
+        }
+    return out
+
+
+def _most_common(counter: Counter[str], top: int) -> list[tuple[str, int]]:
+    """The ``top`` most common, ties by first seen (as :meth:`Counter.most_common`)."""
+    return counter.most_common(top)
+
+
+def countries_of(researcher_ids: Iterable[int]) -> set[str]:
+    """The countries of the current affiliations of ``researcher_ids``."""
+    ids = list(researcher_ids)
+    out: set[str] = set()
+    for start in range(0, len(ids), BATCH):
+        out.update(
+            Affiliation.objects.filter(researcher_id__in=ids[start : start + BATCH], current=True)
+            .exclude(country="")
+            .values_list("country", flat=True)
+            .distinct()
+        )
+    return out
+
+
+def refresh_countries(countries: Iterable[str]) -> int:
+    """Recompute the stored diaspora of ``countries`` (all profiles); the rows of a
+    country left with no diaspora are removed. Returns the rows written."""
+    now = timezone.now()
+    written = 0
+    with transaction.atomic():
+        for country in sorted(set(countries)):
+            DiasporaCountry.objects.filter(country=country).delete()
+            figures = diaspora_figures(Researcher.objects.all(), country)
+            if not figures[""]["count"]:
+                continue
+            DiasporaCountry.objects.bulk_create(
+                DiasporaCountry(country=country, priority=pid, computed_at=now, **values)
+                for pid, values in figures.items()
+            )
+            written += len(figures)
+    return written
+
+
+# -- the matching index ---------------------------------------------------------------
+
+
+def _stem_set(topics: Sequence[str]) -> set[str]:
+    return {s for t in topics for s in _stems(t)}
+
+
+def _df(stems: Iterable[str]) -> tuple[dict[str, int], int]:
+    stems = list(set(stems))
+    df: dict[str, int] = {}
+    for start in range(0, len(stems), BATCH):
+        df.update(
+            TermFrequency.objects.filter(stem__in=stems[start : start + BATCH]).values_list(
+                "stem", "df"
+            )
+        )
+    n = df.pop("", None)
+    if n is None:
+        n = TermFrequency.objects.filter(stem="").values_list("df", flat=True).first() or 0
+    return df, n
+
+
+def _bump(counts: Counter[str]) -> None:
+    for stem, delta in counts.items():
+        if not delta:
+            continue
+        updated = TermFrequency.objects.filter(stem=stem).update(df=F("df") + delta)
+        if not updated and delta > 0:
+            TermFrequency.objects.create(stem=stem, df=delta)
+    TermFrequency.objects.filter(df__lte=0).delete()
+
+
+def reindex_terms(researcher_ids: Iterable[int]) -> None:
+    """Rebuild the matching rows of ``researcher_ids`` (gone ones just removed): the
+    document frequencies move by their old and new stems, and their weights use the
+    frequencies after the move. Other researchers keep the weights they were given;
+    :func:`refresh_all` reweights everyone."""
+    ids = sorted(set(researcher_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        delta: Counter[str] = Counter()
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            old = ResearcherTerm.objects.filter(researcher_id__in=chunk)
+            delta.subtract(old.values_list("stem", flat=True))
+            delta[""] -= old.values("researcher_id").distinct().count()
+            old.delete()
+        rows = list(
+            Researcher.objects.filter(id__in=ids).exclude(topics=[]).values_list("id", "topics")
+        )
+        stems = {rid: _stem_set(topics) for rid, topics in rows}
+        for found in stems.values():
+            if found:
+                delta.update(found)
+                delta[""] += 1
+        _bump(delta)
+        df, n = _df(s for found in stems.values() for s in found)
+        idf = lib.idf_weights(df, n)
+        ResearcherTerm.objects.bulk_create(
+            (
+                ResearcherTerm(researcher_id=rid, stem=s, weight=w)
+                for rid, topics in rows
+                for s, w in lib.unit_vector((s for t in topics for s in _tokens(t)), idf).items()
+            ),
+            batch_size=BATCH,
+        )
+
+
+def removing(researcher_ids: Iterable[int]) -> set[str]:
+    """Call before deleting ``researcher_ids``: drops their matching rows (their stems'
+    frequencies move down) and returns their current countries, whose diaspora
+    :func:`refresh_countries` recomputes after the deletion."""
+    ids = sorted(set(researcher_ids))
+    countries = countries_of(ids)
+    delta: Counter[str] = Counter()
+    for start in range(0, len(ids), BATCH):
+        old = ResearcherTerm.objects.filter(researcher_id__in=ids[start : start + BATCH])
+        delta.subtract(old.values_list("stem", flat=True))
+        delta[""] -= old.values("researcher_id").distinct().count()
+        old.delete()
+    _bump(delta)
+    return countries
+
+
+def top_matches(
+    text: str, researchers: QuerySet[Researcher], top: int
+) -> tuple[list[tuple[int, float]], dict[str, float]]:
+    """The ``top`` researchers among ``researchers`` whose topics fit ``text`` best, as
+    (id, score), and the IDF used (the stems of ``text``): the score is the cosine of
+    the unit TF-IDF vectors (:func:`vinculo.strategy.people.rank_by_fit` with the
+    corpus's IDF), summed in the database over the rows of the text's stems."""
+    stems = tokenize(text)
+    df, n = _df(stems)
+    idf = lib.idf_weights(df, n)
+    query = {s: w for s, w in lib.unit_vector(stems, idf).items() if w}
+    if not query:
+        return [], idf
+    values = ", ".join(["(%s, CAST(%s AS DOUBLE PRECISION))"] * len(query))
+    params: list[Any] = [x for item in sorted(query.items()) for x in item]
+    term = ResearcherTerm._meta.db_table
+    scope = ""
+    if researchers.query.where:
+        sub, sub_params = researchers.order_by().values("id").query.sql_with_params()
+        scope = f"WHERE t.researcher_id IN ({sub})"
+        params.extend(sub_params)
+    sql = (
+        f"WITH q(stem, w) AS (VALUES {values}) "
+        f"SELECT t.researcher_id, SUM(t.weight * q.w) AS score "
+        f"FROM {term} t JOIN q ON t.stem = q.stem {scope} "
+        f"GROUP BY t.researcher_id ORDER BY score DESC, t.researcher_id LIMIT %s"
+    )
+    params.append(top)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(r), float(s)) for r, s in cursor.fetchall()], idf
+
+
+# -- every write ----------------------------------------------------------------------
+
+
+def researchers_changed(researcher_ids: Iterable[int], countries: Iterable[str] = ()) -> None:
+    """Keep the derived tables in step after a write: the matching rows of
+    ``researcher_ids`` and the diaspora of ``countries`` plus their current countries
+    (call with the countries they had before the write too)."""
+    ids = set(researcher_ids)
+    reindex_terms(ids)
+    refresh_countries({*countries, *countries_of(ids)})
+
+
+def refresh_all(progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
+    """Rebuild every derived table from the profiles: each researcher's priorities, the
+    document frequencies, every researcher's matching rows, every country's diaspora.
+    One transaction. ``progress(step, done, total)`` is called as it goes."""
+    report = {"researchers": 0, "terms": 0, "countries": 0}
+    with transaction.atomic():
+        ids = list(Researcher.objects.order_by("id").values_list("id", flat=True))
+        total = len(ids)
+        df: Counter[str] = Counter()
+        n = 0
+        for start in range(0, total, BATCH):
+            chunk = list(
+                Researcher.objects.filter(id__in=ids[start : start + BATCH]).values_list(
+                    "id", "topics", "priorities"
+                )
+            )
+            changed = []
+            for rid, topics, stored in chunk:
+                found = _stem_set(topics)
+                if found:
+                    df.update(found)
+                    n += 1
+                wanted = priorities_of(topics)
+                if wanted != stored:
+                    changed.append(Researcher(id=rid, priorities=wanted))
+            Researcher.objects.bulk_update(changed, ["priorities"], batch_size=BATCH)
+            if progress:
+                progress("priorities", min(start + BATCH, total), total)
+        report["researchers"] = total
+        TermFrequency.objects.all().delete()
+        ResearcherTerm.objects.all().delete()
+        TermFrequency.objects.bulk_create(
+            [TermFrequency(stem="", df=n), *(TermFrequency(stem=s, df=c) for s, c in df.items())],
+            batch_size=BATCH,
+        )
+        idf = lib.idf_weights(dict(df), n)
+        for start in range(0, total, BATCH):
+            chunk = list(
+                Researcher.objects.filter(id__in=ids[start : start + BATCH])
+                .exclude(topics=[])
+                .values_list("id", "topics")
+            )
+            terms = [
+                ResearcherTerm(researcher_id=rid, stem=s, weight=w)
+                for rid, topics in chunk
+                for s, w in lib.unit_vector((s for t in topics for s in _tokens(t)), idf).items()
+            ]
+            ResearcherTerm.objects.bulk_create(terms, batch_size=BATCH)
+            report["terms"] += len(terms)
+            if progress:
+                progress("terms", min(start + BATCH, total), total)
+        countries = set(
+            Affiliation.objects.filter(current=True)
+            .exclude(country="")
+            .values_list("country", flat=True)
+            .distinct()
+        ) | set(DiasporaCountry.objects.values_list("country", flat=True))
+        for done, country in enumerate(sorted(countries), start=1):
+            refresh_countries([country])
+            if progress:
+                progress("countries", done, len(countries))
+        report["countries"] = DiasporaCountry.objects.filter(priority="").count()
+    return report
