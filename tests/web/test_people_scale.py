@@ -21,6 +21,7 @@ from vinculo.web.people import summaries
 from vinculo.web.people.imports import import_table
 from vinculo.web.people.models import (
     DiasporaCountry,
+    MatchResult,
     MergeSuggestion,
     Researcher,
     ResearcherTerm,
@@ -139,6 +140,18 @@ def test_stored_diaspora_equals_the_profiles_after_every_write(registry):
     assert _stored() == _live()
     assert TermFrequency.objects.get(stem="").df == Researcher.objects.exclude(topics=[]).count()
     assert dict(TermFrequency.objects.values_list("stem", "df")) == _df_from_scratch()
+    _assert_bounds()
+
+
+def _assert_bounds() -> None:
+    """Each stem's weight bound is at least every weight of the stem (the pruning's
+    condition for an exact top-k)."""
+    bounds = dict(TermFrequency.objects.values_list("stem", "max_weight"))
+    largest: dict[str, float] = {}
+    for stem, weight in ResearcherTerm.objects.values_list("stem", "weight"):
+        largest[stem] = max(largest.get(stem, 0.0), weight)
+    assert largest
+    assert all(bounds[s] >= w for s, w in largest.items())
 
 
 def test_a_reviewed_merge_moves_the_counts(registry):
@@ -162,10 +175,13 @@ def test_a_reviewed_merge_moves_the_counts(registry):
     assert dict(TermFrequency.objects.values_list("stem", "df")) == _df_from_scratch()
 
 
-def test_matching_in_the_database_equals_the_library(registry):
+@pytest.mark.parametrize("seeds", [1, 3, 10**6])
+def test_matching_in_the_database_equals_the_library(registry, monkeypatch, seeds):
     """The SQL sum over the matching index ranks as rank_by_fit does with every profile's
-    IDF, scores to 1e-9, once the index is rebuilt (refresh_all); the reasons are the
-    library's."""
+    IDF, once the index is rebuilt (refresh_all), whatever the pruning's threshold: from
+    one row per stem (a low threshold: few stems skipped), from three, or from every row
+    (the true 15th score: the most stems skipped); the reasons are the library's."""
+    monkeypatch.setattr(summaries, "SEEDS_PER_STEM", seeds)
     _import(registry, _rows(80, 3))
     _import(registry, _rows(40, 4), "more.csv")  # weights of the first import now drift
     call_command("people_refresh", stdout=io.StringIO(), stderr=io.StringIO())
@@ -196,6 +212,7 @@ def test_matching_in_the_database_equals_the_library(registry):
     unit = lib.unit_vector((s for t in some.topics for s in tokenize(t)), idf)
     assert weights.keys() == unit.keys()
     assert all(abs(weights[s] - unit[s]) < 1e-12 for s in unit)
+    _assert_bounds()
 
 
 def test_an_officers_scope_narrows_the_matching_and_the_diaspora(registry):
@@ -221,3 +238,25 @@ def test_an_officers_scope_narrows_the_matching_and_the_diaspora(registry):
     planner = login("planner", registry).get("/api/v1/people/diaspora/DEU").json()
     assert planner["count"] == DiasporaCountry.objects.get(country="DEU", priority="").count
     assert planner["count"] > germany["count"]
+
+
+def test_a_ranking_is_kept_until_the_text_or_the_profiles_change(registry):
+    """The second request reads the stored ranking (the same ids and scores); an import
+    or a new text computes it again; an erasure leaves no stored ranking."""
+    _import(registry, _rows(60, 6))
+    opportunity = registry.opportunity_a
+    first = match_opportunity(Researcher.objects.all(), opportunity)
+    row = MatchResult.objects.get()
+    assert [pk for pk, _ in row.ranked] == [m["researcher"].pk for m in first]
+    MatchResult.objects.update(ranked=[[first[0]["researcher"].pk, 0.5]])  # mark it
+    again = match_opportunity(Researcher.objects.all(), opportunity)
+    assert [(m["researcher"].pk, m["score"]) for m in again] == [(first[0]["researcher"].pk, 0.5)]
+    _import(registry, _rows(5, 7), "more.csv")  # the index moved: computed again
+    fresh = match_opportunity(Researcher.objects.all(), opportunity)
+    assert len(fresh) == 20
+    assert MatchResult.objects.get().ranked != [[first[0]["researcher"].pk, 0.5]]
+    opportunity.description += " Satellite communication systems."
+    opportunity.save()
+    assert match_opportunity(Researcher.objects.all(), opportunity) != fresh
+    researcher_erase(actor=registry.users["admin"], researcher=fresh[0]["researcher"])
+    assert not MatchResult.objects.exists()

@@ -65,6 +65,9 @@ class Researcher(models.Model):
         verbose_name = _("researcher")
         verbose_name_plural = _("researchers")
         ordering: ClassVar[list[str]] = ["name", "id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["name", "id"], name="people_researcher_by_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -97,7 +100,11 @@ class Affiliation(models.Model):
         verbose_name = _("affiliation")
         verbose_name_plural = _("affiliations")
         ordering: ClassVar[list[str]] = ["-current", "-end_year", "-start_year", "id"]
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["country", "current"])]
+        indexes: ClassVar[list[models.Index]] = [
+            # who is in a country now: an index-only probe per researcher (the lists
+            # walk the researchers by name and stop at a page)
+            models.Index(fields=["country", "current", "researcher"], name="people_aff_where")
+        ]
 
 
 class MergeSuggestion(models.Model):
@@ -180,13 +187,40 @@ class ResearcherTerm(models.Model):
 
     class Meta:
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["stem", "researcher"], name="people_term_stem")
+            models.Index(fields=["stem", "-weight", "researcher"], name="people_term_stem")
         ]
 
 
 class TermFrequency(models.Model):
-    """How many researchers' topics hold each stem (the matching's document frequency);
-    the row with the empty stem holds the number of researchers with topics."""
+    """How many researchers' topics hold each stem (the matching's document frequency)
+    and a bound on the stem's weight in any researcher's row (at least the largest: the
+    matching's pruning, :func:`vinculo.web.people.summaries.top_matches`); the row with
+    the empty stem holds the number of researchers with topics."""
 
     stem = models.CharField(max_length=64, primary_key=True)
     df = models.PositiveIntegerField()
+    max_weight = models.FloatField(default=0.0)
+
+
+class MatchingVersion(models.Model):
+    """One row: a number that moves with every change of the matching index, so that a
+    stored ranking (:class:`MatchResult`) made before it is not read again."""
+
+    version = models.BigIntegerField(default=0)
+
+
+class MatchResult(models.Model):
+    """An opportunity's ranking for one scope of researchers (the scope's query, hashed),
+    kept while the opportunity's text and the matching index are unchanged (``key``):
+    the ids and scores only; names and reasons are read again at each request."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=64)
+    key = models.CharField(max_length=64)
+    ranked = models.JSONField(default=list)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["opportunity", "scope"], name="match_result_once")
+        ]

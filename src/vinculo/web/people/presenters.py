@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from vinculo.strategy.people import name_key
-from vinculo.web.people.models import Researcher
+from vinculo.web.people.models import Affiliation, Researcher
 from vinculo.web.people.selectors import redact
 from vinculo.web.people.services import DiasporaSummary, verdict
 
@@ -27,9 +27,9 @@ def search(
         researchers = researchers.filter(name_key__contains=word)
     if country:
         researchers = researchers.filter(
-            id__in=Researcher.objects.filter(
-                affiliations__current=True, affiliations__country=country.upper()
-            ).values("id")
+            id__in=Affiliation.objects.filter(current=True, country=country.upper()).values(
+                "researcher_id"
+            )
         )
     if in_diaspora is not None:
         status = Researcher.Diaspora.DIASPORA
@@ -119,10 +119,8 @@ def diaspora(
 def _priority_name(priority_id: str) -> str:
     from django.utils.translation import get_language
 
-    from vinculo.strategy.priorities import default_priorities
+    from vinculo.web.people.summaries import shipped_priorities
 
     language = "en" if (get_language() or "es").startswith("en") else "es"
-    for p in default_priorities().priorities:
-        if p.id == priority_id:
-            return p.name.get(language) or p.id
-    return priority_id
+    p = shipped_priorities().get(priority_id)
+    return (p.name.get(language) or p.id) if p is not None else priority_id

@@ -27,7 +27,7 @@ from django.http import Http404
 
 from vinculo.web.accounts.models import Role
 from vinculo.web.accounts.permissions import require_role
-from vinculo.web.people.models import Researcher, ShortlistEntry
+from vinculo.web.people.models import Affiliation, Researcher, ShortlistEntry
 from vinculo.web.pipeline.models import Opportunity
 from vinculo.web.pipeline.selectors import opportunity_get_for_user
 from vinculo.web.registry.models import Post
@@ -69,9 +69,9 @@ def researchers_visible_to(user: Any) -> QuerySet[Researcher]:
     require_role(user, PEOPLE_ROLES)
     researchers = Researcher.objects.all()
     if user.role == Role.OFFICER:
-        ids = Researcher.objects.filter(
-            affiliations__current=True, affiliations__country__in=post_countries(user)
-        ).values("id")
+        ids = Affiliation.objects.filter(
+            current=True, country__in=post_countries(user)
+        ).values("researcher_id")
         researchers = researchers.filter(id__in=ids)
     return researchers
 

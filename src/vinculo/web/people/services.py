@@ -425,15 +425,19 @@ def diaspora_for(
 
 
 def match_opportunity(
-    researchers: Any, opportunity: Opportunity, *, top: int = 20
+    researchers: Any, opportunity: Opportunity, *, top: int = 20, keep: bool = True
 ) -> list[dict[str, Any]]:
     """The researchers (already scoped) who fit the opportunity, best first, with the
     reasons: the shared words, the topics, works, current institutions, the verdict. The
     ranking is :func:`vinculo.strategy.people.rank_by_fit`'s with the IDF of every
     profile, computed in the database over the matching index
-    (:func:`vinculo.web.people.summaries.top_matches`)."""
+    (:func:`vinculo.web.people.summaries.top_matches`); with ``keep``, the ranking is
+    stored until the text or the index changes (:func:`~.summaries.ranked_for`)."""
     text = f"{opportunity.title}\n{opportunity.description}"
-    ranked, idf = summaries.top_matches(text, researchers, top)
+    if keep:
+        ranked, idf = summaries.ranked_for(opportunity.pk, text, researchers, top)
+    else:
+        ranked, idf = summaries.top_matches(text, researchers, top)
     if not ranked:
         return []
     found = {r.pk: r for r in researchers.filter(pk__in=[pk for pk, _ in ranked])
@@ -470,7 +474,9 @@ def shortlist_add(
     (recomputed: the client does not supply them)."""
     require_role(actor, PEOPLE_ROLES)
     with transaction.atomic():
-        fits = match_opportunity(Researcher.objects.filter(pk=researcher.pk), opportunity)
+        fits = match_opportunity(
+            Researcher.objects.filter(pk=researcher.pk), opportunity, keep=False
+        )
         score = fits[0]["score"] if fits else 0.0
         reasons = fits[0]["reasons"] if fits else {}
         entry, _created = ShortlistEntry.objects.update_or_create(

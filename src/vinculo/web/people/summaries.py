@@ -18,12 +18,13 @@ posts).
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -32,6 +33,8 @@ from vinculo.text.tokens import tokenize
 from vinculo.web.people.models import (
     Affiliation,
     DiasporaCountry,
+    MatchingVersion,
+    MatchResult,
     Researcher,
     ResearcherTerm,
     TermFrequency,
@@ -42,12 +45,15 @@ __all__ = [
     "TOP_STORED",
     "countries_of",
     "diaspora_figures",
+    "matching_version",
     "priorities_of",
+    "ranked_for",
     "refresh_all",
     "refresh_countries",
     "reindex_terms",
     "removing",
     "researchers_changed",
+    "shipped_priorities",
     "top_matches",
 ]
 
@@ -71,12 +77,19 @@ def _stems(topic: str) -> frozenset[str]:
 
 
 @cache
-def _priority_stems() -> tuple[tuple[str, tuple[frozenset[str], ...]], ...]:
-    """Each shipped priority's keywords (every language) as stem sets."""
+def shipped_priorities() -> dict[str, Any]:
+    """The shipped priorities by id, parsed once per process (the file is part of the
+    package: it changes with a release, when the process restarts)."""
     from vinculo.strategy.priorities import default_priorities
 
+    return {p.id: p for p in default_priorities().priorities}
+
+
+@cache
+def _priority_stems() -> tuple[tuple[str, tuple[frozenset[str], ...]], ...]:
+    """Each shipped priority's keywords (every language) as stem sets."""
     out = []
-    for p in default_priorities().priorities:
+    for p in shipped_priorities().values():
         keywords = [w for ws in p.keywords.values() for w in ws] or list(p.name.values())
         wanted = tuple(s for s in (frozenset(tokenize(k)) for k in keywords) if s)
         out.append((p.id, wanted))
@@ -202,19 +215,32 @@ def _stem_set(topics: Sequence[str]) -> set[str]:
     return {s for t in topics for s in _stems(t)}
 
 
-def _df(stems: Iterable[str]) -> tuple[dict[str, int], int]:
+def _df(stems: Iterable[str]) -> tuple[dict[str, int], int, dict[str, float]]:
+    """The document frequencies of ``stems``, the number of researchers with topics and
+    the stems' weight bounds."""
     stems = list(set(stems))
     df: dict[str, int] = {}
+    bound: dict[str, float] = {}
     for start in range(0, len(stems), BATCH):
-        df.update(
-            TermFrequency.objects.filter(stem__in=stems[start : start + BATCH]).values_list(
-                "stem", "df"
-            )
-        )
+        for stem, count, weight in TermFrequency.objects.filter(
+            stem__in=stems[start : start + BATCH]
+        ).values_list("stem", "df", "max_weight"):
+            df[stem] = count
+            bound[stem] = weight
     n = df.pop("", None)
     if n is None:
         n = TermFrequency.objects.filter(stem="").values_list("df", flat=True).first() or 0
-    return df, n
+    return df, n, bound
+
+
+def _raise_bounds(rows: Iterable[ResearcherTerm]) -> None:
+    """Keep each stem's weight bound at least the largest weight just written."""
+    largest: dict[str, float] = {}
+    for row in rows:
+        if row.weight > largest.get(row.stem, 0.0):
+            largest[row.stem] = row.weight
+    for stem, weight in largest.items():
+        TermFrequency.objects.filter(stem=stem, max_weight__lt=weight).update(max_weight=weight)
 
 
 def _bump(counts: Counter[str]) -> None:
@@ -252,16 +278,16 @@ def reindex_terms(researcher_ids: Iterable[int]) -> None:
                 delta.update(found)
                 delta[""] += 1
         _bump(delta)
-        df, n = _df(s for found in stems.values() for s in found)
+        df, n, _bound = _df(s for found in stems.values() for s in found)
         idf = lib.idf_weights(df, n)
-        ResearcherTerm.objects.bulk_create(
-            (
-                ResearcherTerm(researcher_id=rid, stem=s, weight=w)
-                for rid, topics in rows
-                for s, w in lib.unit_vector((s for t in topics for s in _tokens(t)), idf).items()
-            ),
-            batch_size=BATCH,
-        )
+        written = [
+            ResearcherTerm(researcher_id=rid, stem=s, weight=w)
+            for rid, topics in rows
+            for s, w in lib.unit_vector((s for t in topics for s in _tokens(t)), idf).items()
+        ]
+        ResearcherTerm.objects.bulk_create(written, batch_size=BATCH)
+        _raise_bounds(written)
+        _bump_version()
 
 
 def removing(researcher_ids: Iterable[int]) -> set[str]:
@@ -277,7 +303,13 @@ def removing(researcher_ids: Iterable[int]) -> set[str]:
         delta[""] -= old.values("researcher_id").distinct().count()
         old.delete()
     _bump(delta)
+    _bump_version()
+    MatchResult.objects.all().delete()  # no stored ranking keeps a removed person's id
     return countries
+
+
+#: How many of each stem's heaviest rows seed the pruning's threshold.
+SEEDS_PER_STEM = 100
 
 
 def top_matches(
@@ -286,31 +318,91 @@ def top_matches(
     """The ``top`` researchers among ``researchers`` whose topics fit ``text`` best, as
     (id, score), and the IDF used (the stems of ``text``): the score is the cosine of
     the unit TF-IDF vectors (:func:`vinculo.strategy.people.rank_by_fit` with the
-    corpus's IDF), summed in the database over the rows of the text's stems."""
+    corpus's IDF), summed in the database over the rows of the text's stems.
+
+    Exact top-k with pruning (MaxScore): a threshold comes first from the researchers
+    among each stem's :data:`SEEDS_PER_STEM` heaviest rows (the ``top``-th best score
+    among them). A stem's contribution to anyone's score is at most its query weight
+    times its weight bound; the stems whose bounds together stay under the threshold
+    cannot put anyone in the list alone, so only the researchers holding one of the
+    other stems are scored (on every stem of the text)."""
     stems = tokenize(text)
-    df, n = _df(stems)
+    df, n, bound = _df(stems)
     idf = lib.idf_weights(df, n)
-    query = {s: w for s, w in lib.unit_vector(stems, idf).items() if w}
+    query = {s: w for s, w in lib.unit_vector(stems, idf).items() if w and s in df}
     if not query:
         return [], idf
-    values = ", ".join(["(%s, CAST(%s AS DOUBLE PRECISION))"] * len(query))
-    params: list[Any] = [x for item in sorted(query.items()) for x in item]
     term = ResearcherTerm._meta.db_table
-    scope = ""
+    values = ", ".join(["(%s, CAST(%s AS DOUBLE PRECISION))"] * len(query))
+    base: list[Any] = [x for item in sorted(query.items()) for x in item]
+    scope, scope_params = "", []
     if researchers.query.where:
         sub, sub_params = researchers.order_by().values("id").query.sql_with_params()
-        scope = f"WHERE t.researcher_id IN ({sub})"
-        params.extend(sub_params)
-    sql = (
-        f"WITH q(stem, w) AS (VALUES {values}) "
-        f"SELECT t.researcher_id, SUM(t.weight * q.w) AS score "
-        f"FROM {term} t JOIN q ON t.stem = q.stem {scope} "
-        f"GROUP BY t.researcher_id ORDER BY score DESC, t.researcher_id LIMIT %s"
+        scope, scope_params = f"AND t.researcher_id IN ({sub})", list(sub_params)
+
+    def score(candidates: str, params: list[Any]) -> list[tuple[int, float]]:
+        sql = (
+            f"WITH q(stem, w) AS (VALUES {values}) "
+            f"SELECT t.researcher_id, SUM(t.weight * q.w) AS score "
+            f"FROM {term} t JOIN q ON t.stem = q.stem "
+            f"WHERE t.researcher_id IN ({candidates}) {scope} "
+            f"GROUP BY t.researcher_id ORDER BY score DESC, t.researcher_id LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*base, *params, *scope_params, top])
+            return [(int(r), float(sc)) for r, sc in cursor.fetchall()]
+
+    heaviest = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT h.researcher_id FROM {term} h WHERE h.stem = %s "
+        f"ORDER BY h.weight DESC LIMIT {int(SEEDS_PER_STEM)}) AS h{i}"
+        for i in range(len(query))
     )
-    params.append(top)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(int(r), float(s)) for r, s in cursor.fetchall()], idf
+    seeded = score(heaviest, sorted(query))
+    threshold = seeded[-1][1] if len(seeded) == top else 0.0
+    # the stems, lightest bound first, that cannot lift anyone to the threshold together
+    optional, total = set(), 0.0
+    for stem in sorted(query, key=lambda s: (query[s] * bound.get(s, 1.0), s)):
+        total += query[stem] * bound.get(stem, 1.0)
+        if total >= threshold:
+            break
+        optional.add(stem)
+    needed = sorted(set(query) - optional)
+    marks = ", ".join(["%s"] * len(needed))
+    return score(f"SELECT e.researcher_id FROM {term} e WHERE e.stem IN ({marks})", needed), idf
+
+
+def _bump_version() -> None:
+    if not MatchingVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        MatchingVersion.objects.create(pk=1, version=1)
+
+
+def matching_version() -> int:
+    return MatchingVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def ranked_for(
+    opportunity_id: int, text: str, researchers: QuerySet[Researcher], top: int
+) -> tuple[list[tuple[int, float]], dict[str, float]]:
+    """:func:`top_matches`, kept per opportunity and scope until the text or the index
+    changes (:class:`~vinculo.web.people.models.MatchResult`): the ranking of an
+    opportunity is computed once, not at every page view."""
+    sql, params = researchers.order_by().values("id").query.sql_with_params()
+    scope = hashlib.sha256(repr((sql, tuple(params))).encode()).hexdigest()
+    key = hashlib.sha256(f"{matching_version()}\n{top}\n{text}".encode()).hexdigest()
+    row = MatchResult.objects.filter(opportunity_id=opportunity_id, scope=scope).first()
+    if row is not None and row.key == key:
+        df, n, _bound = _df(tokenize(text))
+        return [(int(i), float(v)) for i, v in row.ranked], lib.idf_weights(df, n)
+    ranked, idf = top_matches(text, researchers, top)
+    try:
+        with transaction.atomic():
+            MatchResult.objects.update_or_create(
+                opportunity_id=opportunity_id, scope=scope,
+                defaults={"key": key, "ranked": [list(x) for x in ranked]},
+            )  # fmt: skip
+    except IntegrityError:
+        pass  # another request stored the same ranking meanwhile
+    return ranked, idf
 
 
 # -- every write ----------------------------------------------------------------------
@@ -361,6 +453,7 @@ def refresh_all(progress: Callable[[str, int, int], None] | None = None) -> dict
             batch_size=BATCH,
         )
         idf = lib.idf_weights(dict(df), n)
+        largest: dict[str, float] = {}
         for start in range(0, total, BATCH):
             chunk = list(
                 Researcher.objects.filter(id__in=ids[start : start + BATCH])
@@ -373,9 +466,18 @@ def refresh_all(progress: Callable[[str, int, int], None] | None = None) -> dict
                 for s, w in lib.unit_vector((s for t in topics for s in _tokens(t)), idf).items()
             ]
             ResearcherTerm.objects.bulk_create(terms, batch_size=BATCH)
+            for row in terms:
+                if row.weight > largest.get(row.stem, 0.0):
+                    largest[row.stem] = row.weight
             report["terms"] += len(terms)
             if progress:
                 progress("terms", min(start + BATCH, total), total)
+        TermFrequency.objects.bulk_update(
+            [TermFrequency(stem=s, df=df[s], max_weight=w) for s, w in largest.items()],
+            ["max_weight"],
+            batch_size=BATCH,
+        )
+        _bump_version()
         countries = set(
             Affiliation.objects.filter(current=True)
             .exclude(country="")

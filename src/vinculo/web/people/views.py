@@ -135,9 +135,9 @@ def diaspora(request: HttpRequest, code: str) -> HttpResponse:
     chosen = request.GET.get("priority", "")
     priority = None
     if chosen:
-        from vinculo.strategy.priorities import default_priorities
+        from vinculo.web.people.summaries import shipped_priorities
 
-        known = {p.id: p for p in default_priorities().priorities}
+        known = shipped_priorities()
         if chosen not in known:
             raise Http404("No such priority")
         priority = known[chosen]

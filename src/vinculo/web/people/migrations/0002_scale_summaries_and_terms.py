@@ -40,11 +40,24 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RemoveIndex(
+            model_name='affiliation',
+            name='people_affi_country_3e5c3a_idx',
+        ),
+        migrations.AddIndex(
+            model_name='affiliation',
+            index=models.Index(fields=['country', 'current', 'researcher'], name='people_aff_where'),
+        ),
+        migrations.AddIndex(
+            model_name='researcher',
+            index=models.Index(fields=['name', 'id'], name='people_researcher_by_name'),
+        ),
         migrations.CreateModel(
             name='TermFrequency',
             fields=[
                 ('stem', models.CharField(max_length=64, primary_key=True, serialize=False)),
                 ('df', models.PositiveIntegerField()),
+                ('max_weight', models.FloatField(default=0.0)),
             ],
         ),
         migrations.AddField(
@@ -80,7 +93,29 @@ class Migration(migrations.Migration):
                 ('researcher', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.researcher')),
             ],
             options={
-                'indexes': [models.Index(fields=['stem', 'researcher'], name='people_term_stem')],
+                'indexes': [models.Index(fields=['stem', '-weight', 'researcher'], name='people_term_stem')],
+            },
+        ),
+
+        migrations.CreateModel(
+            name='MatchingVersion',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.BigIntegerField(default=0)),
+            ],
+        ),
+        migrations.CreateModel(
+            name='MatchResult',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('scope', models.CharField(max_length=64)),
+                ('key', models.CharField(max_length=64)),
+                ('ranked', models.JSONField(default=list)),
+                ('computed_at', models.DateTimeField(auto_now=True)),
+                ('opportunity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='pipeline.opportunity')),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('opportunity', 'scope'), name='match_result_once')],
             },
         ),
         migrations.RunPython(_run(TRIGRAM), _run(NO_TRIGRAM)),
