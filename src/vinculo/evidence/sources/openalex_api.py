@@ -150,6 +150,7 @@ from vinculo.evidence.store import EvidenceError, EvidenceStore, ImportResult
 from vinculo.settings import secret, vinculo_home
 
 __all__ = [
+    "AUTHORS_URL",
     "EXPECTED_GROUPS",
     "SOURCE",
     "WORKS_URL",
@@ -163,6 +164,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 WORKS_URL = "https://api.openalex.org/works"
+AUTHORS_URL = "https://api.openalex.org/authors"
 SOURCE = "openalex-api"
 KEY_VARIABLE = "OPENALEX_API_KEY"
 CREDITS_PER_REQUEST = 1
@@ -440,6 +442,17 @@ def _iso2_of(countries: Iterable[str]) -> list[str]:
     return codes
 
 
+def _results(payload: Any, query: str) -> tuple[list[dict[str, Any]], str | None]:
+    """The entities of one list answer and the cursor of the next page, or an error."""
+    results = payload.get("results") if isinstance(payload, dict) else None
+    meta = payload.get("meta") if isinstance(payload, dict) else None
+    if not isinstance(results, list) or not isinstance(meta, dict):
+        shown = json.dumps(payload)[:300]
+        raise HttpError(f"{query}: not a list answer (no 'results' list): {shown}")
+    cursor = meta.get("next_cursor")
+    return results, str(cursor) if cursor else None
+
+
 def _groups(payload: Any, query: str) -> tuple[list[dict[str, Any]], str | None]:
     """The groups of one answer and the cursor of the next page, or an error naming it."""
     groups = payload.get("group_by") if isinstance(payload, dict) else None
@@ -641,8 +654,35 @@ class OpenAlexClient:
             cursor = following
         return 0  # grouped() refuses such a query before it sends anything more
 
-    def _get(self, params: dict[str, str], query: str) -> Any:
-        cached = self.cache.get(WORKS_URL, params)
+    def authors(self, filters: str, *, limit: int | None = None) -> list[dict[str, Any]]:
+        """The Author objects of ``/authors?filter=<filters>`` (OpenAlex's filter syntax,
+        e.g. ``affiliations.institution.country_code:MX,topics.id:T10048``), page after
+        page (cursor paging, ``per_page`` each), each page from the cache when it is
+        there, else fetched within the day's budget; at most ``limit``."""
+        query = f"authors?filter={filters}"
+        found: list[dict[str, Any]] = []
+        cursor = "*"
+        for _ in range(_MAX_PAGES):
+            params = {"filter": filters, "per_page": str(self.per_page), "cursor": cursor}
+            payload = self._get(params, query, url=AUTHORS_URL, check=_results)
+            results, following = _results(payload, query)
+            found.extend(results)
+            if limit is not None and len(found) >= limit:
+                return found[:limit]
+            if not following or not results:
+                return found
+            cursor = following
+        raise HttpError(f"{query}: more than {_MAX_PAGES} pages of authors; narrow the query")
+
+    def _get(
+        self,
+        params: dict[str, str],
+        query: str,
+        *,
+        url: str = WORKS_URL,
+        check: Callable[[Any, str], Any] = _groups,
+    ) -> Any:
+        cached = self.cache.get(url, params)
         if cached is not None:
             self.pages_from_cache += 1
             return cached
@@ -655,7 +695,7 @@ class OpenAlexClient:
         try:
             payload = get_json(
                 self._http,
-                WORKS_URL,
+                url,
                 sent,
                 retries=self.retries,
                 backoff=self.backoff,
@@ -668,8 +708,8 @@ class OpenAlexClient:
             if isinstance(error, BudgetExhaustedError):
                 raise
             raise type(error)(self._scrub(str(error)), status=error.status, url=error.url) from None
-        _groups(payload, query)  # an answer that is not groups is never cached
-        self.cache.put(WORKS_URL, params, payload)
+        check(payload, query)  # an answer of another shape is never cached
+        self.cache.put(url, params, payload)
         return payload
 
     # ------------------------------------------------------------------ queries

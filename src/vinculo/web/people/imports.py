@@ -18,6 +18,7 @@ institution).
 
 from __future__ import annotations
 
+import io
 import json
 from typing import IO, Any
 
@@ -25,6 +26,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from vinculo.strategy import people as lib
+from vinculo.web.accounts.permissions import require_role
+from vinculo.web.people.models import Researcher
+from vinculo.web.people.selectors import MERGE_ROLES
 from vinculo.web.people.services import ImportOutcome, iso3, save_records
 from vinculo.web.pipeline.imports import (
     MAX_BYTES,
@@ -214,3 +218,121 @@ def import_table(*, actor: Any, handle: IO[bytes], name: str) -> tuple[ImportRep
     outcome = save_records(actor=actor, records=records, source=name, email=emails)
     report.created = outcome.created
     return report, outcome
+
+
+def openalex_filters(
+    *, country: str = "", institution: str = "", topic: str = "", extra: str = ""
+) -> str:
+    """An ``/authors`` filter (OpenAlex, "Authors Overview",
+    https://developers.openalex.org/api-reference/authors): ``country`` (ISO2) — anyone
+    with an affiliation there at some time (so Mexico's diaspora is in it), ``institution``
+    (a ROR id), ``topic`` (an OpenAlex topic id, e.g. T10048); ``extra`` added as is."""
+    parts = []
+    if country:
+        parts.append(f"affiliations.institution.country_code:{country.strip().upper()}")
+    if institution:
+        ror = institution.strip().rstrip("/").rsplit("/", 1)[-1]
+        parts.append(f"affiliations.institution.ror:{ror}")
+    if topic:
+        parts.append(f"topics.id:{topic.strip()}")
+    if extra:
+        parts.append(extra.strip())
+    if not parts:
+        raise ValueError("give a country, an institution, a topic or a filter")
+    return ",".join(parts)
+
+
+def import_openalex(
+    *, actor: Any, client: Any, filters: str, limit: int | None = None
+) -> tuple[ImportReport, ImportOutcome]:
+    """The authors of an OpenAlex ``/authors`` query, fetched through the credit-aware
+    client (:meth:`vinculo.evidence.sources.openalex_api.OpenAlexClient.authors`: cached
+    pages cost nothing, the day's budget is never overspent), imported as an OpenAlex
+    JSON file is: all or nothing, errors naming the item and field, merged by ORCID then
+    OpenAlex id. The source recorded on each profile is the query. Planners and
+    administrators only (checked before any credit is spent)."""
+    require_role(actor, MERGE_ROLES)
+    authors = client.authors(filters, limit=limit)
+    document = json.dumps({"results": authors}).encode()
+    return import_json(
+        actor=actor, handle=io.BytesIO(document), name=f"openalex:authors?filter={filters}"
+    )
+
+
+#: Researchers looked up in the evidence store per query.
+TRAJECTORY_BATCH = 5000
+
+
+def import_trajectories(*, actor: Any, store: Any) -> tuple[int, ImportOutcome]:
+    """The affiliation histories of the OpenAlex works snapshot (the evidence store's
+    ``author_affiliations``, newest build: vinculo.evidence.snapshot) added to the
+    researchers already here with an OpenAlex id: one stay per institution and country,
+    from the first to the last year the author's works name it, kind ``publication``,
+    the build's vintage as source. They are history, never *current* (the current
+    affiliations come from the profiles: OpenAlex's last known institutions, ORCID,
+    files): the first years in Mexico are the diaspora rule's origin. The snapshot has
+    no names: authors without a profile here are not created (import their profiles by
+    id first). Institutions are named from the registry's ROR table where it has them.
+    Returns (authors with a trajectory, the outcome); one transaction."""
+    from vinculo.web.registry.models import Institution
+
+    require_role(actor, MERGE_ROLES)
+    datasets = store.datasets()
+    if not (datasets["canonical_table"] == "author_affiliations").any():
+        raise lib.PeopleError(
+            "author_affiliations: not in the evidence store; build the OpenAlex snapshot "
+            "first (vinculo data build openalex-snapshot)"
+        )
+    known = dict(Researcher.objects.exclude(openalex_id=None).values_list("openalex_id", "name"))
+    ids = sorted(known)
+    base, parameters = store.rows_sql("author_affiliations")
+    frames = []
+    for start in range(0, len(ids), TRAJECTORY_BATCH):
+        chunk = ids[start : start + TRAJECTORY_BATCH]
+        marks = ", ".join("?" for _ in chunk)
+        frames.append(
+            store.execute(
+                f"WITH r AS ({base}) SELECT author, country, institution, ror_id, vintage, "
+                "min(year) AS first, max(year) AS last FROM r "
+                f"WHERE author IN ({marks}) "
+                "GROUP BY author, country, institution, ror_id, vintage "
+                "ORDER BY author, first, institution",
+                [*parameters, *chunk],
+            )
+        )
+    rows = [r for f in frames for r in f.itertuples(index=False)]
+
+    def short(value: Any) -> str:
+        return value.rstrip("/").rsplit("/", 1)[-1] if isinstance(value, str) else ""
+
+    rors = {short(r.ror_id) for r in rows} - {""}
+    names = {
+        short(ror): name
+        for ror, name in Institution.objects.filter(
+            ror_id__in=[*rors, *(f"https://ror.org/{x}" for x in rors)]
+        ).values_list("ror_id", "name")
+    } if rors else {}  # fmt: skip
+    by_author: dict[str, list[lib.Affiliation]] = {}
+    vintage = ""
+    for r in rows:
+        ror = short(r.ror_id)
+        institution = r.institution if isinstance(r.institution, str) else ""
+        label = names.get(ror) or (f"OpenAlex {institution}" if institution else "")
+        vintage = str(r.vintage)
+        by_author.setdefault(str(r.author), []).append(
+            lib.Affiliation(
+                institution=label or "(institution not named)",
+                country=r.country if isinstance(r.country, str) else None,
+                start=int(r.first), end=int(r.last), kind="publication", current=False,
+                ror=f"https://ror.org/{ror}" if ror else None,
+                source=f"openalex-snapshot {r.vintage}",
+            )
+        )  # fmt: skip
+    records = [
+        lib.Researcher(name=known[author], openalex_id=author, affiliations=tuple(stays))
+        for author, stays in by_author.items()
+    ]
+    if not records:
+        return 0, ImportOutcome()
+    outcome = save_records(actor=actor, records=records, source=f"openalex-snapshot {vintage}")
+    return len(records), outcome

@@ -69,9 +69,9 @@ def researchers_visible_to(user: Any) -> QuerySet[Researcher]:
     require_role(user, PEOPLE_ROLES)
     researchers = Researcher.objects.all()
     if user.role == Role.OFFICER:
-        ids = Affiliation.objects.filter(
-            current=True, country__in=post_countries(user)
-        ).values("researcher_id")
+        ids = Affiliation.objects.filter(current=True, country__in=post_countries(user)).values(
+            "researcher_id"
+        )
         researchers = researchers.filter(id__in=ids)
     return researchers
 
