@@ -337,3 +337,35 @@ def test_the_briefs_diaspora_figures_and_data_version(registry, people):
     maria.last_seen_at = maria.last_seen_at + timedelta(days=1)
     maria.save(update_fields=["last_seen_at"])
     assert post_version(post, *_post_context(post)) != before
+
+
+def test_matching_for_a_project_and_an_agreement(registry, people):
+    """A strategic project and an agreement get the researchers who fit their text, in the
+    caller's scope, with the reasons; their pages link to them for the people roles."""
+    project = registry.project
+    project.name = "Sodium-ion battery pilot line"
+    project.description = "Cells and battery pilot lines for the national storage plan."
+    project.save()
+    planner = login("planner", registry)
+    found = planner.get(f"/api/v1/people/projects/{project.pk}/matches").json()
+    assert found[0]["researcher"]["name"] == "Rosa Méndez Díaz"
+    assert {"sodi", "bateri", "pilot"} <= set(found[0]["reasons"]["terms"])
+    assert found == sorted(found, key=lambda m: -m["score"])
+    page = planner.get(f"/people/project/{project.pk}/").content.decode()
+    assert "Rosa Méndez Díaz" in page
+    detail = planner.get(f"/registry/projects/{project.pk}/").content.decode()
+    assert f'href="/people/project/{project.pk}/"' in detail
+    assert (
+        'id="project-matches"'
+        not in login("viewer", registry).get(f"/registry/projects/{project.pk}/").content.decode()
+    )
+    agreement = registry.agreement_a
+    agreement.summary = "Joint work on lithium-ion battery electrolytes."
+    agreement.save()
+    olga = login("officer_a", registry)  # France: María (Germany) is out of her scope
+    names = [m["researcher"]["name"] for m in
+             olga.get(f"/api/v1/people/agreements/{agreement.pk}/matches").json()]  # fmt: skip
+    assert "María José Hernández Ruiz" not in names
+    url = f"/api/v1/people/agreements/{agreement.pk}/matches"
+    everyone = [m["researcher"]["name"] for m in planner.get(url).json()]
+    assert everyone[0] == "María José Hernández Ruiz"  # "Lithium-ion battery electrolytes"

@@ -233,6 +233,11 @@ people:diaspora                 POST   FRA                302 405 405 405 405 40
 people:matches                  GET    opportunity_a      302 403 200 404 403 200 200
 people:matches                  GET    opportunity_b      302 403 404 200 403 200 200
 people:matches                  POST   opportunity_a      302 403 302 404 403 302 302
+people:project_matches          GET    project            302 403 200 200 403 200 200
+people:project_matches          POST   project            302 405 405 405 405 405 405
+people:agreement_matches        GET    agreement_a        302 403 200 404 403 200 200
+people:agreement_matches        GET    agreement_central  302 403 404 404 403 200 200
+people:agreement_matches        POST   agreement_a        302 405 405 405 405 405 405
 # --- forums (issue 15): the registry's forums, coverage, meetings (iCalendar), positions;
 # delegates (people) only for legal officers, planners and administrators
 forums:list                     GET    -                  302 200 200 200 200 200 200
@@ -355,6 +360,9 @@ people_researcher_get           GET    researcher_de      401 403 404 200 403 20
 people_diaspora                 GET    FRA                401 403 200 200 403 200 200
 people_matches                  GET    opportunity_a      401 403 200 404 403 200 200
 people_matches                  GET    opportunity_b      401 403 404 200 403 200 200
+people_project_matches          GET    project            401 403 200 200 403 200 200
+people_agreement_matches        GET    agreement_a        401 403 200 404 403 200 200
+people_agreement_matches        GET    agreement_central  401 403 404 404 403 200 200
 people_shortlist                GET    opportunity_a      401 403 200 404 403 200 200
 people_shortlist                GET    opportunity_b      401 403 404 200 403 200 200
 people_shortlist_add            POST   opportunity_a      401 403 201 404 403 201 201

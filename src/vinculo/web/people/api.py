@@ -24,6 +24,7 @@ from vinculo.web.people.selectors import (
 from vinculo.web.people.services import (
     diaspora_for,
     match_opportunity,
+    match_text,
     migration_estimate,
     shortlist_add,
 )
@@ -132,6 +133,40 @@ def diaspora(request: HttpRequest, code: str) -> Any:
 def matches(request: HttpRequest, opportunity_id: int) -> Any:
     opportunity = shortlist_opportunity(request.user, opportunity_id)
     found = match_opportunity(researchers_visible_to(request.user), opportunity)
+    return [
+        {**m, "researcher": presenters.researcher(request.user, m["researcher"])} for m in found
+    ]
+
+
+@router.get(
+    "/projects/{project_id}/matches",
+    response={200: list[MatchOut], **ERRORS},
+    operation_id="people_project_matches",
+    summary="The researchers who fit a strategic project (name and description), best first",
+)
+def project_matches(request: HttpRequest, project_id: int) -> Any:
+    from vinculo.web.registry.selectors import project_get_for_user
+
+    visible = researchers_visible_to(request.user)
+    project = project_get_for_user(request.user, project_id)
+    found = match_text(visible, f"{project.name}\n{project.description}")
+    return [
+        {**m, "researcher": presenters.researcher(request.user, m["researcher"])} for m in found
+    ]
+
+
+@router.get(
+    "/agreements/{agreement_id}/matches",
+    response={200: list[MatchOut], **ERRORS},
+    operation_id="people_agreement_matches",
+    summary="The researchers who fit an agreement (title and summary), best first",
+)
+def agreement_matches(request: HttpRequest, agreement_id: int) -> Any:
+    from vinculo.web.registry.selectors import agreement_get_for_user
+
+    visible = researchers_visible_to(request.user)
+    agreement = agreement_get_for_user(request.user, agreement_id)
+    found = match_text(visible, f"{agreement.title}\n{agreement.summary}")
     return [
         {**m, "researcher": presenters.researcher(request.user, m["researcher"])} for m in found
     ]

@@ -40,6 +40,7 @@ __all__ = [
     "diaspora_in",
     "iso3",
     "match_opportunity",
+    "match_text",
     "merge_accept",
     "purge_expired",
     "researcher_erase",
@@ -438,12 +439,27 @@ def match_opportunity(
         ranked, idf = summaries.ranked_for(opportunity.pk, text, researchers, top)
     else:
         ranked, idf = summaries.top_matches(text, researchers, top)
+    return _with_reasons(researchers, text, ranked, idf)
+
+
+def match_text(researchers: Any, text: str, *, top: int = 20) -> list[dict[str, Any]]:
+    """The researchers (already scoped) who fit ``text`` — a strategic project's name and
+    description, an agreement's title and summary — ranked and explained as
+    :func:`match_opportunity` does (computed at each call: not kept)."""
+    ranked, idf = summaries.top_matches(text, researchers, top)
+    return _with_reasons(researchers, text, ranked, idf)
+
+
+def _with_reasons(
+    researchers: Any, text: str, ranked: list[tuple[int, float]], idf: dict[str, float]
+) -> list[dict[str, Any]]:
     if not ranked:
         return []
     found = {r.pk: r for r in researchers.filter(pk__in=[pk for pk, _ in ranked])
              .prefetch_related("affiliations")}  # fmt: skip
     candidates = [found[pk] for pk, _ in ranked if pk in found]
     fits = {f.index: f for f in lib.rank_by_fit(text, [r.topics for r in candidates], idf=idf)}
+    scores = dict(ranked)
     result = []
     for index, r in enumerate(candidates):
         fit = fits.get(index)
@@ -453,7 +469,7 @@ def match_opportunity(
         result.append(
             {
                 "researcher": r,
-                "score": round(dict(ranked)[r.pk], 4),
+                "score": round(scores[r.pk], 4),
                 "reasons": {
                     "terms": list(fit.terms),
                     "topics": list(fit.topics),

@@ -59,7 +59,7 @@ __all__ = [
 
 #: How many researchers a country's diaspora lists (the most works first); the search
 #: page, filtered by country, pages through all of them.
-LISTED = 100
+LISTED = 50
 #: How many institutions and topics are stored per country and priority.
 TOP_STORED = 10
 HOME = "MEX"

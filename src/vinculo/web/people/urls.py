@@ -14,4 +14,6 @@ urlpatterns = [
     path("merge/<int:suggestion_id>/", views.merge, name="merge"),
     path("diaspora/<str:code>/", views.diaspora, name="diaspora"),
     path("opportunity/<int:opportunity_id>/", views.matches, name="matches"),
+    path("project/<int:project_id>/", views.project_matches, name="project_matches"),
+    path("agreement/<int:agreement_id>/", views.agreement_matches, name="agreement_matches"),
 ]

@@ -12,11 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from vinculo.web.accounts.permissions import require_role
+from vinculo.web.paging import open_page
 from vinculo.web.people import presenters
 from vinculo.web.people.imports import COLUMNS, import_json, import_table
 from vinculo.web.people.models import MergeSuggestion
@@ -32,6 +34,7 @@ from vinculo.web.people.selectors import (
 from vinculo.web.people.services import (
     diaspora_for,
     match_opportunity,
+    match_text,
     merge_accept,
     migration_estimate,
     researcher_erase,
@@ -39,7 +42,8 @@ from vinculo.web.people.services import (
 )
 from vinculo.web.pipeline.imports import ImportFailedError
 
-PAGE = 100
+#: Researchers per page of the list (read without a count: vinculo.web.paging).
+PAGE = 50
 #: The export's columns: the presenter's, so the contact fields are redacted as on pages.
 EXPORT_COLUMNS = (
     "id", "name", "orcid", "openalex_id", "email", "topics", "works_count",
@@ -63,9 +67,11 @@ def researcher_list(request: HttpRequest) -> HttpResponse:
     found = researchers_visible_to(request.user)
     if form.is_valid():
         found = presenters.search(found, form.cleaned_data["q"], form.cleaned_data["country"])
-    rows = [presenters.researcher(request.user, r) for r in found[:PAGE]]
+    page = open_page(found, request.GET.get("page"), PAGE)
+    rows = [presenters.researcher(request.user, r) for r in page.object_list]
     context = {
         "form": form,
+        "page": page,
         "rows": rows,
         "contact": can_see_contact(request.user),
         "can_import": request.user.role in MERGE_ROLES,
@@ -227,10 +233,52 @@ def matches(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     return render(request, "people/matches.html", context)
 
 
+@login_required
+@require_http_methods(["GET"])
+def project_matches(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The researchers who fit a strategic project (its name and description)."""
+    from vinculo.web.registry.selectors import project_get_for_user
+
+    visible = researchers_visible_to(request.user)
+    project = project_get_for_user(request.user, project_id)
+    found = match_text(visible, f"{project.name}\n{project.description}")
+    context = {
+        "record_title": project.name,
+        "back": reverse("registry:project_detail", args=[project.pk]),
+        "heading": _("Researchers who fit this project"),
+        "matches": [
+            {**m, "researcher": presenters.researcher(request.user, m["researcher"])} for m in found
+        ],
+    }
+    return render(request, "people/record_matches.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def agreement_matches(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """The researchers who fit an agreement (its title and summary)."""
+    from vinculo.web.registry.selectors import agreement_get_for_user
+
+    visible = researchers_visible_to(request.user)
+    agreement = agreement_get_for_user(request.user, agreement_id)
+    found = match_text(visible, f"{agreement.title}\n{agreement.summary}")
+    context = {
+        "record_title": agreement.title,
+        "back": reverse("registry:agreement_detail", args=[agreement.pk]),
+        "heading": _("Researchers who fit this agreement"),
+        "matches": [
+            {**m, "researcher": presenters.researcher(request.user, m["researcher"])} for m in found
+        ],
+    }
+    return render(request, "people/record_matches.html", context)
+
+
 __all__ = [
+    "agreement_matches",
     "diaspora",
     "matches",
     "merge",
+    "project_matches",
     "researcher_detail",
     "researcher_erase_view",
     "researcher_export",

@@ -162,6 +162,7 @@ def _detail_context(request: HttpRequest, agreement: Agreement, **forms: Any) ->
     can_write = can_write_agreement(user, agreement)
     confidential = can_see_ip_terms(user, agreement)
     context: dict[str, Any] = {
+        "can_match": _can_match(user),
         "agreement": agreement,
         "institutions": agreement.institutions.select_related("country"),
         "outcomes": agreement.outcomes.order_by("-occurred_on", "-pk"),
@@ -505,7 +506,20 @@ def _project_context(request: HttpRequest, project: Project, **forms: Any) -> di
         "can_see_budget": can_see_budget(request.user),
         "milestone_form": forms.get("milestone_form") or (MilestoneForm() if can_write else None),
         "capital_gaps": _capital_gaps(project),
+        "can_match": _can_match(request.user),
     }
+
+
+def _can_match(user: Any) -> bool:
+    """Whether the page links to the researchers who fit the record (the people app's
+    roles, where that app is installed)."""
+    from django.apps import apps
+
+    if not apps.is_installed("vinculo.web.people"):
+        return False
+    from vinculo.web.people.selectors import PEOPLE_ROLES
+
+    return bool(getattr(user, "role", None) in PEOPLE_ROLES)
 
 
 def _capital_gaps(project: Project) -> list[Any] | None:

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='researcher',
-            index=models.Index(fields=['name', 'id'], name='people_researcher_by_name'),
+            index=models.Index(fields=['name', 'id'], include=('name_key',), name='people_researcher_by_name'),
         ),
         migrations.CreateModel(
             name='TermFrequency',
