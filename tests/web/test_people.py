@@ -369,3 +369,40 @@ def test_matching_for_a_project_and_an_agreement(registry, people):
     url = f"/api/v1/people/agreements/{agreement.pk}/matches"
     everyone = [m["researcher"]["name"] for m in planner.get(url).json()]
     assert everyone[0] == "María José Hernández Ruiz"  # "Lithium-ion battery electrolytes"
+
+
+def test_a_shortlist_for_a_project_profile_counts_in_its_gap(registry, people):
+    """A planner shortlists Rosa for the project's "battery-engineer" profile: the 3:2:3
+    gap of that profile counts her as matched (needed 3, no graduates: 2 missing); a
+    profile the project does not need is refused, an officer cannot shortlist."""
+    from vinculo.web.mobility.models import ProjectNeed
+    from vinculo.web.mobility.selectors import project_gaps, researchers_matched
+
+    project = registry.project
+    project.description = "Sodium-ion battery pilot lines."
+    project.save()
+    ProjectNeed.objects.create(project=project, profile="battery-engineer", year=2029,
+                               specialists=3)  # fmt: skip
+    rosa = Researcher.objects.get(orcid="0000-0003-1419-2405")
+    planner = login("planner", registry)
+    url = f"/api/v1/people/projects/{project.pk}/shortlist"
+    refused = planner.post(url, data={"researcher": rosa.pk, "profile": "astronaut"},
+                           content_type="application/json")  # fmt: skip
+    assert refused.status_code == 400
+    assert "not a profile this project needs" in refused.json()["detail"]
+    added = planner.post(url, data={"researcher": rosa.pk, "profile": "battery-engineer"},
+                         content_type="application/json")  # fmt: skip
+    assert added.status_code == 201
+    assert added.json()["score"] > 0
+    assert {"sodi", "bateri"} <= set(added.json()["reasons"]["terms"])
+    assert researchers_matched(project) == {(project.name, "battery-engineer"): 1}
+    (gap,) = [g for g in project_gaps(project) if g.profile == "battery-engineer"]
+    assert (gap.needed, gap.expected, gap.matched, gap.gap) == (3, 0, 1, 2)
+    olga = login("officer_a", registry)
+    forbidden = olga.post(url, data={"researcher": rosa.pk, "profile": "battery-engineer"},
+                          content_type="application/json")  # fmt: skip
+    assert forbidden.status_code == 403
+    assert [e["researcher"]["name"] for e in olga.get(url).json()] == ["Rosa Méndez Díaz"]
+    page = planner.get(f"/people/project/{project.pk}/").content.decode()
+    assert 'id="project-shortlist"' in page
+    assert "Rosa Méndez Díaz</a>: battery-engineer" in page

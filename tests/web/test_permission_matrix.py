@@ -234,7 +234,7 @@ people:matches                  GET    opportunity_a      302 403 200 404 403 20
 people:matches                  GET    opportunity_b      302 403 404 200 403 200 200
 people:matches                  POST   opportunity_a      302 403 302 404 403 302 302
 people:project_matches          GET    project            302 403 200 200 403 200 200
-people:project_matches          POST   project            302 405 405 405 405 405 405
+people:project_matches          POST   project            302 403 403 403 403 302 302
 people:agreement_matches        GET    agreement_a        302 403 200 404 403 200 200
 people:agreement_matches        GET    agreement_central  302 403 404 404 403 200 200
 people:agreement_matches        POST   agreement_a        302 405 405 405 405 405 405
@@ -361,6 +361,8 @@ people_diaspora                 GET    FRA                401 403 200 200 403 20
 people_matches                  GET    opportunity_a      401 403 200 404 403 200 200
 people_matches                  GET    opportunity_b      401 403 404 200 403 200 200
 people_project_matches          GET    project            401 403 200 200 403 200 200
+people_project_shortlist        GET    project            401 403 200 200 403 200 200
+people_project_shortlist_add    POST   project            401 403 403 403 403 201 201
 people_agreement_matches        GET    agreement_a        401 403 200 404 403 200 200
 people_agreement_matches        GET    agreement_central  401 403 404 404 403 200 200
 people_shortlist                GET    opportunity_a      401 403 200 404 403 200 200
@@ -460,6 +462,17 @@ def _researcher(country: str) -> Researcher:
     )  # fmt: skip
     researchers_changed([researcher.pk])  # written directly: the derived tables follow
     return researcher
+
+
+def _project_need(registry: Registry) -> str:
+    """A specialist profile the project needs (the one a shortlist entry names)."""
+    from vinculo.web.mobility.models import ProjectNeed
+
+    ProjectNeed.objects.get_or_create(
+        project=registry.project, profile="battery-engineer", year=2029,
+        defaults={"specialists": 4},
+    )  # fmt: skip
+    return "battery-engineer"
 
 
 def _suggestion() -> MergeSuggestion:
@@ -568,6 +581,10 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
     },
     "people:merge": lambda r, p, k: {"decision": "accept"},
     "people:matches": lambda r, p, k: {"researcher": str(_researcher("FRA").pk)},
+    "people:project_matches": lambda r, p, k: {
+        "researcher": str(_researcher("FRA").pk),
+        "profile": _project_need(r),
+    },
     "transfer:dimension_edit": _transfer_write,
     "forums:event_add": lambda r, p, k: {
         "title": "Plenary",
@@ -686,6 +703,10 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
 
 API_BODIES: dict[str, Callable[[Registry, str], dict[str, Any]]] = {
     "people_shortlist_add": lambda r, p: {"researcher": _researcher("FRA").pk},
+    "people_project_shortlist_add": lambda r, p: {
+        "researcher": _researcher("FRA").pk,
+        "profile": _project_need(r),
+    },
     "people_import": lambda r, p: {
         "file": SimpleUploadedFile(
             "contacts.csv", b"name,institution,country\nAna Ruiz,CNRS,FR\n", "text/csv"

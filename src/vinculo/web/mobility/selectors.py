@@ -146,9 +146,23 @@ def record_row(user: Any, record: MobilityRecord) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- human capital (3:2:3)
 def researchers_matched(project: Any) -> dict[tuple[str, str], int]:
-    """The hook for the people app's matching: researchers matched to ``project`` per
-    (project name, profile). None are counted until that app provides them."""
-    return {}
+    """The researchers matched to ``project`` per (project name, profile): those a planner
+    shortlisted for one of its specialist profiles (the people app's project shortlist,
+    from the matching of the project's text); none where that app is not installed."""
+    from django.apps import apps
+    from django.db.models import Count
+
+    if not apps.is_installed("vinculo.web.people"):
+        return {}
+    from vinculo.web.people.models import ProjectShortlistEntry
+
+    counted = (
+        ProjectShortlistEntry.objects.filter(project=project)
+        .values("profile")
+        .annotate(n=Count("id"))
+        .values_list("profile", "n")
+    )
+    return {(project.name, profile): n for profile, n in counted}
 
 
 def project_gaps(project: Any) -> list[Any]:

@@ -11,6 +11,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from vinculo.strategy.people import PeopleError
 from vinculo.web.accounts.permissions import require_role
 from vinculo.web.people import presenters
 from vinculo.web.people.imports import import_json, import_table
@@ -26,6 +27,7 @@ from vinculo.web.people.services import (
     match_opportunity,
     match_text,
     migration_estimate,
+    project_shortlist_add,
     shortlist_add,
 )
 from vinculo.web.pipeline.imports import ImportFailedError
@@ -153,6 +155,69 @@ def project_matches(request: HttpRequest, project_id: int) -> Any:
     return [
         {**m, "researcher": presenters.researcher(request.user, m["researcher"])} for m in found
     ]
+
+
+class ProjectShortlistIn(Schema):
+    researcher: int
+    profile: str
+
+
+class ProjectShortlistOut(Schema):
+    researcher: ResearcherOut
+    profile: str
+    score: float
+    reasons: dict[str, Any]
+
+
+@router.get(
+    "/projects/{project_id}/shortlist",
+    response={200: list[ProjectShortlistOut], **ERRORS},
+    operation_id="people_project_shortlist",
+    summary="The researchers shortlisted for the project's specialist profiles (3:2:3)",
+)
+def project_shortlist(request: HttpRequest, project_id: int) -> Any:
+    from vinculo.web.people.models import ProjectShortlistEntry
+    from vinculo.web.registry.selectors import project_get_for_user
+
+    visible = researchers_visible_to(request.user)
+    project = project_get_for_user(request.user, project_id)
+    entries = ProjectShortlistEntry.objects.filter(project=project, researcher__in=visible)
+    return [
+        {"researcher": presenters.researcher(request.user, e.researcher), "profile": e.profile,
+         "score": e.score, "reasons": e.reasons}
+        for e in entries.select_related("researcher")
+    ]  # fmt: skip
+
+
+@router.post(
+    "/projects/{project_id}/shortlist",
+    response={201: ProjectShortlistOut, **ERRORS},
+    operation_id="people_project_shortlist_add",
+    summary="Shortlist a researcher for one of the project's specialist profiles "
+    "(planners and administrators)",
+)
+def project_shortlist_add_api(
+    request: HttpRequest, project_id: int, payload: ProjectShortlistIn
+) -> Any:
+    from vinculo.web.registry.selectors import project_get_for_user
+
+    require_role(request.user, MERGE_ROLES)
+    project = project_get_for_user(request.user, project_id)
+    researcher = researcher_get_for_user(request.user, payload.researcher)
+    try:
+        entry = project_shortlist_add(actor=request.user, project=project,
+                                      researcher=researcher, profile=payload.profile)  # fmt: skip
+    except PeopleError as error:
+        raise HttpError(400, str(error)) from None
+    return Status(
+        201,
+        {
+            "researcher": presenters.researcher(request.user, researcher),
+            "profile": entry.profile,
+            "score": entry.score,
+            "reasons": entry.reasons,
+        },
+    )
 
 
 @router.get(

@@ -150,6 +150,30 @@ class ShortlistEntry(models.Model):
         ordering: ClassVar[list[str]] = ["-score", "id"]
 
 
+class ProjectShortlistEntry(models.Model):
+    """A researcher a planner shortlisted for one specialist profile a strategic project
+    needs: the researchers matched to the project in its human-capital gap (3:2:3; the
+    gap is needed minus expected graduates minus these). Seen by the people roles."""
+
+    project = models.ForeignKey("registry.Project", on_delete=models.CASCADE, related_name="+")
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="+")
+    profile = models.CharField(_("specialist profile"), max_length=100)
+    score = models.FloatField()
+    reasons = models.JSONField(default=dict)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["project", "researcher", "profile"], name="project_shortlist_once"
+            )
+        ]
+        ordering: ClassVar[list[str]] = ["profile", "-score", "id"]
+
+
 class DiasporaCountry(models.Model):
     """The diaspora in one host country, in all priorities (``priority`` empty) or in one:
     the figures the pages, the API and the brief show for the whole set of profiles.

@@ -27,6 +27,7 @@ from vinculo.web.people.models import (
     Affiliation,
     DiasporaCountry,
     MergeSuggestion,
+    ProjectShortlistEntry,
     Researcher,
     ShortlistEntry,
 )
@@ -42,6 +43,8 @@ __all__ = [
     "match_opportunity",
     "match_text",
     "merge_accept",
+    "project_profiles",
+    "project_shortlist_add",
     "purge_expired",
     "researcher_erase",
     "save_records",
@@ -291,6 +294,9 @@ def researcher_erase(*, actor: Any, researcher: Researcher) -> int:
         counts = {
             "affiliations": researcher.affiliations.count(),
             "shortlist_entries": ShortlistEntry.objects.filter(researcher=researcher).count(),
+            "project_shortlist_entries": ProjectShortlistEntry.objects.filter(
+                researcher=researcher
+            ).count(),
         }
         MergeSuggestion.objects.filter(candidate=researcher).delete()
         MergeSuggestion.objects.filter(researcher=researcher).delete()
@@ -481,6 +487,43 @@ def _with_reasons(
             }
         )
     return result
+
+
+def project_profiles(project: Any) -> list[str]:
+    """The specialist profiles ``project`` states it needs (the mobility app's needs)."""
+    from django.apps import apps
+
+    if not apps.is_installed("vinculo.web.mobility"):
+        return []
+    from vinculo.web.mobility.models import ProjectNeed
+
+    return sorted(
+        set(ProjectNeed.objects.filter(project=project).values_list("profile", flat=True))
+    )
+
+
+def project_shortlist_add(
+    *, actor: Any, project: Any, researcher: Researcher, profile: str
+) -> ProjectShortlistEntry:
+    """Shortlist ``researcher`` for ``profile``, one of the specialist profiles ``project``
+    needs (else :class:`~vinculo.strategy.people.PeopleError`), with the fit's score and
+    reasons (recomputed). Planners and administrators: they own the projects."""
+    require_role(actor, MERGE_ROLES)
+    if profile not in project_profiles(project):
+        raise lib.PeopleError(f"profile: {profile!r} is not a profile this project needs")
+    with transaction.atomic():
+        text = f"{project.name}\n{project.description}"
+        fits = match_text(Researcher.objects.filter(pk=researcher.pk), text)
+        entry, _created = ProjectShortlistEntry.objects.update_or_create(
+            project=project, researcher=researcher, profile=profile,
+            defaults={"score": fits[0]["score"] if fits else 0.0,
+                      "reasons": fits[0]["reasons"] if fits else {}, "added_by": actor},
+        )  # fmt: skip
+        audit_record(
+            actor=actor, action="project_shortlist.add", obj=project,
+            changes={"researcher": (None, researcher.pk), "profile": (None, profile)},
+        )  # fmt: skip
+    return entry
 
 
 def shortlist_add(

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from vinculo.strategy.people import PeopleError
 from vinculo.web.accounts.permissions import require_role
 from vinculo.web.paging import open_page
 from vinculo.web.people import presenters
 from vinculo.web.people.imports import COLUMNS, import_json, import_table
-from vinculo.web.people.models import MergeSuggestion
+from vinculo.web.people.models import MergeSuggestion, ProjectShortlistEntry
 from vinculo.web.people.selectors import (
     ERASE_ROLES,
     MERGE_ROLES,
@@ -37,6 +38,8 @@ from vinculo.web.people.services import (
     match_text,
     merge_accept,
     migration_estimate,
+    project_profiles,
+    project_shortlist_add,
     researcher_erase,
     shortlist_add,
 )
@@ -234,14 +237,32 @@ def matches(request: HttpRequest, opportunity_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def project_matches(request: HttpRequest, project_id: int) -> HttpResponse:
-    """The researchers who fit a strategic project (its name and description)."""
+    """The researchers who fit a strategic project (its name and description); planners
+    and administrators shortlist them for one of the project's specialist profiles (the
+    researchers matched in its 3:2:3 gap)."""
     from vinculo.web.registry.selectors import project_get_for_user
 
     visible = researchers_visible_to(request.user)
     project = project_get_for_user(request.user, project_id)
+    status = 200
+    if request.method == "POST":
+        require_role(request.user, MERGE_ROLES)
+        text = request.POST.get("researcher", "")
+        if not text.isdigit() or len(text) > 18:
+            raise Http404("No such researcher")
+        researcher = researcher_get_for_user(request.user, int(text))
+        try:
+            project_shortlist_add(actor=request.user, project=project, researcher=researcher,
+                                  profile=request.POST.get("profile", ""))  # fmt: skip
+        except PeopleError as error:
+            messages.error(request, str(error))
+            status = 400
+        else:
+            return redirect("people:project_matches", project_id=project.pk)
     found = match_text(visible, f"{project.name}\n{project.description}")
+    listed = ProjectShortlistEntry.objects.filter(project=project, researcher__in=visible)
     context = {
         "record_title": project.name,
         "back": reverse("registry:project_detail", args=[project.pk]),
@@ -249,8 +270,18 @@ def project_matches(request: HttpRequest, project_id: int) -> HttpResponse:
         "matches": [
             {**m, "researcher": presenters.researcher(request.user, m["researcher"])} for m in found
         ],
+        "profiles": project_profiles(project),
+        "can_shortlist": request.user.role in MERGE_ROLES,
+        "shortlist": [
+            {
+                "researcher": presenters.researcher(request.user, e.researcher),
+                "profile": e.profile,
+                "score": e.score,
+            }
+            for e in listed.select_related("researcher")
+        ],
     }
-    return render(request, "people/record_matches.html", context)
+    return render(request, "people/record_matches.html", context, status=status)
 
 
 @login_required
