@@ -406,3 +406,18 @@ def test_a_shortlist_for_a_project_profile_counts_in_its_gap(registry, people):
     page = planner.get(f"/people/project/{project.pk}/").content.decode()
     assert 'id="project-shortlist"' in page
     assert "Rosa Méndez Díaz</a>: battery-engineer" in page
+
+
+def test_the_dashboard_shows_the_diaspora_per_host_country(registry, people):
+    """The dashboard's card: the host countries with their diaspora (stored figures) and
+    the priority most of them work in — every country for a planner, the post's country
+    for an officer, no card for a viewer."""
+    planner = login("planner", registry).get("/").content.decode()
+    card = planner.split('id="dashboard-diaspora"')[1].split("</section>")[0]
+    assert re.findall(r'data-country="([A-Z]{3})"', card) == ["DEU", "FRA", "GBR"]
+    assert 'href="/people/diaspora/DEU/"' in card
+    assert "High-performance batteries: 1" in card  # María in Germany
+    olga = login("officer_a", registry).get("/").content.decode()
+    mine = olga.split('id="dashboard-diaspora"')[1].split("</section>")[0]
+    assert re.findall(r'data-country="([A-Z]{3})"', mine) == ["FRA"]
+    assert 'id="dashboard-diaspora"' not in login("viewer", registry).get("/").content.decode()

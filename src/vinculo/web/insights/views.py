@@ -283,9 +283,13 @@ def home(request: HttpRequest) -> HttpResponse:
     pipeline = funnel_bars(opportunities_visible_to(request.user))
     snapshot = snapshot_for()
     capital = _capital(request.user)
+    diaspora = _diaspora(request.user)
     forum_gap = forum_gap_panel(request.user, (get_language() or "es")[:2])
     if snapshot is None:
-        context = {"pipeline": pipeline, "capital": capital, "forum_gap": forum_gap}
+        context = {
+            "pipeline": pipeline, "capital": capital, "forum_gap": forum_gap,
+            "diaspora": diaspora,
+        }  # fmt: skip
         return render(request, "insights/empty.html", context, status=200)
     payload = snapshot.payload
     ids = [p["id"] for p in payload["priorities"]]
@@ -315,9 +319,22 @@ def home(request: HttpRequest) -> HttpResponse:
         "coverage_columns": columns,
         "coverage_rows": rows,
         "capital": capital,
+        "diaspora": diaspora,
         "forum_gap": forum_gap,
     }
     return render(request, "insights/home.html", context)
+
+
+def _diaspora(user: Any) -> list[dict[str, Any]] | None:
+    """The diaspora per host country (``people.panels.dashboard_diaspora``) where the
+    people app is installed; None otherwise or for roles that see no researchers."""
+    from django.apps import apps
+
+    if not apps.is_installed("vinculo.web.people"):
+        return None
+    from vinculo.web.people.panels import dashboard_diaspora
+
+    return dashboard_diaspora(user)
 
 
 def _capital(user: Any) -> list[dict[str, Any]] | None:

@@ -9,7 +9,7 @@ from typing import Any
 from vinculo.web.accounts.models import Role
 from vinculo.web.people.selectors import PEOPLE_ROLES, post_countries, researchers_visible_to
 
-__all__ = ["can_see_diaspora", "diaspora_panel"]
+__all__ = ["can_see_diaspora", "dashboard_diaspora", "diaspora_panel"]
 
 
 def can_see_diaspora(user: Any, country: str) -> bool:
@@ -38,3 +38,41 @@ def diaspora_panel(user: Any, country: str) -> dict[str, Any] | None:
             if n
         ],
     }
+
+
+def dashboard_diaspora(user: Any, limit: int = 12) -> list[dict[str, Any]] | None:
+    """For the dashboard: the host countries with the most of Mexico's researchers in the
+    diaspora (the stored figures, one query), each with its top priority — every country
+    for the central roles, the host countries of their posts for an officer; None for the
+    roles that see no researchers (the card is left out)."""
+    from django.utils.translation import get_language
+
+    from vinculo.strategy.i18n import country_name
+    from vinculo.web.people.models import DiasporaCountry
+    from vinculo.web.people.presenters import _priority_name
+
+    if not getattr(user, "is_authenticated", False) or user.role not in PEOPLE_ROLES:
+        return None
+    rows = DiasporaCountry.objects.all()
+    if user.role == Role.OFFICER:
+        rows = rows.filter(country__in=post_countries(user))
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows.order_by("country", "priority"):
+        entry = found.setdefault(row.country, {"country": row.country, "count": 0, "top": None})
+        if not row.priority:
+            entry["count"] = row.count
+        elif row.count and (entry["top"] is None or row.count > entry["top"][1]):
+            entry["top"] = (row.priority, row.count)
+    ranked = sorted(found.values(), key=lambda e: (-e["count"], e["country"]))[:limit]
+    language = "en" if (get_language() or "es").startswith("en") else "es"
+    largest = max((e["count"] for e in ranked), default=0) or 1
+    return [
+        {
+            **e,
+            "name": country_name(e["country"], language),
+            "largest": largest,
+            "top_name": _priority_name(e["top"][0]) if e["top"] else "",
+            "top_count": e["top"][1] if e["top"] else 0,
+        }
+        for e in ranked
+    ]
