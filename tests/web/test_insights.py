@@ -475,14 +475,15 @@ def test_a_new_snapshot_replaces_what_was_derived_from_the_old_one(registry):
 @pytest.mark.parametrize("persona", ["planner", "officer_a", "viewer"])
 @pytest.mark.parametrize(
     ("url", "most"),
-    [("/", 6), ("/?priority=lithium-value-chain", 6), ("/priorities/aerospace/", 5),
+    [("/", 7), ("/?priority=lithium-value-chain", 7), ("/priorities/aerospace/", 5),
      ("/countries/FRA/", 9)],
 )  # fmt: skip
 def test_the_insight_pages_query_a_fixed_number_of_times(registry, persona, url, most):
     """Session, user, the snapshot's id, then the agreements: counted by the database
     (coverage: one row per partner country), never one query per agreement; the home page
     also counts the opportunities per status (one aggregate) and reads the projects'
-    specialist needs (mobility.selectors.capital_summary: one query, two with needs); the
+    specialist needs (mobility.selectors.capital_summary: one query, two with needs) and,
+    for the roles that see researchers, the stored diaspora per host country (one); the
     country page reads the partner's transfer-model record (one query) and, for the roles
     that see researchers, the diaspora panel (the officer's host countries, the diaspora
     profiles, their affiliations: up to three)."""

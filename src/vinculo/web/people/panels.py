@@ -54,8 +54,12 @@ def dashboard_diaspora(user: Any, limit: int = 12) -> list[dict[str, Any]] | Non
     if not getattr(user, "is_authenticated", False) or user.role not in PEOPLE_ROLES:
         return None
     rows = DiasporaCountry.objects.all()
-    if user.role == Role.OFFICER:
-        rows = rows.filter(country__in=post_countries(user))
+    if user.role == Role.OFFICER:  # one query: the posts' countries as a subquery
+        from vinculo.web.registry.models import Post
+
+        rows = rows.filter(
+            country__in=Post.objects.filter(officers=user).values("host_country_id")
+        )
     found: dict[str, dict[str, Any]] = {}
     for row in rows.order_by("country", "priority"):
         entry = found.setdefault(row.country, {"country": row.country, "count": 0, "top": None})
