@@ -57,9 +57,7 @@ def dashboard_diaspora(user: Any, limit: int = 12) -> list[dict[str, Any]] | Non
     if user.role == Role.OFFICER:  # one query: the posts' countries as a subquery
         from vinculo.web.registry.models import Post
 
-        rows = rows.filter(
-            country__in=Post.objects.filter(officers=user).values("host_country_id")
-        )
+        rows = rows.filter(country__in=Post.objects.filter(officers=user).values("host_country_id"))
     found: dict[str, dict[str, Any]] = {}
     for row in rows.order_by("country", "priority"):
         entry = found.setdefault(row.country, {"country": row.country, "count": 0, "top": None})
