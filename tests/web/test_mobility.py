@@ -262,3 +262,54 @@ def test_the_post_page_shows_its_position_and_links_to_mobility(registry):
     page = login("officer_a", registry).get(f"/registry/posts/{post.pk}/").content.decode()
     assert "48.8647, 2.2922 (Wikidata Q6018519)" in page
     assert f'href="/mobility/?country={post.host_country_id}"' in page
+
+
+def test_a_record_by_hand_page_and_api(registry):
+    """The form and the API check a record as the import checks a row: a record saved,
+    an end before the start and another post refused with the field named, nothing
+    written then; an officer cannot file a record under another post."""
+    olga = login("officer_a", registry)
+    page = olga.get("/mobility/new/")
+    assert page.status_code == 200
+    assert 'name="partner_country"' in page.content.decode()
+    saved = olga.post("/mobility/new/", {
+        "direction": "out", "partner_country": "FRA", "starts_on": "2026-09-01",
+        "ends_on": "2027-06-30", "funding": "joint", "to_institution": "https://ror.org/02feahw73",
+        "post": str(registry.post_a.pk), "priority": "batteries", "field": "Electrochemistry",
+    })  # fmt: skip
+    assert saved.status_code == 302
+    record = MobilityRecord.objects.get()
+    assert (record.direction, record.partner_country_id, record.post_id, record.funding) == (
+        "out", "FRA", registry.post_a.pk, "joint",
+    )  # fmt: skip
+    assert record.to_institution is not None
+    assert record.created_by == registry.users["officer_a"]
+    refused = olga.post("/mobility/new/", {
+        "direction": "in", "partner_country": "DEU", "starts_on": "2026-09-01",
+        "ends_on": "2026-01-01", "funding": "other", "post": str(registry.post_b.pk),
+    })  # fmt: skip
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert f'id="id_post_error"><li>Select a valid choice. {registry.post_b.pk} is' in body
+    backwards = olga.post("/mobility/new/", {
+        "direction": "in", "partner_country": "DEU", "starts_on": "2026-09-01",
+        "ends_on": "2026-01-01", "funding": "other",
+    })  # fmt: skip
+    assert backwards.status_code == 400
+    assert 'id="id_ends_on_error"><li>before starts_on</li>' in backwards.content.decode()
+    assert MobilityRecord.objects.count() == 1
+    api = olga.post("/api/v1/mobility/records", data={
+        "direction": "in", "partner_country": "DEU", "starts_on": "2026-10-01",
+        "ends_on": "2026-01-01", "to_institution": "https://ror.org/nope",
+    }, content_type="application/json")  # fmt: skip
+    assert api.status_code == 400
+    fields = {e["field"] for e in api.json()["detail"]}
+    assert fields == {"ends_on", "to_institution"}
+    created = olga.post("/api/v1/mobility/records", data={
+        "direction": "in", "partner_country": "DEU", "starts_on": "2026-10-01",
+    }, content_type="application/json")  # fmt: skip
+    assert created.status_code == 201
+    assert created.json()["partner_country"] == "DEU"
+    assert created.json()["person_name"] == ""  # officers do not see the person fields
+    assert MobilityRecord.objects.count() == 2
+    assert login("viewer", registry).get("/mobility/new/").status_code == 403

@@ -310,6 +310,8 @@ mobility:flows                  GET    -                  302 200 200 200 200 20
 mobility:flows                  POST   -                  302 405 405 405 405 405 405
 mobility:import                 GET    -                  302 403 200 200 403 200 200
 mobility:import                 POST   -                  302 403 400 400 403 400 400
+mobility:record_create          GET    -                  302 403 200 200 403 200 200
+mobility:record_create          POST   -                  302 403 302 302 403 302 302
 mobility:capital                GET    -                  302 200 200 200 200 200 200
 mobility:capital                POST   -                  302 405 405 405 405 405 405
 mobility:export                 GET    csv                302 200 200 200 200 200 200
@@ -319,6 +321,7 @@ mobility:export                 POST   csv                302 405 405 405 405 40
 # --- API: mobility
 mobility_flows                  GET    -                  401 200 200 200 200 200 200
 mobility_records                GET    -                  401 200 200 200 200 200 200
+mobility_record_create          POST   -                  401 403 201 201 403 201 201
 # --- API: forums
 forums_list                     GET    -                  401 200 200 200 200 200 200
 forums_coverage                 GET    -                  401 200 200 200 200 200 200
@@ -581,6 +584,12 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
     },
     "people:merge": lambda r, p, k: {"decision": "accept"},
     "people:matches": lambda r, p, k: {"researcher": str(_researcher("FRA").pk)},
+    "mobility:record_create": lambda r, p, k: {
+        "direction": "out",
+        "partner_country": "FRA",
+        "starts_on": "2026-09-01",
+        "funding": "home",
+    },
     "people:project_matches": lambda r, p, k: {
         "researcher": str(_researcher("FRA").pk),
         "profile": _project_need(r),
@@ -703,6 +712,11 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
 
 API_BODIES: dict[str, Callable[[Registry, str], dict[str, Any]]] = {
     "people_shortlist_add": lambda r, p: {"researcher": _researcher("FRA").pk},
+    "mobility_record_create": lambda r, p: {
+        "direction": "in",
+        "partner_country": "DEU",
+        "starts_on": "2026-09-01",
+    },
     "people_project_shortlist_add": lambda r, p: {
         "researcher": _researcher("FRA").pk,
         "profile": _project_need(r),

@@ -39,7 +39,7 @@ from vinculo.web.pipeline.imports import (
 from vinculo.web.registry.models import Country, Institution
 from vinculo.web.registry.selectors import posts_visible_to, priority_ids
 
-__all__ = ["COLUMNS", "REQUIRED", "import_records"]
+__all__ = ["COLUMNS", "REQUIRED", "import_records", "parse_row"]
 
 REQUIRED = ("direction", "partner_country", "starts_on")
 COLUMNS = (
@@ -63,6 +63,14 @@ def _institution(token: str) -> Institution | None:
     if found is None and token.isdigit() and len(token) < 19:
         found = Institution.objects.filter(pk=int(token)).first()
     return found
+
+
+def parse_row(
+    actor: Any, number: int, row: dict[str, str]
+) -> tuple[dict[str, Any], list[RowError]]:
+    """One row's values for :func:`~vinculo.web.mobility.services.record_create` and its
+    errors (row ``number``, field, message): the import's checks, and the form's."""
+    return _parse(actor, number, row)
 
 
 def _parse(actor: Any, number: int, row: dict[str, str]) -> tuple[dict[str, Any], list[RowError]]:

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from vinculo.web.accounts.permissions import READ_ROLES, WRITE_ROLES, require_role
 from vinculo.web.feedback import error_summary
 from vinculo.web.formatting import number
-from vinculo.web.mobility.forms import ImportForm
-from vinculo.web.mobility.imports import COLUMNS, REQUIRED, import_records
+from vinculo.web.mobility.forms import ImportForm, RecordForm
+from vinculo.web.mobility.imports import COLUMNS, REQUIRED, import_records, parse_row
 from vinculo.web.mobility.models import MobilityRecord
 from vinculo.web.mobility.selectors import (
     can_see_person,
@@ -33,6 +33,7 @@ from vinculo.web.mobility.selectors import (
     records_visible_to,
     talent_flows,
 )
+from vinculo.web.mobility.services import record_create
 from vinculo.web.pipeline.exports import FORMATS, _safe_excel, _text
 from vinculo.web.pipeline.imports import ImportFailedError
 from vinculo.web.registry.models import Country
@@ -167,6 +168,28 @@ def import_page(request: HttpRequest) -> HttpResponse:
         "fundings": MobilityRecord.Funding.choices,
     }
     return render(request, "mobility/import.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_create_page(request: HttpRequest) -> HttpResponse:
+    """A mobility record by hand: the import's checks on one row (officers for their
+    posts and programmes, planners, administrators)."""
+    require_role(request.user, WRITE_ROLES)
+    form = RecordForm(request.POST or None, user=request.user, language=_lang())
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            values, errors = parse_row(request.user, 1, form.row())
+            for error in errors:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            if not errors:
+                record_create(actor=request.user, **values)
+                messages.success(request, _("Mobility record saved."))
+                return redirect("mobility:flows")
+    context = {"form": form, "errors": error_summary(form)}
+    return render(request, "mobility/record_form.html", context, status=status)
 
 
 @login_required
