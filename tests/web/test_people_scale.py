@@ -21,15 +21,20 @@ from vinculo.web.people import summaries
 from vinculo.web.people.imports import import_table
 from vinculo.web.people.models import (
     DiasporaCountry,
-    MatchResult,
+    KeptRanking,
     MergeSuggestion,
     Researcher,
     ResearcherTerm,
     TermFrequency,
 )
 from vinculo.web.people.services import (
+    OPEN_AGREEMENTS,
+    OPEN_OPPORTUNITIES,
+    OPEN_PROJECTS,
     match_opportunity,
+    matches_for,
     merge_accept,
+    opportunity_text,
     purge_expired,
     researcher_erase,
 )
@@ -240,23 +245,173 @@ def test_an_officers_scope_narrows_the_matching_and_the_diaspora(registry):
     assert planner["count"] > germany["count"]
 
 
-def test_a_ranking_is_kept_until_the_text_or_the_profiles_change(registry):
-    """The second request reads the stored ranking (the same ids and scores); an import
-    or a new text computes it again; an erasure leaves no stored ranking."""
-    _import(registry, _rows(60, 6))
+def _brute(query: dict[str, float], countries=None) -> list[tuple[int, float]]:
+    """Every researcher's score for the text weights ``query`` over the stored matching
+    rows (those currently in ``countries`` only, if given), best first then by id."""
+    allowed = None
+    if countries is not None:
+        allowed = set(
+            Researcher.objects.filter(
+                affiliations__current=True, affiliations__country__in=countries
+            ).values_list("id", flat=True)
+        )
+    scores: Counter[int] = Counter()
+    for rid, stem, weight in ResearcherTerm.objects.values_list("researcher_id", "stem", "weight"):
+        if stem in query and (allowed is None or rid in allowed):
+            scores[rid] += weight * query[stem]
+    return sorted(
+        ((r, v) for r, v in scores.items() if v > 0), key=lambda x: (-round(x[1], 9), x[0])
+    )
+
+
+def _assert_exact(row: KeptRanking) -> None:
+    """A kept ranking is the head of the ranking computed from scratch with its weights:
+    the same ids in the same order (scores equal to 9 decimals are ties, broken by id)."""
+    want = _brute(row.query, row.countries)[: len(row.ranked)]
+    assert [r for r, _ in row.ranked] == [r for r, _ in want]
+    assert all(abs(a[1] - b[1]) < 1e-9 for a, b in zip(row.ranked, want, strict=True))
+    if row.complete:
+        assert len(row.ranked) == len(_brute(row.query, row.countries))
+
+
+def test_a_kept_ranking_stays_exact_through_imports_and_erasures(registry):
+    """The first request computes the ranking, five times deeper than shown, and keeps it;
+    the next request reads it; an import and an erasure keep it exact (computed from
+    scratch with its text weights) without computing it again; a new text computes it
+    again."""
+    _import(registry, _rows(150, 6))
     opportunity = registry.opportunity_a
-    first = match_opportunity(Researcher.objects.all(), opportunity)
-    row = MatchResult.objects.get()
-    assert [pk for pk, _ in row.ranked] == [m["researcher"].pk for m in first]
-    MatchResult.objects.update(ranked=[[first[0]["researcher"].pk, 0.5]])  # mark it
-    again = match_opportunity(Researcher.objects.all(), opportunity)
+    planner = registry.users["planner"]
+    subject, text = f"opportunity:{opportunity.pk}", opportunity_text(opportunity)
+    first = matches_for(planner, subject, text)
+    row = KeptRanking.objects.get()
+    assert (row.shown, row.depth, row.countries) == (20, 100, None)
+    assert len(first) == 20
+    assert [m["researcher"].pk for m in first] == [r for r, _ in row.ranked[:20]]
+    fresh = match_opportunity(Researcher.objects.all(), opportunity)  # computed, not kept
+    assert [(m["researcher"].pk, m["score"]) for m in fresh] == [
+        (m["researcher"].pk, m["score"]) for m in first
+    ]
+    _assert_exact(row)
+    computed = row.computed_at
+    KeptRanking.objects.update(ranked=[[first[0]["researcher"].pk, 0.5]], complete=True)
+    again = matches_for(planner, subject, text)  # read, not computed
     assert [(m["researcher"].pk, m["score"]) for m in again] == [(first[0]["researcher"].pk, 0.5)]
-    _import(registry, _rows(5, 7), "more.csv")  # the index moved: computed again
-    fresh = match_opportunity(Researcher.objects.all(), opportunity)
-    assert len(fresh) == 20
-    assert MatchResult.objects.get().ranked != [[first[0]["researcher"].pk, 0.5]]
+    KeptRanking.objects.update(ranked=row.ranked, complete=row.complete)
+
+    # an import of people who fit better: they enter the ranking where they belong
+    extra = HEADER + "".join(
+        f"Nueva {i} Persona,,,Instituto DE {i},,DE,2015,,1,employment,"
+        "Lithium battery recycling;Lithium brine extraction\n"
+        for i in range(3)
+    )
+    _import(registry, extra, "more.csv")
+    row = KeptRanking.objects.get()
+    assert row.computed_at == computed  # maintained, not computed again
+    newcomers = set(
+        Researcher.objects.filter(name__startswith="Nueva").values_list("id", flat=True)
+    )
+    assert newcomers
+    assert newcomers <= {r for r, _ in row.ranked}
+    _assert_exact(row)
+    # an erasure of the best fit: out of the ranking, the rest moves up
+    best = Researcher.objects.get(pk=row.ranked[0][0])
+    researcher_erase(actor=registry.users["admin"], researcher=best)
+    row = KeptRanking.objects.get()
+    assert best.pk not in {r for r, _ in row.ranked}
+    assert row.computed_at == computed
+    _assert_exact(row)
+    # a new text: computed again
     opportunity.description += " Satellite communication systems."
     opportunity.save()
-    assert match_opportunity(Researcher.objects.all(), opportunity) != fresh
-    researcher_erase(actor=registry.users["admin"], researcher=fresh[0]["researcher"])
-    assert not MatchResult.objects.exists()
+    matches_for(planner, subject, opportunity_text(opportunity))
+    row = KeptRanking.objects.get()
+    assert row.computed_at > computed
+    assert "satelit" in row.query  # the stem of "Satellite", in the profiles
+    _assert_exact(row)
+
+
+def test_a_kept_ranking_too_short_after_an_erasure_is_computed_again(registry, monkeypatch):
+    """Kept exactly as deep as shown (no reserve), a full ranking that loses one of its
+    people can no longer say who is 20th: it is dropped, and the next request computes it
+    again, exact."""
+    monkeypatch.setattr(summaries, "KEPT_RESERVE", 0)
+    _import(registry, _rows(150, 8))
+    opportunity = registry.opportunity_a
+    planner = registry.users["planner"]
+    subject, text = f"opportunity:{opportunity.pk}", opportunity_text(opportunity)
+    first = matches_for(planner, subject, text)
+    row = KeptRanking.objects.get()
+    assert (len(row.ranked), row.complete) == (20, False)
+    researcher_erase(actor=registry.users["admin"], researcher=first[5]["researcher"])
+    assert not KeptRanking.objects.exists()
+    again = matches_for(planner, subject, text)
+    assert len(again) == 20
+    _assert_exact(KeptRanking.objects.get())
+
+
+def test_an_officers_kept_ranking_holds_only_their_scope(registry):
+    """Officer A's kept ranking (scope: France) takes an imported researcher in France and
+    not one in Germany; the planner's takes both."""
+    _import(registry, _rows(120, 9))
+    opportunity = registry.opportunity_a
+    subject, text = f"opportunity:{opportunity.pk}", opportunity_text(opportunity)
+    olga, planner = registry.users["officer_a"], registry.users["planner"]
+    matches_for(olga, subject, text)
+    matches_for(planner, subject, text)
+    assert KeptRanking.objects.count() == 2
+    extra = HEADER + (
+        "Nadia Francia,,,Instituto FR 9,,FR,2015,,1,employment,"
+        "Lithium battery recycling;Lithium brine extraction\n"
+        "Otto Alemania,,,Instituto DE 9,,DE,2015,,1,employment,"
+        "Lithium battery recycling;Lithium brine extraction\n"
+    )
+    _import(registry, extra, "more.csv")
+    nadia = Researcher.objects.get(name="Nadia Francia").pk
+    otto = Researcher.objects.get(name="Otto Alemania").pk
+    officer_row = KeptRanking.objects.get(countries=["FRA"])
+    central = KeptRanking.objects.get(countries__isnull=True)
+    assert nadia in {r for r, _ in officer_row.ranked}
+    assert otto not in {r for r, _ in officer_row.ranked}
+    assert {nadia, otto} <= {r for r, _ in central.ranked}
+    _assert_exact(officer_row)
+    _assert_exact(central)
+    shown = {m["researcher"].pk for m in matches_for(olga, subject, text)}
+    assert otto not in shown
+
+
+def test_people_rank_computes_the_open_records_rankings_ahead(registry):
+    """``people_rank``: each open opportunity for the central roles and its post's officers,
+    each open project and agreement for the central roles; the first view then reads them."""
+    from vinculo.web.pipeline.models import Opportunity
+    from vinculo.web.registry.models import Agreement, Project
+
+    _import(registry, _rows(60, 10))
+    out = io.StringIO()
+    call_command("people_rank", stdout=out, stderr=io.StringIO())
+    subjects = Counter(KeptRanking.objects.values_list("subject", flat=True))
+    opportunities = Opportunity.objects.filter(status__in=OPEN_OPPORTUNITIES)
+    for o in opportunities:
+        scopes = 1 + len(
+            {tuple(sorted(u.posts.values_list("host_country_id", flat=True)))
+             for u in o.post.officers.all()}
+        )  # fmt: skip
+        assert subjects[f"opportunity:{o.pk}"] == scopes
+    projects = Project.objects.filter(status__in=OPEN_PROJECTS)
+    agreements = Agreement.objects.filter(status__in=OPEN_AGREEMENTS)
+    assert all(subjects[f"project:{p.pk}"] == 1 for p in projects)
+    assert all(subjects[f"agreement:{a.pk}"] == 1 for a in agreements)
+    total = opportunities.count() + projects.count() + agreements.count()
+    assert total >= 2
+    assert sum(subjects.values()) > total  # officer scopes among them
+    assert out.getvalue().startswith(f"{sum(subjects.values())} rankings")
+    opportunity = registry.opportunity_a
+    before = KeptRanking.objects.get(
+        subject=f"opportunity:{opportunity.pk}", countries__isnull=True
+    )
+    olga = login("planner", registry)
+    olga.get(f"/api/v1/people/opportunities/{opportunity.pk}/matches")
+    after = KeptRanking.objects.get(pk=before.pk)
+    assert after.computed_at == before.computed_at
+    call_command("people_refresh", stdout=io.StringIO(), stderr=io.StringIO())
+    assert not KeptRanking.objects.exists()  # every weight moved: computed again when read

@@ -19,15 +19,18 @@ from vinculo.web.people.selectors import (
     MERGE_ROLES,
     researcher_get_for_user,
     researchers_visible_to,
+    scope_countries,
     shortlist,
     shortlist_opportunity,
 )
 from vinculo.web.people.services import (
+    agreement_text,
     diaspora_for,
-    match_opportunity,
-    match_text,
+    matches_for,
     migration_estimate,
+    opportunity_text,
     project_shortlist_add,
+    project_text,
     shortlist_add,
 )
 from vinculo.web.pipeline.imports import ImportFailedError
@@ -134,7 +137,8 @@ def diaspora(request: HttpRequest, code: str) -> Any:
 )
 def matches(request: HttpRequest, opportunity_id: int) -> Any:
     opportunity = shortlist_opportunity(request.user, opportunity_id)
-    found = match_opportunity(researchers_visible_to(request.user), opportunity)
+    text = opportunity_text(opportunity)
+    found = matches_for(request.user, f"opportunity:{opportunity.pk}", text)
     return [
         {**m, "researcher": presenters.researcher(request.user, m["researcher"])} for m in found
     ]
@@ -149,9 +153,9 @@ def matches(request: HttpRequest, opportunity_id: int) -> Any:
 def project_matches(request: HttpRequest, project_id: int) -> Any:
     from vinculo.web.registry.selectors import project_get_for_user
 
-    visible = researchers_visible_to(request.user)
+    scope_countries(request.user)  # 403 for the roles that read no researcher, first
     project = project_get_for_user(request.user, project_id)
-    found = match_text(visible, f"{project.name}\n{project.description}")
+    found = matches_for(request.user, f"project:{project.pk}", project_text(project))
     return [
         {**m, "researcher": presenters.researcher(request.user, m["researcher"])} for m in found
     ]
@@ -229,9 +233,9 @@ def project_shortlist_add_api(
 def agreement_matches(request: HttpRequest, agreement_id: int) -> Any:
     from vinculo.web.registry.selectors import agreement_get_for_user
 
-    visible = researchers_visible_to(request.user)
+    scope_countries(request.user)  # 403 for the roles that read no researcher, first
     agreement = agreement_get_for_user(request.user, agreement_id)
-    found = match_text(visible, f"{agreement.title}\n{agreement.summary}")
+    found = matches_for(request.user, f"agreement:{agreement.pk}", agreement_text(agreement))
     return [
         {**m, "researcher": presenters.researcher(request.user, m["researcher"])} for m in found
     ]

@@ -230,25 +230,34 @@ class TermFrequency(models.Model):
     max_weight = models.FloatField(default=0.0)
 
 
-class MatchingVersion(models.Model):
-    """One row: a number that moves with every change of the matching index, so that a
-    stored ranking (:class:`MatchResult`) made before it is not read again."""
+class KeptRanking(models.Model):
+    """The best fits of a record's text (an opportunity, a strategic project, an
+    agreement: ``subject``, e.g. ``"opportunity:12"``) in one scope of researchers (every
+    researcher, or those currently in some countries: an officer's posts), deeper than
+    what is shown, kept while the text is unchanged and maintained at every write of
+    researchers (:func:`vinculo.web.people.summaries.ranked_for`): the ids and scores
+    only; names and reasons are read again at each request."""
 
-    version = models.BigIntegerField(default=0)
-
-
-class MatchResult(models.Model):
-    """An opportunity's ranking for one scope of researchers (the scope's query, hashed),
-    kept while the opportunity's text and the matching index are unchanged (``key``):
-    the ids and scores only; names and reasons are read again at each request."""
-
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=64)
+    #: the scope's countries, sorted and joined by commas, hashed ("*": every researcher)
     scope = models.CharField(max_length=64)
+    #: the ISO3 codes of the scope (null: every researcher)
+    countries = models.JSONField(null=True)
+    #: the hash of the text and the number shown
     key = models.CharField(max_length=64)
+    #: the text's stems and weights the scores were computed with
+    query = models.JSONField(default=dict)
+    #: [[researcher id, score], …] best first, then by id
     ranked = models.JSONField(default=list)
-    computed_at = models.DateTimeField(auto_now=True)
+    #: how many are shown; ``depth``: how many are kept
+    shown = models.PositiveIntegerField()
+    depth = models.PositiveIntegerField()
+    #: every researcher of the scope with a positive score is in ``ranked``
+    complete = models.BooleanField()
+    computed_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["opportunity", "scope"], name="match_result_once")
+            models.UniqueConstraint(fields=["subject", "scope"], name="kept_ranking_once")
         ]

@@ -27,7 +27,8 @@ from django.http import Http404
 
 from vinculo.web.accounts.models import Role
 from vinculo.web.accounts.permissions import require_role
-from vinculo.web.people.models import Affiliation, Researcher, ShortlistEntry
+from vinculo.web.people.models import Researcher, ShortlistEntry
+from vinculo.web.people.summaries import in_countries
 from vinculo.web.pipeline.models import Opportunity
 from vinculo.web.pipeline.selectors import opportunity_get_for_user
 from vinculo.web.registry.models import Post
@@ -42,6 +43,7 @@ __all__ = [
     "redact",
     "researcher_get_for_user",
     "researchers_visible_to",
+    "scope_countries",
     "shortlist_opportunity",
 ]
 
@@ -64,16 +66,18 @@ def post_countries(user: Any) -> set[str]:
     return set(Post.objects.filter(officers=user).values_list("host_country_id", flat=True))
 
 
+def scope_countries(user: Any) -> list[str] | None:
+    """The countries whose current researchers the user may read (``None``: every
+    researcher); 403 for roles that read none."""
+    require_role(user, PEOPLE_ROLES)
+    if user.role == Role.OFFICER:
+        return sorted(post_countries(user))
+    return None
+
+
 def researchers_visible_to(user: Any) -> QuerySet[Researcher]:
     """The researchers the user may read; 403 for roles that read none."""
-    require_role(user, PEOPLE_ROLES)
-    researchers = Researcher.objects.all()
-    if user.role == Role.OFFICER:
-        ids = Affiliation.objects.filter(current=True, country__in=post_countries(user)).values(
-            "researcher_id"
-        )
-        researchers = researchers.filter(id__in=ids)
-    return researchers
+    return in_countries(scope_countries(user))
 
 
 def researcher_get_for_user(user: Any, researcher_id: int) -> Researcher:

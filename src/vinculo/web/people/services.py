@@ -37,15 +37,20 @@ from vinculo.web.pipeline.models import Opportunity
 __all__ = [
     "DiasporaSummary",
     "ImportOutcome",
+    "agreement_text",
     "diaspora_for",
     "diaspora_in",
     "iso3",
     "match_opportunity",
     "match_text",
+    "matches_for",
     "merge_accept",
+    "opportunity_text",
     "project_profiles",
     "project_shortlist_add",
+    "project_text",
     "purge_expired",
+    "rank_all",
     "researcher_erase",
     "save_records",
     "shortlist_add",
@@ -432,20 +437,15 @@ def diaspora_for(
 
 
 def match_opportunity(
-    researchers: Any, opportunity: Opportunity, *, top: int = 20, keep: bool = True
+    researchers: Any, opportunity: Opportunity, *, top: int = 20
 ) -> list[dict[str, Any]]:
     """The researchers (already scoped) who fit the opportunity, best first, with the
     reasons: the shared words, the topics, works, current institutions, the verdict. The
     ranking is :func:`vinculo.strategy.people.rank_by_fit`'s with the IDF of every
     profile, computed in the database over the matching index
-    (:func:`vinculo.web.people.summaries.top_matches`); with ``keep``, the ranking is
-    stored until the text or the index changes (:func:`~.summaries.ranked_for`)."""
-    text = f"{opportunity.title}\n{opportunity.description}"
-    if keep:
-        ranked, idf = summaries.ranked_for(opportunity.pk, text, researchers, top)
-    else:
-        ranked, idf = summaries.top_matches(text, researchers, top)
-    return _with_reasons(researchers, text, ranked, idf)
+    (:func:`vinculo.web.people.summaries.top_matches`) at each call; the pages and the
+    API read the kept rankings of :func:`matches_for`."""
+    return match_text(researchers, opportunity_text(opportunity), top=top)
 
 
 def match_text(researchers: Any, text: str, *, top: int = 20) -> list[dict[str, Any]]:
@@ -454,6 +454,65 @@ def match_text(researchers: Any, text: str, *, top: int = 20) -> list[dict[str, 
     :func:`match_opportunity` does (computed at each call: not kept)."""
     ranked, idf = summaries.top_matches(text, researchers, top)
     return _with_reasons(researchers, text, ranked, idf)
+
+
+def opportunity_text(opportunity: Any) -> str:
+    return f"{opportunity.title}\n{opportunity.description}"
+
+
+def project_text(project: Any) -> str:
+    return f"{project.name}\n{project.description}"
+
+
+def agreement_text(agreement: Any) -> str:
+    return f"{agreement.title}\n{agreement.summary}"
+
+
+def matches_for(user: Any, subject: str, text: str, *, top: int = 20) -> list[dict[str, Any]]:
+    """The researchers in ``user``'s scope who fit ``text`` (the record ``subject``:
+    ``"opportunity:12"``, ``"project:3"``, ``"agreement:7"``), ranked and explained as
+    :func:`match_text` does, from the ranking kept for the record and the scope
+    (:func:`vinculo.web.people.summaries.ranked_for`: computed at the first request,
+    maintained through imports and erasures)."""
+    from vinculo.web.people.selectors import researchers_visible_to, scope_countries
+
+    researchers = researchers_visible_to(user)
+    ranked, idf = summaries.ranked_for(subject, text, scope_countries(user), top)
+    return _with_reasons(researchers, text, ranked, idf)
+
+
+#: The opportunities, projects and agreements whose rankings :func:`rank_all` computes.
+OPEN_OPPORTUNITIES = ("submitted", "screening", "assessment", "negotiation", "agreed", "active")
+OPEN_AGREEMENTS = ("draft", "negotiation", "signed", "in_force")
+OPEN_PROJECTS = ("planned", "active", "paused")
+
+
+def rank_all(progress: Any = None, *, top: int = 20) -> int:
+    """Compute the kept rankings of the open records ahead of their first view (the
+    ``people_rank`` command, after ``people_refresh``): each open opportunity for the
+    central roles and for the officers of its post (their scope: all their posts'
+    countries), each open strategic project and agreement for the central roles.
+    ``progress(done, total)`` is called as it goes; returns the rankings computed."""
+    from vinculo.web.registry.models import Agreement, Project
+
+    jobs: list[tuple[str, str, list[str] | None]] = []
+    opportunities = Opportunity.objects.filter(status__in=OPEN_OPPORTUNITIES).select_related("post")
+    for opportunity in opportunities.order_by("pk"):
+        subject, text = f"opportunity:{opportunity.pk}", opportunity_text(opportunity)
+        scopes: set[tuple[str, ...] | None] = {None}
+        if opportunity.post_id:
+            for officer in opportunity.post.officers.all():
+                scopes.add(tuple(sorted(officer.posts.values_list("host_country_id", flat=True))))
+        jobs.extend((subject, text, None if c is None else list(c)) for c in scopes)
+    for project in Project.objects.filter(status__in=OPEN_PROJECTS).order_by("pk"):
+        jobs.append((f"project:{project.pk}", project_text(project), None))
+    for agreement in Agreement.objects.filter(status__in=OPEN_AGREEMENTS).order_by("pk"):
+        jobs.append((f"agreement:{agreement.pk}", agreement_text(agreement), None))
+    for done, (subject, text, countries) in enumerate(jobs, start=1):
+        summaries.ranked_for(subject, text, countries, top)
+        if progress:
+            progress(done, len(jobs))
+    return len(jobs)
 
 
 def _with_reasons(
@@ -512,8 +571,7 @@ def project_shortlist_add(
     if profile not in project_profiles(project):
         raise lib.PeopleError(f"profile: {profile!r} is not a profile this project needs")
     with transaction.atomic():
-        text = f"{project.name}\n{project.description}"
-        fits = match_text(Researcher.objects.filter(pk=researcher.pk), text)
+        fits = match_text(Researcher.objects.filter(pk=researcher.pk), project_text(project))
         entry, _created = ProjectShortlistEntry.objects.update_or_create(
             project=project, researcher=researcher, profile=profile,
             defaults={"score": fits[0]["score"] if fits else 0.0,
@@ -533,9 +591,7 @@ def shortlist_add(
     (recomputed: the client does not supply them)."""
     require_role(actor, PEOPLE_ROLES)
     with transaction.atomic():
-        fits = match_opportunity(
-            Researcher.objects.filter(pk=researcher.pk), opportunity, keep=False
-        )
+        fits = match_opportunity(Researcher.objects.filter(pk=researcher.pk), opportunity)
         score = fits[0]["score"] if fits else 0.0
         reasons = fits[0]["reasons"] if fits else {}
         entry, _created = ShortlistEntry.objects.update_or_create(

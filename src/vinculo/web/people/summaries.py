@@ -33,8 +33,7 @@ from vinculo.text.tokens import tokenize
 from vinculo.web.people.models import (
     Affiliation,
     DiasporaCountry,
-    MatchingVersion,
-    MatchResult,
+    KeptRanking,
     Researcher,
     ResearcherTerm,
     TermFrequency,
@@ -45,7 +44,7 @@ __all__ = [
     "TOP_STORED",
     "countries_of",
     "diaspora_figures",
-    "matching_version",
+    "in_countries",
     "priorities_of",
     "ranked_for",
     "refresh_all",
@@ -287,7 +286,7 @@ def reindex_terms(researcher_ids: Iterable[int]) -> None:
         ]
         ResearcherTerm.objects.bulk_create(written, batch_size=BATCH)
         _raise_bounds(written)
-        _bump_version()
+        _maintain_rankings(ids)
 
 
 def removing(researcher_ids: Iterable[int]) -> set[str]:
@@ -303,11 +302,12 @@ def removing(researcher_ids: Iterable[int]) -> set[str]:
         delta[""] -= old.values("researcher_id").distinct().count()
         old.delete()
     _bump(delta)
-    _bump_version()
-    MatchResult.objects.all().delete()  # no stored ranking keeps a removed person's id
+    _maintain_rankings(ids)  # no kept ranking keeps a removed person's id
     return countries
 
 
+#: Scores equal to this many decimals are a tie, broken by the researcher's id.
+TIE_DIGITS = 9
 #: How many of each stem's heaviest rows seed the pruning's threshold.
 SEEDS_PER_STEM = 100
 
@@ -315,10 +315,18 @@ SEEDS_PER_STEM = 100
 def top_matches(
     text: str, researchers: QuerySet[Researcher], top: int
 ) -> tuple[list[tuple[int, float]], dict[str, float]]:
+    """:func:`scored`'s ranking and IDF."""
+    ranked, idf, _query = scored(text, researchers, top)
+    return ranked, idf
+
+
+def scored(
+    text: str, researchers: QuerySet[Researcher], top: int
+) -> tuple[list[tuple[int, float]], dict[str, float], dict[str, float]]:
     """The ``top`` researchers among ``researchers`` whose topics fit ``text`` best, as
-    (id, score), and the IDF used (the stems of ``text``): the score is the cosine of
-    the unit TF-IDF vectors (:func:`vinculo.strategy.people.rank_by_fit` with the
-    corpus's IDF), summed in the database over the rows of the text's stems.
+    (id, score), the IDF used (the stems of ``text``) and the text's weights: the score
+    is the cosine of the unit TF-IDF vectors (:func:`vinculo.strategy.people.rank_by_fit`
+    with the corpus's IDF), summed in the database over the rows of the text's stems.
 
     Exact top-k with pruning (MaxScore): a threshold comes first from the researchers
     among each stem's :data:`SEEDS_PER_STEM` heaviest rows (the ``top``-th best score
@@ -331,7 +339,7 @@ def top_matches(
     idf = lib.idf_weights(df, n)
     query = {s: w for s, w in lib.unit_vector(stems, idf).items() if w and s in df}
     if not query:
-        return [], idf
+        return [], idf, {}
     term = ResearcherTerm._meta.db_table
     values = ", ".join(["(%s, CAST(%s AS DOUBLE PRECISION))"] * len(query))
     base: list[Any] = [x for item in sorted(query.items()) for x in item]
@@ -346,7 +354,9 @@ def top_matches(
             f"SELECT t.researcher_id, SUM(t.weight * q.w) AS score "
             f"FROM {term} t JOIN q ON t.stem = q.stem "
             f"WHERE t.researcher_id IN ({candidates}) {scope} "
-            f"GROUP BY t.researcher_id ORDER BY score DESC, t.researcher_id LIMIT %s"
+            f"GROUP BY t.researcher_id "
+            f"ORDER BY ROUND(CAST(SUM(t.weight * q.w) AS NUMERIC), {TIE_DIGITS}) DESC, "
+            f"t.researcher_id LIMIT %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*base, *params, *scope_params, top])
@@ -368,41 +378,120 @@ def top_matches(
         optional.add(stem)
     needed = sorted(set(query) - optional)
     marks = ", ".join(["%s"] * len(needed))
-    return score(f"SELECT e.researcher_id FROM {term} e WHERE e.stem IN ({marks})", needed), idf
+    ranked = score(f"SELECT e.researcher_id FROM {term} e WHERE e.stem IN ({marks})", needed)
+    return ranked, idf, query
 
 
-def _bump_version() -> None:
-    if not MatchingVersion.objects.filter(pk=1).update(version=F("version") + 1):
-        MatchingVersion.objects.create(pk=1, version=1)
+def in_countries(countries: Iterable[str] | None) -> QuerySet[Researcher]:
+    """Every researcher (``None``), or those with a current affiliation in one of
+    ``countries`` (ISO3): the scopes of the people roles (an officer's: the host
+    countries of their posts, :mod:`vinculo.web.people.selectors`)."""
+    if countries is None:
+        return Researcher.objects.all()
+    ids = Affiliation.objects.filter(current=True, country__in=sorted(set(countries)))
+    return Researcher.objects.filter(id__in=ids.values("researcher_id"))
 
 
-def matching_version() -> int:
-    return MatchingVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+#: How many more researchers a kept ranking holds than it shows: the reserve that lets
+#: it absorb the imports and erasures that move some of them (:func:`_maintain_rankings`).
+KEPT_RESERVE = 4
+
+
+def _order(item: Sequence[Any]) -> tuple[float, int]:
+    """A ranking's order: the score to :data:`TIE_DIGITS` decimals (sums of the same
+    products in another order differ in the last bits), then the id."""
+    return (-round(float(item[1]), TIE_DIGITS), int(item[0]))
 
 
 def ranked_for(
-    opportunity_id: int, text: str, researchers: QuerySet[Researcher], top: int
+    subject: str, text: str, countries: Iterable[str] | None, top: int
 ) -> tuple[list[tuple[int, float]], dict[str, float]]:
-    """:func:`top_matches`, kept per opportunity and scope until the text or the index
-    changes (:class:`~vinculo.web.people.models.MatchResult`): the ranking of an
-    opportunity is computed once, not at every page view."""
-    sql, params = researchers.order_by().values("id").query.sql_with_params()
-    scope = hashlib.sha256(repr((sql, tuple(params))).encode()).hexdigest()
-    key = hashlib.sha256(f"{matching_version()}\n{top}\n{text}".encode()).hexdigest()
-    row = MatchResult.objects.filter(opportunity_id=opportunity_id, scope=scope).first()
+    """The ``top`` best fits of ``text`` among :func:`in_countries` ``(countries)``, as
+    :func:`top_matches` gives them, kept (:class:`~vinculo.web.people.models.KeptRanking`)
+    for ``subject`` while the text is the same: computed at the first request, ``top``
+    times (1 + :data:`KEPT_RESERVE`) deep, then kept exact at every write of researchers
+    by :func:`_maintain_rankings` instead of computed again. The scores keep the text's
+    weights of their computation (the document frequencies an import moves change them
+    only at the next ``people_refresh``, which computes every ranking again)."""
+    codes = None if countries is None else sorted(set(countries))
+    scope_name = "*" if codes is None else ",".join(codes)
+    scope = hashlib.sha256(scope_name.encode()).hexdigest()
+    key = hashlib.sha256(f"{top}\n{text}".encode()).hexdigest()
+    row = KeptRanking.objects.filter(subject=subject, scope=scope).first()
     if row is not None and row.key == key:
         df, n, _bound = _df(tokenize(text))
-        return [(int(i), float(v)) for i, v in row.ranked], lib.idf_weights(df, n)
-    ranked, idf = top_matches(text, researchers, top)
+        kept = [(int(i), float(v)) for i, v in row.ranked[:top]]
+        return kept, lib.idf_weights(df, n)
+    depth = top * (1 + KEPT_RESERVE)
+    ranked, idf, query = scored(text, in_countries(codes), depth)
     try:
         with transaction.atomic():
-            MatchResult.objects.update_or_create(
-                opportunity_id=opportunity_id, scope=scope,
-                defaults={"key": key, "ranked": [list(x) for x in ranked]},
+            KeptRanking.objects.update_or_create(
+                subject=subject, scope=scope,
+                defaults={
+                    "countries": codes, "key": key, "query": query,
+                    "ranked": [list(x) for x in ranked], "shown": top, "depth": depth,
+                    "complete": len(ranked) < depth, "computed_at": timezone.now(),
+                },
             )  # fmt: skip
     except IntegrityError:
         pass  # another request stored the same ranking meanwhile
-    return ranked, idf
+    return ranked[:top], idf
+
+
+def _maintain_rankings(researcher_ids: Iterable[int]) -> None:
+    """Keep every kept ranking exact after a write of ``researcher_ids`` (their matching
+    rows just rebuilt, or removed before an erasure): they leave every ranking and come
+    back with their new scores (the ranking's text weights, in its scope). A researcher
+    not among them kept their score, so one outside a ranking still ranks after its last
+    entry: a ranking that listed everyone with a positive score stays complete (cut at
+    its depth), one that did not keeps only what ranks before its former last entry, and
+    is dropped (computed again when read) once that leaves fewer than it shows."""
+    ids = set(researcher_ids)
+    if not ids or not KeptRanking.objects.exists():
+        return
+    ordered = sorted(ids)
+    postings: dict[str, list[tuple[int, float]]] = {}
+    current: dict[int, set[str]] = {}
+    for start in range(0, len(ordered), BATCH):
+        chunk = ordered[start : start + BATCH]
+        for rid, stem, weight in ResearcherTerm.objects.filter(researcher_id__in=chunk).values_list(
+            "researcher_id", "stem", "weight"
+        ):
+            postings.setdefault(stem, []).append((rid, weight))
+        for rid, country in Affiliation.objects.filter(
+            researcher_id__in=chunk, current=True
+        ).values_list("researcher_id", "country"):
+            current.setdefault(rid, set()).add(country)
+    changed, dropped = [], []
+    for row in KeptRanking.objects.iterator(chunk_size=BATCH):
+        scores: Counter[int] = Counter()
+        for stem, weight in row.query.items():
+            for rid, w in postings.get(stem, ()):
+                scores[rid] += w * weight
+        allowed = None if row.countries is None else set(row.countries)
+        fresh = [
+            [rid, score]
+            for rid, score in scores.items()
+            if score > 0 and (allowed is None or current.get(rid, set()) & allowed)
+        ]
+        old = [x for x in row.ranked if int(x[0]) not in ids]
+        if not fresh and len(old) == len(row.ranked):
+            continue  # none of them in it, before or after
+        merged = sorted(old + fresh, key=_order)
+        complete = row.complete
+        if not complete and row.ranked:
+            last = _order(row.ranked[-1])
+            merged = [x for x in merged if _order(x) <= last]
+        if len(merged) > row.depth:
+            merged, complete = merged[: row.depth], False
+        if not complete and len(merged) < row.shown:
+            dropped.append(row.pk)
+            continue
+        row.ranked, row.complete, row.updated_at = merged, complete, timezone.now()
+        changed.append(row)
+    KeptRanking.objects.filter(pk__in=dropped).delete()
+    KeptRanking.objects.bulk_update(changed, ["ranked", "complete", "updated_at"], batch_size=500)
 
 
 # -- every write ----------------------------------------------------------------------
@@ -477,7 +566,7 @@ def refresh_all(progress: Callable[[str, int, int], None] | None = None) -> dict
             ["max_weight"],
             batch_size=BATCH,
         )
-        _bump_version()
+        KeptRanking.objects.all().delete()  # every weight moved: computed again when read
         countries = set(
             Affiliation.objects.filter(current=True)
             .exclude(country="")

@@ -29,17 +29,20 @@ from vinculo.web.people.selectors import (
     can_see_contact,
     researcher_get_for_user,
     researchers_visible_to,
+    scope_countries,
     shortlist,
     shortlist_opportunity,
 )
 from vinculo.web.people.services import (
+    agreement_text,
     diaspora_for,
-    match_opportunity,
-    match_text,
+    matches_for,
     merge_accept,
     migration_estimate,
+    opportunity_text,
     project_profiles,
     project_shortlist_add,
+    project_text,
     researcher_erase,
     shortlist_add,
 )
@@ -222,10 +225,10 @@ def matches(request: HttpRequest, opportunity_id: int) -> HttpResponse:
         researcher = researcher_get_for_user(request.user, int(text))
         shortlist_add(actor=request.user, opportunity=opportunity, researcher=researcher)
         return redirect("people:matches", opportunity_id=opportunity.pk)
-    visible = researchers_visible_to(request.user)
+    text = opportunity_text(opportunity)
     found = [
         {**m, "researcher": presenters.researcher(request.user, m["researcher"])}
-        for m in match_opportunity(visible, opportunity)
+        for m in matches_for(request.user, f"opportunity:{opportunity.pk}", text)
     ]
     listed = [
         {"researcher": presenters.researcher(request.user, e.researcher), "score": e.score,
@@ -261,7 +264,7 @@ def project_matches(request: HttpRequest, project_id: int) -> HttpResponse:
             status = 400
         else:
             return redirect("people:project_matches", project_id=project.pk)
-    found = match_text(visible, f"{project.name}\n{project.description}")
+    found = matches_for(request.user, f"project:{project.pk}", project_text(project))
     listed = ProjectShortlistEntry.objects.filter(project=project, researcher__in=visible)
     context = {
         "record_title": project.name,
@@ -290,9 +293,9 @@ def agreement_matches(request: HttpRequest, agreement_id: int) -> HttpResponse:
     """The researchers who fit an agreement (its title and summary)."""
     from vinculo.web.registry.selectors import agreement_get_for_user
 
-    visible = researchers_visible_to(request.user)
+    scope_countries(request.user)  # 403 for the roles that read no researcher, first
     agreement = agreement_get_for_user(request.user, agreement_id)
-    found = match_text(visible, f"{agreement.title}\n{agreement.summary}")
+    found = matches_for(request.user, f"agreement:{agreement.pk}", agreement_text(agreement))
     context = {
         "record_title": agreement.title,
         "back": reverse("registry:agreement_detail", args=[agreement.pk]),
