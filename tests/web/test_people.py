@@ -408,6 +408,54 @@ def test_a_shortlist_for_a_project_profile_counts_in_its_gap(registry, people):
     assert "Rosa Méndez Díaz</a>: battery-engineer" in page
 
 
+def test_an_agreement_shortlist_is_kept_by_its_post_and_the_central_roles(registry, people):
+    """Officer A shortlists Rosa (France) for her post's agreement, with the fit's reasons;
+    the planner sees the entry; officer B cannot read the agreement (404); an officer who
+    reads a shared agreement of another post cannot keep a shortlist on it (403) nor sees
+    the form; an erasure removes the entry and the audit entry counts it."""
+    from vinculo.web.people.models import AgreementShortlistEntry
+    from vinculo.web.people.services import researcher_erase
+
+    agreement = registry.agreement_a
+    agreement.summary = "Sodium-ion battery pilot lines and lithium-ion battery electrolytes."
+    agreement.save()
+    rosa = Researcher.objects.get(orcid="0000-0003-1419-2405")
+    olga = login("officer_a", registry)
+    url = f"/api/v1/people/agreements/{agreement.pk}/shortlist"
+    added = olga.post(url, data={"researcher": rosa.pk}, content_type="application/json")
+    assert added.status_code == 201
+    assert added.json()["score"] > 0
+    assert "bateri" in added.json()["reasons"]["terms"]
+    entry = AgreementShortlistEntry.objects.get()
+    assert (entry.agreement_id, entry.researcher_id, entry.added_by) == (
+        agreement.pk, rosa.pk, registry.users["officer_a"],
+    )  # fmt: skip
+    planner = login("planner", registry)
+    assert [e["researcher"]["name"] for e in planner.get(url).json()] == ["Rosa Méndez Díaz"]
+    page = planner.get(f"/people/agreement/{agreement.pk}/").content.decode()
+    section = page.split('id="agreement-shortlist"')[1].split("</section>")[0]
+    assert "Rosa Méndez Díaz" in section
+    assert login("officer_b", registry).get(url).status_code == 404
+    # officer B reads the shared agreement of post B; officer A reads it too, shared
+    shared = registry.agreement_shared
+    assert olga.get(f"/people/agreement/{shared.pk}/").status_code == 200
+    assert (
+        'id="agreement-shortlist"'
+        not in olga.get(f"/people/agreement/{shared.pk}/").content.decode()
+    )
+    refused = olga.post(
+        f"/api/v1/people/agreements/{shared.pk}/shortlist",
+        data={"researcher": rosa.pk}, content_type="application/json",
+    )  # fmt: skip
+    assert refused.status_code == 403
+    assert olga.post(f"/people/agreement/{shared.pk}/", {"researcher": rosa.pk}).status_code == 403
+    assert AgreementShortlistEntry.objects.count() == 1
+    researcher_erase(actor=registry.users["admin"], researcher=rosa)
+    assert not AgreementShortlistEntry.objects.exists()
+    audit = AuditEvent.objects.get(action="researcher.erase")
+    assert audit.changes["agreement_shortlist_entries"] == [1, 0]
+
+
 def test_the_dashboard_shows_the_diaspora_per_host_country(registry, people):
     """The dashboard's card: the host countries with their diaspora (stored figures) and
     the priority most of them work in — every country for a planner, the post's country

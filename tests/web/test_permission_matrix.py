@@ -237,7 +237,8 @@ people:project_matches          GET    project            302 403 200 200 403 20
 people:project_matches          POST   project            302 403 403 403 403 302 302
 people:agreement_matches        GET    agreement_a        302 403 200 404 403 200 200
 people:agreement_matches        GET    agreement_central  302 403 404 404 403 200 200
-people:agreement_matches        POST   agreement_a        302 405 405 405 405 405 405
+people:agreement_matches        POST   agreement_a        302 403 302 404 403 302 302
+people:agreement_matches        POST   agreement_central  302 403 404 404 403 302 302
 # --- forums (issue 15): the registry's forums, coverage, meetings (iCalendar), positions;
 # delegates (people) only for legal officers, planners and administrators
 forums:list                     GET    -                  302 200 200 200 200 200 200
@@ -368,6 +369,10 @@ people_project_shortlist        GET    project            401 403 200 200 403 20
 people_project_shortlist_add    POST   project            401 403 403 403 403 201 201
 people_agreement_matches        GET    agreement_a        401 403 200 404 403 200 200
 people_agreement_matches        GET    agreement_central  401 403 404 404 403 200 200
+people_agreement_shortlist      GET    agreement_a        401 403 200 404 403 200 200
+people_agreement_shortlist      GET    agreement_central  401 403 404 404 403 200 200
+people_agreement_shortlist_add  POST   agreement_a        401 403 201 404 403 201 201
+people_agreement_shortlist_add  POST   agreement_central  401 403 404 404 403 201 201
 people_shortlist                GET    opportunity_a      401 403 200 404 403 200 200
 people_shortlist                GET    opportunity_b      401 403 404 200 403 200 200
 people_shortlist_add            POST   opportunity_a      401 403 201 404 403 201 201
@@ -584,6 +589,7 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
     },
     "people:merge": lambda r, p, k: {"decision": "accept"},
     "people:matches": lambda r, p, k: {"researcher": str(_researcher("FRA").pk)},
+    "people:agreement_matches": lambda r, p, k: {"researcher": str(_researcher("FRA").pk)},
     "mobility:record_create": lambda r, p, k: {
         "direction": "out",
         "partner_country": "FRA",
@@ -712,6 +718,7 @@ PAGE_WRITES: dict[str, Callable[[Registry, str, dict[str, Any]], dict[str, Any]]
 
 API_BODIES: dict[str, Callable[[Registry, str], dict[str, Any]]] = {
     "people_shortlist_add": lambda r, p: {"researcher": _researcher("FRA").pk},
+    "people_agreement_shortlist_add": lambda r, p: {"researcher": _researcher("FRA").pk},
     "mobility_record_create": lambda r, p: {
         "direction": "in",
         "partner_country": "DEU",

@@ -21,9 +21,11 @@ from vinculo.web.people.selectors import (
     researchers_visible_to,
     scope_countries,
     shortlist,
+    shortlist_agreement,
     shortlist_opportunity,
 )
 from vinculo.web.people.services import (
+    agreement_shortlist_add,
     agreement_text,
     diaspora_for,
     matches_for,
@@ -239,6 +241,48 @@ def agreement_matches(request: HttpRequest, agreement_id: int) -> Any:
     return [
         {**m, "researcher": presenters.researcher(request.user, m["researcher"])} for m in found
     ]
+
+
+class AgreementShortlistIn(Schema):
+    researcher: int
+
+
+@router.get(
+    "/agreements/{agreement_id}/shortlist",
+    response={200: list[MatchOut], **ERRORS},
+    operation_id="people_agreement_shortlist",
+    summary="The agreement's shortlist (the central roles and its post's officers)",
+)
+def agreement_shortlist(request: HttpRequest, agreement_id: int) -> Any:
+    from vinculo.web.people.models import AgreementShortlistEntry
+
+    visible = researchers_visible_to(request.user)
+    agreement = shortlist_agreement(request.user, agreement_id)
+    entries = AgreementShortlistEntry.objects.filter(agreement=agreement, researcher__in=visible)
+    return [
+        {"researcher": presenters.researcher(request.user, e.researcher), "score": e.score,
+         "reasons": e.reasons}
+        for e in entries.select_related("researcher")
+    ]  # fmt: skip
+
+
+@router.post(
+    "/agreements/{agreement_id}/shortlist",
+    response={201: MatchOut, **ERRORS},
+    operation_id="people_agreement_shortlist_add",
+    summary="Shortlist a researcher in your scope for the agreement",
+)
+def agreement_shortlist_add_api(
+    request: HttpRequest, agreement_id: int, payload: AgreementShortlistIn
+) -> Any:
+    agreement = shortlist_agreement(request.user, agreement_id)
+    researcher = researcher_get_for_user(request.user, payload.researcher)
+    entry = agreement_shortlist_add(actor=request.user, agreement=agreement, researcher=researcher)
+    return Status(
+        201,
+        {"researcher": presenters.researcher(request.user, entry.researcher),
+         "score": entry.score, "reasons": entry.reasons},
+    )  # fmt: skip
 
 
 @router.get(

@@ -174,6 +174,29 @@ class ProjectShortlistEntry(models.Model):
         ordering: ClassVar[list[str]] = ["profile", "-score", "id"]
 
 
+class AgreementShortlistEntry(models.Model):
+    """A researcher shortlisted for a cooperation agreement (its exchanges, joint
+    projects, the programmes it creates), by a planner, an administrator or an officer of
+    the agreement's post, with the fit's score and reasons when added."""
+
+    agreement = models.ForeignKey("registry.Agreement", on_delete=models.CASCADE, related_name="+")
+    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    reasons = models.JSONField(default=dict)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["agreement", "researcher"], name="agreement_shortlist_once"
+            )
+        ]
+        ordering: ClassVar[list[str]] = ["-score", "id"]
+
+
 class DiasporaCountry(models.Model):
     """The diaspora in one host country, in all priorities (``priority`` empty) or in one:
     the figures the pages, the API and the brief show for the whole set of profiles.

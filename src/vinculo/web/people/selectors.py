@@ -7,7 +7,9 @@ administrator,  every researcher                      yes                  every
 planner
 officer         those with a current affiliation in   redacted             their posts'
                 a host country of one of their posts                       opportunities'
-                (another: 404)
+                (another: 404)                                             and agreements'
+                                                                           (their scope's
+                                                                           researchers)
 legal, viewer   none (403): they have no need for     —                    — (403)
                 people's records
 ==============  ====================================  ===================  ==============
@@ -44,6 +46,7 @@ __all__ = [
     "researcher_get_for_user",
     "researchers_visible_to",
     "scope_countries",
+    "shortlist_agreement",
     "shortlist_opportunity",
 ]
 
@@ -104,6 +107,19 @@ def shortlist_opportunity(user: Any, opportunity_id: int) -> Opportunity:
     if user.role == Role.OFFICER and not user.posts.filter(pk=opportunity.post_id).exists():
         raise Http404("No such opportunity")
     return opportunity
+
+
+def shortlist_agreement(user: Any, agreement_id: int) -> Any:
+    """The agreement whose shortlist the user may read and write: the central roles, and
+    the officers of its post (an officer who reads it because it is shared: 403; one who
+    may not read it: 404, as the agreement)."""
+    from vinculo.web.registry.selectors import agreement_get_for_user, user_post_ids
+
+    require_role(user, PEOPLE_ROLES)
+    agreement = agreement_get_for_user(user, agreement_id)
+    if user.role == Role.OFFICER and agreement.post_id not in user_post_ids(user):
+        raise PermissionDenied
+    return agreement
 
 
 def shortlist(user: Any, opportunity: Opportunity) -> QuerySet[ShortlistEntry]:

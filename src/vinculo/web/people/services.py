@@ -25,6 +25,7 @@ from vinculo.web.audit.services import audit_record
 from vinculo.web.people import summaries
 from vinculo.web.people.models import (
     Affiliation,
+    AgreementShortlistEntry,
     DiasporaCountry,
     MergeSuggestion,
     ProjectShortlistEntry,
@@ -37,6 +38,7 @@ from vinculo.web.pipeline.models import Opportunity
 __all__ = [
     "DiasporaSummary",
     "ImportOutcome",
+    "agreement_shortlist_add",
     "agreement_text",
     "diaspora_for",
     "diaspora_in",
@@ -300,6 +302,9 @@ def researcher_erase(*, actor: Any, researcher: Researcher) -> int:
             "affiliations": researcher.affiliations.count(),
             "shortlist_entries": ShortlistEntry.objects.filter(researcher=researcher).count(),
             "project_shortlist_entries": ProjectShortlistEntry.objects.filter(
+                researcher=researcher
+            ).count(),
+            "agreement_shortlist_entries": AgreementShortlistEntry.objects.filter(
                 researcher=researcher
             ).count(),
         }
@@ -580,6 +585,28 @@ def project_shortlist_add(
         audit_record(
             actor=actor, action="project_shortlist.add", obj=project,
             changes={"researcher": (None, researcher.pk), "profile": (None, profile)},
+        )  # fmt: skip
+    return entry
+
+
+def agreement_shortlist_add(
+    *, actor: Any, agreement: Any, researcher: Researcher
+) -> AgreementShortlistEntry:
+    """Shortlist ``researcher`` for ``agreement`` with the fit's score and reasons
+    (recomputed: the client does not supply them). The caller checked the agreement
+    (:func:`~vinculo.web.people.selectors.shortlist_agreement`) and the researcher
+    (in the actor's scope)."""
+    require_role(actor, PEOPLE_ROLES)
+    with transaction.atomic():
+        fits = match_text(Researcher.objects.filter(pk=researcher.pk), agreement_text(agreement))
+        entry, _created = AgreementShortlistEntry.objects.update_or_create(
+            agreement=agreement, researcher=researcher,
+            defaults={"score": fits[0]["score"] if fits else 0.0,
+                      "reasons": fits[0]["reasons"] if fits else {}, "added_by": actor},
+        )  # fmt: skip
+        audit_record(
+            actor=actor, action="agreement_shortlist.add", obj=agreement,
+            changes={"researcher": (None, researcher.pk)},
         )  # fmt: skip
     return entry
 

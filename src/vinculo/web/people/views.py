@@ -18,22 +18,28 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from vinculo.strategy.people import PeopleError
+from vinculo.web.accounts.models import Role
 from vinculo.web.accounts.permissions import require_role
 from vinculo.web.paging import open_page
 from vinculo.web.people import presenters
 from vinculo.web.people.imports import COLUMNS, import_json, import_table
-from vinculo.web.people.models import MergeSuggestion, ProjectShortlistEntry
+from vinculo.web.people.models import (
+    AgreementShortlistEntry,
+    MergeSuggestion,
+    ProjectShortlistEntry,
+)
 from vinculo.web.people.selectors import (
     ERASE_ROLES,
     MERGE_ROLES,
     can_see_contact,
     researcher_get_for_user,
     researchers_visible_to,
-    scope_countries,
     shortlist,
+    shortlist_agreement,
     shortlist_opportunity,
 )
 from vinculo.web.people.services import (
+    agreement_shortlist_add,
     agreement_text,
     diaspora_for,
     matches_for,
@@ -288,20 +294,43 @@ def project_matches(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def agreement_matches(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    """The researchers who fit an agreement (its title and summary)."""
-    from vinculo.web.registry.selectors import agreement_get_for_user
+    """The researchers who fit an agreement (its title and summary); the central roles and
+    the officers of the agreement's post keep a shortlist on it."""
+    from vinculo.web.registry.selectors import agreement_get_for_user, user_post_ids
 
-    scope_countries(request.user)  # 403 for the roles that read no researcher, first
+    visible = researchers_visible_to(request.user)  # 403 for the roles that read none, first
     agreement = agreement_get_for_user(request.user, agreement_id)
+    can_shortlist = request.user.role != Role.OFFICER or agreement.post_id in user_post_ids(
+        request.user
+    )
+    if request.method == "POST":
+        agreement = shortlist_agreement(request.user, agreement.pk)
+        text = request.POST.get("researcher", "")
+        if not text.isdigit() or len(text) > 18:
+            raise Http404("No such researcher")
+        researcher = researcher_get_for_user(request.user, int(text))
+        agreement_shortlist_add(actor=request.user, agreement=agreement, researcher=researcher)
+        return redirect("people:agreement_matches", agreement_id=agreement.pk)
     found = matches_for(request.user, f"agreement:{agreement.pk}", agreement_text(agreement))
+    listed = (
+        AgreementShortlistEntry.objects.filter(agreement=agreement, researcher__in=visible)
+        if can_shortlist
+        else AgreementShortlistEntry.objects.none()
+    )
     context = {
         "record_title": agreement.title,
         "back": reverse("registry:agreement_detail", args=[agreement.pk]),
         "heading": _("Researchers who fit this agreement"),
         "matches": [
             {**m, "researcher": presenters.researcher(request.user, m["researcher"])} for m in found
+        ],
+        "can_shortlist": can_shortlist,
+        "agreement_shortlist": can_shortlist,
+        "shortlist": [
+            {"researcher": presenters.researcher(request.user, e.researcher), "score": e.score}
+            for e in listed.select_related("researcher")
         ],
     }
     return render(request, "people/record_matches.html", context)
