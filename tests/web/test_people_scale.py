@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -415,3 +416,39 @@ def test_people_rank_computes_the_open_records_rankings_ahead(registry):
     assert after.computed_at == before.computed_at
     call_command("people_refresh", stdout=io.StringIO(), stderr=io.StringIO())
     assert not KeptRanking.objects.exists()  # every weight moved: computed again when read
+
+
+def test_the_search_pages_read_ids_first_in_name_order(registry):
+    """The API's pages (``page``, ``limit``) and the list's are the search in name order,
+    read ids first: the pages put together are the whole list, in order; a limit out of
+    range is refused."""
+    _import(registry, _rows(30, 11))
+    planner = login("planner", registry)
+    whole = list(
+        Researcher.objects.filter(name__startswith="Persona 11-").values_list("name", "id")
+    )
+    assert [n for n, _ in whole] == sorted(n for n, _ in whole)  # the model's order: name, id
+    url = "/api/v1/people/researchers?q=persona+11&limit=7"
+    pages = [planner.get(f"{url}&page={p}").json() for p in range(1, 6)]
+    assert [len(p) for p in pages] == [7, 7, 7, 7, 2]
+    assert [r["id"] for p in pages for r in p] == [pk for _, pk in whole]
+    assert planner.get("/api/v1/people/researchers?limit=201").status_code == 422
+    assert planner.get("/api/v1/people/researchers?page=0").status_code == 422
+    page = planner.get("/people/?q=persona+11").content.decode()
+    shown = re.findall(r'href="/people/(\d+)/">Persona 11-', page)
+    assert [int(i) for i in shown] == [pk for _, pk in whole]
+
+
+def test_the_name_key_has_fine_statistics_on_postgresql(registry):
+    """The planner's estimate of a common surname needs a long histogram of names
+    (migration people 0006): the target is set on PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics (the SQLite pass has none to set)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute WHERE attrelid = "
+            "'people_researcher'::regclass AND attname = 'name_key'"
+        )
+        assert cursor.fetchone()[0] == 3000

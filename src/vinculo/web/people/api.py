@@ -7,12 +7,13 @@ opportunity and its shortlist. Same chokepoints as the pages (selectors)."""
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from vinculo.strategy.people import PeopleError
 from vinculo.web.accounts.permissions import require_role
+from vinculo.web.paging import rows_by_ids
 from vinculo.web.people import presenters
 from vinculo.web.people.imports import import_json, import_table
 from vinculo.web.people.selectors import (
@@ -73,6 +74,9 @@ class SearchIn(Schema):
     q: str = ""
     country: str = ""
     diaspora: bool | None = None
+    #: the page (from 1) of ``limit`` researchers, in name order
+    page: int = Field(1, ge=1, le=1_000_000)
+    limit: int = Field(50, ge=1, le=200)
 
 
 class ShortlistIn(Schema):
@@ -101,12 +105,15 @@ class DiasporaOut(Schema):
     "/researchers",
     response={200: list[ResearcherOut], **ERRORS},
     operation_id="people_researcher_list",
-    summary="Researchers in the caller's scope (searched by name; at most 200)",
+    summary="Researchers in the caller's scope, in name order (searched by name; pages of "
+    "`limit`, at most 200)",
 )
 def researcher_list(request: HttpRequest, filters: Query[SearchIn]) -> Any:
     found = presenters.search(researchers_visible_to(request.user), filters.q, filters.country,
                               filters.diaspora)  # fmt: skip
-    return [presenters.researcher(request.user, r) for r in found[:200]]
+    start = (filters.page - 1) * filters.limit
+    rows = rows_by_ids(found, start, start + filters.limit)
+    return [presenters.researcher(request.user, r) for r in rows]
 
 
 @router.get(

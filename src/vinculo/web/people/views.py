@@ -79,7 +79,7 @@ def researcher_list(request: HttpRequest) -> HttpResponse:
     found = researchers_visible_to(request.user)
     if form.is_valid():
         found = presenters.search(found, form.cleaned_data["q"], form.cleaned_data["country"])
-    page = open_page(found, request.GET.get("page"), PAGE)
+    page = open_page(found, request.GET.get("page"), PAGE, ids_first=True)
     rows = [presenters.researcher(request.user, r) for r in page.object_list]
     context = {
         "form": form,
