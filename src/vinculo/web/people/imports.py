@@ -18,8 +18,10 @@ institution).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+from collections.abc import Iterable
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -336,3 +338,71 @@ def import_trajectories(*, actor: Any, store: Any) -> tuple[int, ImportOutcome]:
         return 0, ImportOutcome()
     outcome = save_records(actor=actor, records=records, source=f"openalex-snapshot {vintage}")
     return len(records), outcome
+
+
+def orcid_ids(values: Iterable[str], *, name: str = "orcid") -> list[str]:
+    """The ORCID iDs of ``values`` (bare or as URLs), checksums verified, in order, each
+    once; blank items and ``#`` comments are skipped but counted, so a file's line numbers
+    name the bad lines. Every bad iD is an error (:class:`ImportFailedError`, ``name`` as
+    the file, field ``orcid``) before anything is sent; none at all is one too."""
+    report = ImportReport(file_name=name)
+    found: list[str] = []
+    for number, value in enumerate(values, start=1):
+        text = str(value).strip()
+        if not text or text.startswith("#"):
+            continue
+        report.rows += 1
+        try:
+            iD = lib.normalise_orcid(text)
+        except lib.PeopleError as error:
+            report.errors.append(RowError(number, "orcid", str(error).partition(": ")[2]))
+            continue
+        if iD is not None and iD not in found:
+            found.append(iD)
+    if len(found) > MAX_ROWS:
+        report.errors.append(RowError(0, "", f"more than {MAX_ROWS} ORCID iDs"))
+    if not report.errors and not found:
+        report.errors.append(RowError(1, "orcid", "no ORCID iDs given"))
+    if report.errors:
+        raise ImportFailedError(report)
+    return found
+
+
+def _orcid_essentials(record: dict[str, Any]) -> dict[str, Any]:
+    """What :func:`vinculo.strategy.people.parse_orcid_record` reads of a v3.0 record, in
+    the same shape: the iD, the name, employments and educations. The rest (works, public
+    e-mails, biography, …: not read, not kept, docs/privacy.md) is left out, so a file of
+    prolific researchers stays within the import's size limit."""
+    person = record.get("person")
+    activities = record.get("activities-summary")
+    kept: dict[str, Any] = {"orcid-identifier": record.get("orcid-identifier")}
+    if isinstance(person, dict):
+        kept["person"] = {"name": person.get("name")}
+    if isinstance(activities, dict):
+        kept["activities-summary"] = {
+            k: activities[k] for k in ("employments", "educations") if k in activities
+        }
+    return kept
+
+
+def import_orcid(
+    *, actor: Any, client: Any, orcids: Iterable[str], name: str = "orcid"
+) -> tuple[ImportReport, ImportOutcome]:
+    """The public records of ORCID iDs, fetched live through
+    :class:`vinculo.evidence.sources.orcid_api.OrcidClient` (one ``/read-public`` token,
+    then ``pub.orcid.org/v3.0/{iD}/record`` for each), imported as an ORCID JSON file is
+    (:func:`import_json` with the list of records): all or nothing, errors naming the item
+    (the iD's position) and field, merged by ORCID then OpenAlex id. Planners and
+    administrators only, checked first; then every iD's checksum (:func:`orcid_ids`,
+    ``name`` as the file in its errors); both before any request. All records are fetched
+    before anything is written: an iD without a record (HTTP 404) raises the client's
+    error naming it, and nothing is written. The source recorded on each profile is
+    ``orcid:`` and the iDs (their number and a digest when they are many)."""
+    require_role(actor, MERGE_ROLES)
+    ids = orcid_ids(orcids, name=name)
+    records = [_orcid_essentials(r) for r in client.records(ids)]
+    listed = ",".join(ids)
+    if len(listed) > 60:
+        listed = f"{len(ids)} iDs ({hashlib.sha256(listed.encode()).hexdigest()[:8]})"
+    document = json.dumps(records).encode()
+    return import_json(actor=actor, handle=io.BytesIO(document), name=f"orcid:{listed}")
