@@ -288,7 +288,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if snapshot is None:
         context = {
             "pipeline": pipeline, "capital": capital, "forum_gap": forum_gap,
-            "diaspora": diaspora,
+            "diaspora": diaspora, "diaspora_map": _diaspora_map(diaspora),
         }  # fmt: skip
         return render(request, "insights/empty.html", context, status=200)
     payload = snapshot.payload
@@ -320,6 +320,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "coverage_rows": rows,
         "capital": capital,
         "diaspora": diaspora,
+        "diaspora_map": _diaspora_map(diaspora),
         "forum_gap": forum_gap,
     }
     return render(request, "insights/home.html", context)
@@ -335,6 +336,16 @@ def _diaspora(user: Any) -> list[dict[str, Any]] | None:
     from vinculo.web.people.panels import dashboard_diaspora
 
     return dashboard_diaspora(user)
+
+
+def _diaspora_map(rows: list[dict[str, Any]] | None) -> dict[str, Any] | None:
+    """The diaspora card's world map, drawn from the card's rows only
+    (``people.panels.diaspora_map``); None without rows."""
+    if not rows:
+        return None
+    from vinculo.web.people.panels import diaspora_map
+
+    return diaspora_map(rows)
 
 
 def _capital(user: Any) -> list[dict[str, Any]] | None:

@@ -83,6 +83,76 @@ def chart_data(found: list[Any]) -> dict[str, Any]:
     }
 
 
+#: the home country, the other end of every flow
+HOME = "MEX"
+
+
+def sankey_data(found: list[Any], names: dict[str, str], language: str) -> dict[str, Any]:
+    """The Sankey diagram's nodes and links, from the flows the table shows: the partners
+    that send stays to Mexico (incoming, at the left), Mexico, and the partners Mexico
+    sends stays to (outgoing, at the right); ``by_priority`` splits both sides by priority
+    (partner → priority → Mexico → priority → partner). A node's ``id`` tells the sides
+    apart (a partner can be on both); its ``name`` is the country's or the priority's name
+    in the page's language. Every link's ``value`` is a number of stays."""
+    from vinculo.strategy.i18n import country_name
+    from vinculo.web.registry.selectors import priority_choices
+
+    priorities = dict(priority_choices(language))
+    no_priority = _("No priority")
+    home = {"id": HOME, "name": names.get(HOME) or country_name(HOME, language), "side": "home"}
+
+    def country(side: str, code: str) -> dict[str, str]:
+        return {"id": f"{side}:{code}", "name": names.get(code, code), "code": code, "side": side}
+
+    def priority(side: str, pid: str) -> dict[str, str]:
+        name = priorities.get(pid, pid) if pid else no_priority
+        return {"id": f"{side}-priority:{pid}", "name": name, "priority": pid, "side": side}
+
+    def add(links: dict[tuple[str, str], int], source: str, target: str, value: int) -> None:
+        if value:
+            links[(source, target)] = links.get((source, target), 0) + value
+
+    nodes: dict[str, dict[str, str]] = {}
+    split: dict[str, dict[str, str]] = {}
+    links: dict[tuple[str, str], int] = {}
+    split_links: dict[tuple[str, str], int] = {}
+    for flow in found:
+        for side, value in (("in", flow.incoming), ("out", flow.outgoing)):
+            if not value:
+                continue
+            partner = country(side, flow.partner)
+            middle = priority(side, flow.priority)
+            nodes.setdefault(partner["id"], partner)
+            split.setdefault(partner["id"], partner)
+            split.setdefault(middle["id"], middle)
+            if side == "in":
+                add(links, partner["id"], HOME, value)
+                add(split_links, partner["id"], middle["id"], value)
+                add(split_links, middle["id"], HOME, value)
+            else:
+                add(links, HOME, partner["id"], value)
+                add(split_links, HOME, middle["id"], value)
+                add(split_links, middle["id"], partner["id"], value)
+
+    def listed(found_nodes: dict[str, dict[str, str]]) -> list[dict[str, str]]:
+        return [home, *found_nodes.values()] if found_nodes else []
+
+    def as_links(found_links: dict[tuple[str, str], int]) -> list[dict[str, Any]]:
+        return [{"source": s, "target": t, "value": v} for (s, t), v in found_links.items()]
+
+    return {
+        "home": HOME,
+        "nodes": listed(nodes),
+        "links": as_links(links),
+        "by_priority": {"nodes": listed(split), "links": as_links(split_links)},
+        "labels": {
+            "stays": _("stays"),
+            "incoming": _("Incoming"),
+            "outgoing": _("Outgoing"),
+        },
+    }
+
+
 @login_required
 @require_safe
 def flows_page(request: HttpRequest) -> HttpResponse:
@@ -96,6 +166,11 @@ def flows_page(request: HttpRequest) -> HttpResponse:
     context = {
         "flows": [{"flow": f, "name": names.get(f.partner, f.partner)} for f in found],
         "chart": chart_data(found),
+        "sankey": sankey_data(found, names, _lang()),
+        "incoming": sum(f.incoming for f in found),
+        "outgoing": sum(f.outgoing for f in found),
+        "partners_in": len({f.partner for f in found if f.incoming}),
+        "partners_out": len({f.partner for f in found if f.outgoing}),
         "due": programmes_due(date.today(), programmes_visible_to(request.user)),
         "programmes": programmes_visible_to(request.user).order_by("name")[:200],
         "country": country,

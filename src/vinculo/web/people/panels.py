@@ -4,12 +4,13 @@ planners, the administrators and the officers of a post there; nothing for the o
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from vinculo.web.accounts.models import Role
 from vinculo.web.people.selectors import PEOPLE_ROLES, post_countries, researchers_visible_to
 
-__all__ = ["can_see_diaspora", "dashboard_diaspora", "diaspora_panel"]
+__all__ = ["can_see_diaspora", "dashboard_diaspora", "diaspora_map", "diaspora_panel"]
 
 
 def can_see_diaspora(user: Any, country: str) -> bool:
@@ -78,3 +79,54 @@ def dashboard_diaspora(user: Any, limit: int = 12) -> list[dict[str, Any]] | Non
         }
         for e in ranked
     ]
+
+
+def diaspora_map(rows: list[dict[str, Any]] | None) -> dict[str, Any] | None:
+    """The dashboard card's world map, from the card's own rows
+    (:func:`dashboard_diaspora`, already scoped to the user's role): per host country its
+    code, its ISO 3166-1 numeric code (the map's features carry those), its name in the
+    page's language and its count; Mexico (drawn apart) and the links to each country's
+    diaspora page. None when there are no rows (no map)."""
+    from django.urls import reverse
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext as _
+
+    from vinculo.strategy.i18n import country_name
+
+    if not rows:
+        return None
+    numeric = _iso_numeric()
+    language = "en" if (get_language() or "es").startswith("en") else "es"
+    home = "MEX"
+    return {
+        "countries": [
+            {
+                "code": row["country"],
+                "numeric": numeric.get(row["country"], ""),
+                "name": row["name"],
+                "count": row["count"],
+            }
+            for row in rows
+        ],
+        "home": {
+            "code": home,
+            "numeric": numeric.get(home, ""),
+            "name": country_name(home, language),
+        },
+        "country_url": reverse("people:diaspora", args=["XXX"]),
+        "labels": {"researchers": _("researchers in the diaspora")},
+    }
+
+
+@cache
+def _iso_numeric() -> dict[str, str]:
+    """ISO3 → ISO 3166-1 numeric code without its leading zeros, as the dashboard's
+    partner map reads the map's features (``insights.services``)."""
+    from vinculo.evidence.countries import locations_table
+
+    table = locations_table()
+    return {
+        str(code): str(int(n))
+        for code, n in zip(table["code"], table["numeric"], strict=True)
+        if isinstance(n, str) and n.isdigit()
+    }
