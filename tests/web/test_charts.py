@@ -179,3 +179,26 @@ def test_no_map_without_researchers_abroad(registry):
     assert 'id="dashboard-diaspora"' in page
     assert 'id="chart-diaspora"' not in page
     assert 'id="diaspora-map-data"' not in page
+
+
+def test_the_map_shows_every_host_country_and_the_table_the_first_twelve(registry):
+    """Fourteen host countries: the map holds all fourteen, the table the twelve with the
+    most researchers, and says so."""
+    from vinculo.web.people.models import DiasporaCountry
+
+    codes = ["USA", "ESP", "DEU", "FRA", "GBR", "CAN", "ITA", "NLD", "CHE", "JPN",
+             "BRA", "ARG", "CHL", "AUS"]  # fmt: skip
+    now = timezone.now()
+    for i, code in enumerate(codes):
+        DiasporaCountry.objects.create(
+            country=code, priority="", count=100 - i, works=0, citations=0,
+            with_mexican_ties=0, computed_at=now,
+        )  # fmt: skip
+    page = login("planner", registry).get("/").content.decode()
+    card = _card(page)
+    data = embedded(card, "diaspora-map-data")
+    assert {c["code"]: c["count"] for c in data["countries"]} == {
+        code: 100 - i for i, code in enumerate(codes)
+    }
+    assert list(_table_counts(card)) == codes[:12]
+    assert "the map shows all 14" in card

@@ -41,11 +41,16 @@ def diaspora_panel(user: Any, country: str) -> dict[str, Any] | None:
     }
 
 
-def dashboard_diaspora(user: Any, limit: int = 12) -> list[dict[str, Any]] | None:
-    """For the dashboard: the host countries with the most of Mexico's researchers in the
-    diaspora (the stored figures, one query), each with its top priority — every country
-    for the central roles, the host countries of their posts for an officer; None for the
-    roles that see no researchers (the card is left out)."""
+#: How many host countries the dashboard card's table lists (the map shows them all).
+CARD_ROWS = 12
+
+
+def dashboard_diaspora(user: Any, limit: int | None = None) -> list[dict[str, Any]] | None:
+    """For the dashboard: the host countries of Mexico's researchers in the diaspora, the
+    most first (the stored figures, one query; the first ``limit``, all by default), each
+    with its top priority — every country for the central roles, the host countries of
+    their posts for an officer; None for the roles that see no researchers (the card is
+    left out). The card's table lists the first :data:`CARD_ROWS`, its map all."""
     from django.utils.translation import get_language
 
     from vinculo.strategy.i18n import country_name
