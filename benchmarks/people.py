@@ -343,6 +343,9 @@ def run(database_url: str, args: argparse.Namespace) -> None:
     python = sys.executable
     try:
         subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        if args.reuse:
+            _serve(env, database_url, args, "1")
+            return
         seeded = subprocess.run([python, "-c", SEED, PASSWORD], cwd=ROOT, env=env,
                                 check=True, capture_output=True, text=True)  # fmt: skip
         opportunity = seeded.stdout.strip().splitlines()[-1]
@@ -376,38 +379,45 @@ def run(database_url: str, args: argparse.Namespace) -> None:
               f"derived tables included): {float(took):.1f} s = "
               f"{args.import_rows / float(took):,.0f} rows/s; kept rankings maintained "
               f"through it: {maintained} of {rankings}", flush=True)  # fmt: skip
-        common = "garcia"
-        urls = {
-            "planner": [
-                "/api/v1/people/diaspora/USA",
-                "/people/diaspora/USA/?priority=batteries",
-                f"/api/v1/people/researchers?q={common}",
-                "/api/v1/people/researchers?q=citlali+ochoa+rangel",
-                "/people/?country=DEU",
-                f"/api/v1/people/opportunities/{opportunity}/matches",
-            ],
-            "officer": [
-                "/api/v1/people/diaspora/USA",
-                f"/api/v1/people/researchers?q={common}",
-                f"/api/v1/people/opportunities/{opportunity}/matches",
-            ],
-        }
-        with serving(env, args.workers) as (port, base, server):
-            pids = (server, _postmaster(database_url))
-            print(f"{'who':8s} {'url':54s} {COLUMNS}", flush=True)
-            for who, paths in urls.items():
-                cookies = _login(base, who)
-                headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
-                for url in paths:
-                    if "/matches" in url:  # the first view reads the kept ranking
-                        cold = _get(port, headers, url) * 1000
-                        print(f"{who:8s} {url[:54]:54s} first request: {cold:.0f} ms", flush=True)
-                    for clients in (1, 20):
-                        n = args.requests if clients > 1 else max(20, args.requests // 5)
-                        figures = timed(port, cookies, url, clients, n, pids)
-                        print(f"{who:8s} {url[:54]:54s} {figures}", flush=True)
+        _serve(env, database_url, args, opportunity)
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def _serve(
+    env: dict[str, str], database_url: str, args: argparse.Namespace, opportunity: str
+) -> None:
+    """Serve with gunicorn and time each URL as the planner and as the officer."""
+    common = "garcia"
+    urls = {
+        "planner": [
+            "/api/v1/people/diaspora/USA",
+            "/people/diaspora/USA/?priority=batteries",
+            f"/api/v1/people/researchers?q={common}",
+            "/api/v1/people/researchers?q=citlali+ochoa+rangel",
+            "/people/?country=DEU",
+            f"/api/v1/people/opportunities/{opportunity}/matches",
+        ],
+        "officer": [
+            "/api/v1/people/diaspora/USA",
+            f"/api/v1/people/researchers?q={common}",
+            f"/api/v1/people/opportunities/{opportunity}/matches",
+        ],
+    }
+    with serving(env, args.workers) as (port, base, server):
+        pids = (server, _postmaster(database_url))
+        print(f"{'who':8s} {'url':54s} {COLUMNS}", flush=True)
+        for who, paths in urls.items():
+            cookies = _login(base, who)
+            headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+            for url in paths:
+                if "/matches" in url:  # the first view reads the kept ranking
+                    cold = _get(port, headers, url) * 1000
+                    print(f"{who:8s} {url[:54]:54s} first request: {cold:.0f} ms", flush=True)
+                for clients in (1, 20):
+                    n = args.requests if clients > 1 else max(20, args.requests // 5)
+                    figures = timed(port, cookies, url, clients, n, pids)
+                    print(f"{who:8s} {url[:54]:54s} {figures}", flush=True)
 
 
 def main() -> None:
@@ -419,6 +429,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per URL at 20 clients")
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers")
     parser.add_argument("--database-url", help="(internal) run on this database")
+    parser.add_argument(
+        "--reuse", action="store_true",
+        help="with --database-url, a database this script loaded (people_refresh and "
+        "people_rank run on it): only serve and time",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.database_url:
         run(args.database_url, args)

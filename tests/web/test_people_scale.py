@@ -452,3 +452,25 @@ def test_the_name_key_has_fine_statistics_on_postgresql(registry):
             "'people_researcher'::regclass AND attname = 'name_key'"
         )
         assert cursor.fetchone()[0] == 3000
+
+
+def test_pages_read_their_ids_without_parallel_workers_on_postgresql(registry):
+    """``serial``: inside, PostgreSQL plans no parallel workers (a page stops early, the
+    workers' start costs more); outside, the server's setting is back."""
+    from django.db import connection
+
+    from vinculo.web.paging import serial
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's parallel query (SQLite has none)")
+
+    def workers() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            return cursor.fetchone()[0]
+
+    before = workers()
+    assert before != "0"  # the server's default (2)
+    with serial():
+        assert workers() == "0"
+    assert workers() == before
