@@ -67,6 +67,27 @@ def test_429_waits_what_retry_after_says_then_succeeds():
     assert len(server.requests) == 4
 
 
+def test_a_form_is_posted_retried_like_a_get_and_never_cached(tmp_path):
+    """``form``: a POST of the form-encoded fields (an OAuth token request), with the
+    same retries as a GET, and never read from or written to the cache."""
+    waits: list[float] = []
+    server = Recorder(
+        httpx.Response(503, text="busy"),
+        httpx.Response(200, json={"access_token": "t1"}),
+        httpx.Response(200, json={"access_token": "t2"}),
+    )
+    cache = ResponseCache(tmp_path / "cache")
+    with server.client() as client:
+        form = {"grant_type": "client_credentials", "scope": "/read-public"}
+        first = get_json(client, URL, form=form, cache=cache, sleep=waits.append)
+        second = get_json(client, URL, form=form, cache=cache, sleep=waits.append)
+    assert (first, second) == ({"access_token": "t1"}, {"access_token": "t2"})
+    assert [r.method for r in server.requests] == ["POST"] * 3
+    assert server.requests[0].content == b"grant_type=client_credentials&scope=%2Fread-public"
+    assert waits == [1.0]
+    assert len(cache) == 0
+
+
 def test_rate_limited_after_every_retry_is_its_own_error():
     server = Recorder(*[httpx.Response(429, json={"error": "too many"}) for _ in range(3)])
     with server.client() as client, pytest.raises(RateLimitedError, match=r"429.*2 retries"):

@@ -166,8 +166,10 @@ def get_json(
     on_429: Callable[[httpx.Response], Exception | None] | None = None,
     on_response: Callable[[httpx.Response], None] | None = None,
     secret_parameters: tuple[str, ...] = (),
+    form: Mapping[str, str] | None = None,
 ) -> Any:
-    """GET a JSON document, from ``cache`` when it is there.
+    """GET a JSON document, from ``cache`` when it is there; with ``form``, POST it
+    (form-encoded) instead, never cached.
 
     429 and 5xx answers and dropped connections are retried up to ``retries`` times,
     waiting what ``Retry-After`` says or ``backoff`` × 2^attempt seconds (at most
@@ -176,6 +178,8 @@ def get_json(
     (e.g. to count credits). Other 4xx answers raise :class:`HttpError` at once.
     ``secret_parameters`` are masked in error messages and left out of the cache key.
     """
+    if form is not None:
+        cache = None
     if cache is not None:
         cached = cache.get(url, params)
         if cached is not None:
@@ -185,7 +189,11 @@ def get_json(
     for attempt in range(retries + 1):
         wait = min(max_wait, backoff * 2**attempt)
         try:
-            response = client.get(url, params=params)
+            response = (
+                client.get(url, params=params)
+                if form is None
+                else client.post(url, params=params, data=dict(form))
+            )
         except httpx.TransportError as error:
             last = f"connection failed ({type(error).__name__}: {error})"
             if attempt < retries:

@@ -67,8 +67,6 @@ ID_VARIABLE = "VINCULO_ORCID_CLIENT_ID"
 SECRET_VARIABLE = "VINCULO_ORCID_CLIENT_SECRET"
 SCOPE = "/read-public"
 
-_RETRY_STATUS = {429, 500, 502, 503, 504}
-
 
 class OrcidCredentialsError(EvidenceError):
     """No Public API credentials, or ORCID refused them."""
@@ -81,19 +79,6 @@ class OrcidRecordError(HttpError):
     def __init__(self, message: str, *, orcid: str, status: int | None, url: str) -> None:
         super().__init__(message, status=status, url=url)
         self.orcid = orcid
-
-
-def _said(response: httpx.Response) -> str:
-    """ORCID's own explanation, from its JSON error body when there is one."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text.strip()[:300]
-    if isinstance(body, dict):
-        for key in ("error_description", "developer-message", "user-message", "error"):
-            if body.get(key):
-                return str(body[key])[:300]
-    return str(body)[:300]
 
 
 class OrcidClient:
@@ -183,55 +168,34 @@ class OrcidClient:
             "grant_type": "client_credentials",
             "scope": SCOPE,
         }
-        last = ""
-        for attempt in range(self.retries + 1):
-            wait = min(120.0, self.backoff * 2**attempt)
-            try:
-                response = self._http.post(self.token_url, data=form)
-            except httpx.TransportError as error:
-                last = f"connection failed ({type(error).__name__}: {error})"
-                if attempt < self.retries:
-                    self._sleep(wait)
-                    continue
-                raise HttpError(
-                    self._scrub(f"{self.token_url}: {last}"), url=self.token_url
-                ) from None
-            self.requests_sent += 1
-            status = response.status_code
-            if status in _RETRY_STATUS and attempt < self.retries:
-                last = f"HTTP {status}: {_said(response)}"
-                self._sleep(wait)
-                continue
-            if status in (400, 401, 403):
+        try:
+            body = get_json(
+                self._http,
+                self.token_url,
+                form=form,
+                retries=self.retries,
+                backoff=self.backoff,
+                sleep=self._sleep,
+                on_response=self._count,
+            )
+        except HttpError as error:
+            if error.status in (400, 401, 403):
                 raise OrcidCredentialsError(
                     self._scrub(
-                        f"{self.token_url}: HTTP {status}, ORCID refused the client "
-                        f"credentials ({_said(response)}): check {ID_VARIABLE} and "
-                        f"{SECRET_VARIABLE} (a Public API client's id and secret)"
+                        f"{error}: ORCID refused the client credentials: check "
+                        f"{ID_VARIABLE} and {SECRET_VARIABLE} (a Public API client's id "
+                        "and secret)"
                     )
-                )
-            if status >= 400:
-                raise HttpError(
-                    self._scrub(f"{self.token_url}: HTTP {status}: {_said(response)}"),
-                    status=status,
-                    url=self.token_url,
-                )
-            try:
-                body = response.json()
-            except ValueError:
-                body = None
-            token = body.get("access_token") if isinstance(body, dict) else None
-            if not isinstance(token, str) or not token:
-                raise HttpError(
-                    f"{self.token_url}: no access_token in ORCID's answer (HTTP {status})",
-                    status=status,
-                    url=self.token_url,
-                )
-            return token
-        raise HttpError(
-            self._scrub(f"{self.token_url}: {last} (still failing after {self.retries} retries)"),
-            url=self.token_url,
-        )
+                ) from None
+            raise HttpError(self._scrub(str(error)), status=error.status, url=error.url) from None
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            raise HttpError(
+                f"{self.token_url}: no access_token in ORCID's answer",
+                status=200,
+                url=self.token_url,
+            )
+        return token
 
     # ----------------------------------------------------------------- records
     def record(self, orcid: str) -> dict[str, Any]:
