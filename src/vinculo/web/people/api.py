@@ -196,10 +196,8 @@ def project_shortlist(request: HttpRequest, project_id: int) -> Any:
     project = project_get_for_user(request.user, project_id)
     entries = ProjectShortlistEntry.objects.filter(project=project, researcher__in=visible)
     return [
-        {"researcher": presenters.researcher(request.user, e.researcher), "profile": e.profile,
-         "score": e.score, "reasons": e.reasons}
-        for e in entries.select_related("researcher")
-    ]  # fmt: skip
+        presenters.shortlist_entry(request.user, e) for e in entries.select_related("researcher")
+    ]
 
 
 @router.post(
@@ -222,15 +220,7 @@ def project_shortlist_add_api(
                                       researcher=researcher, profile=payload.profile)  # fmt: skip
     except PeopleError as error:
         raise HttpError(400, str(error)) from None
-    return Status(
-        201,
-        {
-            "researcher": presenters.researcher(request.user, researcher),
-            "profile": entry.profile,
-            "score": entry.score,
-            "reasons": entry.reasons,
-        },
-    )
+    return Status(201, presenters.shortlist_entry(request.user, entry))
 
 
 @router.get(
@@ -267,10 +257,8 @@ def agreement_shortlist(request: HttpRequest, agreement_id: int) -> Any:
     agreement = shortlist_agreement(request.user, agreement_id)
     entries = AgreementShortlistEntry.objects.filter(agreement=agreement, researcher__in=visible)
     return [
-        {"researcher": presenters.researcher(request.user, e.researcher), "score": e.score,
-         "reasons": e.reasons}
-        for e in entries.select_related("researcher")
-    ]  # fmt: skip
+        presenters.shortlist_entry(request.user, e) for e in entries.select_related("researcher")
+    ]
 
 
 @router.post(
@@ -285,11 +273,7 @@ def agreement_shortlist_add_api(
     agreement = shortlist_agreement(request.user, agreement_id)
     researcher = researcher_get_for_user(request.user, payload.researcher)
     entry = agreement_shortlist_add(actor=request.user, agreement=agreement, researcher=researcher)
-    return Status(
-        201,
-        {"researcher": presenters.researcher(request.user, entry.researcher),
-         "score": entry.score, "reasons": entry.reasons},
-    )  # fmt: skip
+    return Status(201, presenters.shortlist_entry(request.user, entry))
 
 
 @router.get(
@@ -301,10 +285,8 @@ def agreement_shortlist_add_api(
 def shortlist_get(request: HttpRequest, opportunity_id: int) -> Any:
     opportunity = shortlist_opportunity(request.user, opportunity_id)
     return [
-        {"researcher": presenters.researcher(request.user, e.researcher), "score": e.score,
-         "reasons": e.reasons}
-        for e in shortlist(request.user, opportunity)
-    ]  # fmt: skip
+        presenters.shortlist_entry(request.user, e) for e in shortlist(request.user, opportunity)
+    ]
 
 
 @router.post(
@@ -317,14 +299,7 @@ def shortlist_post(request: HttpRequest, opportunity_id: int, payload: Shortlist
     opportunity = shortlist_opportunity(request.user, opportunity_id)
     researcher = researcher_get_for_user(request.user, payload.researcher)
     entry = shortlist_add(actor=request.user, opportunity=opportunity, researcher=researcher)
-    return Status(
-        201,
-        {
-            "researcher": presenters.researcher(request.user, researcher),
-            "score": entry.score,
-            "reasons": entry.reasons,
-        },
-    )
+    return Status(201, presenters.shortlist_entry(request.user, entry))
 
 
 class ImportOut(Schema):

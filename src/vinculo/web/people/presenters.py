@@ -12,7 +12,7 @@ from vinculo.web.people.models import Affiliation, Researcher
 from vinculo.web.people.selectors import redact
 from vinculo.web.people.services import DiasporaSummary, verdict
 
-__all__ = ["diaspora", "profile", "researcher", "search"]
+__all__ = ["diaspora", "profile", "researcher", "search", "shortlist_entry"]
 
 
 def search(
@@ -57,6 +57,19 @@ def researcher(user: Any, r: Researcher) -> dict[str, Any]:
             "hosts": list(r.hosts),
         },
     )
+
+
+def shortlist_entry(user: Any, entry: Any) -> dict[str, Any]:
+    """A shortlist entry (an opportunity's, a project's, an agreement's): the researcher
+    (redacted for the user), the fit's score and reasons, the profile for a project's."""
+    out = {
+        "researcher": researcher(user, entry.researcher),
+        "score": entry.score,
+        "reasons": entry.reasons,
+    }
+    if hasattr(entry, "profile"):
+        out["profile"] = entry.profile
+    return out
 
 
 def profile(user: Any, r: Researcher) -> dict[str, Any]:

@@ -41,6 +41,7 @@ __all__ = [
     "MERGE_ROLES",
     "PEOPLE_ROLES",
     "can_see_contact",
+    "can_shortlist_agreement",
     "post_countries",
     "redact",
     "researcher_get_for_user",
@@ -113,13 +114,22 @@ def shortlist_agreement(user: Any, agreement_id: int) -> Any:
     """The agreement whose shortlist the user may read and write: the central roles, and
     the officers of its post (an officer who reads it because it is shared: 403; one who
     may not read it: 404, as the agreement)."""
-    from vinculo.web.registry.selectors import agreement_get_for_user, user_post_ids
+    from vinculo.web.registry.selectors import agreement_get_for_user
 
     require_role(user, PEOPLE_ROLES)
     agreement = agreement_get_for_user(user, agreement_id)
-    if user.role == Role.OFFICER and agreement.post_id not in user_post_ids(user):
+    if not can_shortlist_agreement(user, agreement):
         raise PermissionDenied
     return agreement
+
+
+def can_shortlist_agreement(user: Any, agreement: Any) -> bool:
+    """The people roles, and for an officer only an agreement of one of their posts."""
+    from vinculo.web.registry.selectors import user_post_ids
+
+    if user.role not in PEOPLE_ROLES:
+        return False
+    return user.role != Role.OFFICER or agreement.post_id in user_post_ids(user)
 
 
 def shortlist(user: Any, opportunity: Opportunity) -> QuerySet[ShortlistEntry]:

@@ -479,11 +479,11 @@ def matches_for(user: Any, subject: str, text: str, *, top: int = 20) -> list[di
     :func:`match_text` does, from the ranking kept for the record and the scope
     (:func:`vinculo.web.people.summaries.ranked_for`: computed at the first request,
     maintained through imports and erasures)."""
-    from vinculo.web.people.selectors import researchers_visible_to, scope_countries
+    from vinculo.web.people.selectors import scope_countries
 
-    researchers = researchers_visible_to(user)
-    ranked, idf = summaries.ranked_for(subject, text, scope_countries(user), top)
-    return _with_reasons(researchers, text, ranked, idf)
+    countries = scope_countries(user)  # the scope researchers_visible_to reads, once
+    ranked, idf = summaries.ranked_for(subject, text, countries, top)
+    return _with_reasons(summaries.in_countries(countries), text, ranked, idf)
 
 
 #: The opportunities, projects and agreements whose rankings :func:`rank_all` computes.

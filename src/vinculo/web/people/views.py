@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from vinculo.strategy.people import PeopleError
-from vinculo.web.accounts.models import Role
 from vinculo.web.accounts.permissions import require_role
 from vinculo.web.paging import open_page
 from vinculo.web.people import presenters
@@ -32,6 +31,7 @@ from vinculo.web.people.selectors import (
     ERASE_ROLES,
     MERGE_ROLES,
     can_see_contact,
+    can_shortlist_agreement,
     researcher_get_for_user,
     researchers_visible_to,
     shortlist,
@@ -298,13 +298,11 @@ def project_matches(request: HttpRequest, project_id: int) -> HttpResponse:
 def agreement_matches(request: HttpRequest, agreement_id: int) -> HttpResponse:
     """The researchers who fit an agreement (its title and summary); the central roles and
     the officers of the agreement's post keep a shortlist on it."""
-    from vinculo.web.registry.selectors import agreement_get_for_user, user_post_ids
+    from vinculo.web.registry.selectors import agreement_get_for_user
 
     visible = researchers_visible_to(request.user)  # 403 for the roles that read none, first
     agreement = agreement_get_for_user(request.user, agreement_id)
-    can_shortlist = request.user.role != Role.OFFICER or agreement.post_id in user_post_ids(
-        request.user
-    )
+    can_shortlist = can_shortlist_agreement(request.user, agreement)
     if request.method == "POST":
         agreement = shortlist_agreement(request.user, agreement.pk)
         text = request.POST.get("researcher", "")
