@@ -162,9 +162,9 @@ class OrcidClient:
         return self._token
 
     def _request_token(self) -> str:
-        form = {
-            "client_id": self._id,
-            "client_secret": self._secret,
+        form = {  # both are set: the constructor refuses empty credentials
+            "client_id": self._id or "",
+            "client_secret": self._secret or "",
             "grant_type": "client_credentials",
             "scope": SCOPE,
         }
