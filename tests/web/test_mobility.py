@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import openpyxl
@@ -178,6 +179,10 @@ def test_page_in_both_languages(registry, mobility, language, title):
     assert f"<h1>{title}" in text
     assert 'id="mobility-data"' in text
     assert 'data-partner="FRA" data-priority="batteries"' in text
+    # the priority by its name in the page's language, not its id
+    row = re.search(r'<tr data-partner="FRA" data-priority="batteries">(.*?)</tr>', text).group(1)
+    expected = {"es": "Baterías de alto desempeño", "en": "High-performance batteries"}
+    assert re.findall(r"<td>([^<]*)</td>", row)[0] == expected[language]
 
 
 # ---------------------------------------------------------------- human capital (3:2:3)

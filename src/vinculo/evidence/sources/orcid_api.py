@@ -13,8 +13,12 @@ What the documentation says (read 2026-12-05)
   (orcid.org, Developer Tools). ORCID, "How do I get a /read-public access token?",
   https://info.orcid.org/?p=20943 ; ORCID, "Read Public information from an ORCID Record",
   https://github.com/ORCID/ORCID-Source/blob/master/orcid-api-web/tutorial/read_public.md
-  (both give the sandbox's endpoint, ``https://sandbox.orcid.org/oauth/token``; production
-  is the same path on ``orcid.org``).
+  (both give the sandbox's endpoint, ``https://sandbox.orcid.org/oauth/token``). The
+  production "Token exchange" is ``https://orcid.org/oauth/token`` and the Public API
+  ``https://pub.orcid.org/[version]``; the Public API allows 24 requests a second with a
+  burst of 40, 503 beyond: ORCID, "ORCID APIs" (Endpoints, API Limits),
+  https://github.com/ORCID/ORCID-Source/blob/master/orcid-api-web/README.md (commit
+  00cb2137).
 * The whole record: ``GET https://[HOST]/v3.0/[ORCID]/record`` with ``/read-public``;
   ``[HOST]`` is ``pub.orcid.org`` for the Public API on the production registry, and the
   token goes in ``Authorization: Bearer [token]``. ORCID, orcid-model "ORCID API v3.0

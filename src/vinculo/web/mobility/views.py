@@ -37,6 +37,7 @@ from vinculo.web.mobility.services import record_create
 from vinculo.web.pipeline.exports import FORMATS, _safe_excel, _text
 from vinculo.web.pipeline.imports import ImportFailedError
 from vinculo.web.registry.models import Country
+from vinculo.web.registry.selectors import priority_choices
 
 EXPORT_FORMATS = ("csv", "xlsx")
 #: the export's columns: the import's, with the record's number first (a file exported
@@ -95,7 +96,6 @@ def sankey_data(found: list[Any], names: dict[str, str], language: str) -> dict[
     apart (a partner can be on both); its ``name`` is the country's or the priority's name
     in the page's language. Every link's ``value`` is a number of stays."""
     from vinculo.strategy.i18n import country_name
-    from vinculo.web.registry.selectors import priority_choices
 
     priorities = dict(priority_choices(language))
     no_priority = _("No priority")
@@ -163,8 +163,16 @@ def flows_page(request: HttpRequest) -> HttpResponse:
         records = records.filter(partner_country_id=country)
     found = flows(records)
     names = dict(Country.objects.values_list("code", "name_es" if _lang() == "es" else "name_en"))
+    priorities = dict(priority_choices(_lang()))
     context = {
-        "flows": [{"flow": f, "name": names.get(f.partner, f.partner)} for f in found],
+        "flows": [
+            {
+                "flow": f,
+                "name": names.get(f.partner, f.partner),
+                "priority": priorities.get(f.priority, f.priority),
+            }
+            for f in found
+        ],
         "chart": chart_data(found),
         "sankey": sankey_data(found, names, _lang()),
         "incoming": sum(f.incoming for f in found),
