@@ -25,6 +25,7 @@ from vinculo.web.people.models import (
     KeptRanking,
     MergeSuggestion,
     Researcher,
+    ResearcherPlace,
     ResearcherTerm,
     TermFrequency,
 )
@@ -474,3 +475,154 @@ def test_pages_read_their_ids_without_parallel_workers_on_postgresql(registry):
     with serial():
         assert workers() == "0"
     assert workers() == before
+
+
+def _scope_from_affiliations(code: str) -> set[int]:
+    return set(
+        Researcher.objects.filter(affiliations__current=True, affiliations__country=code)
+        .values_list("id", flat=True)
+        .distinct()
+    )
+
+
+def _places(researcher: Researcher) -> list[str]:
+    return sorted(researcher.places.values_list("country", flat=True))
+
+
+def _assert_scopes_in_step() -> None:
+    """The place rows equal what the affiliations and names give for every researcher,
+    and every country's scope read from them is the one the affiliations give."""
+    assert summaries.places_drift() == []
+    codes = summaries.countries_of(Researcher.objects.values_list("id", flat=True))
+    assert codes
+    for code in codes:
+        assert set(summaries.in_countries([code]).values_list("id", flat=True)) == (
+            _scope_from_affiliations(code)
+        ), code
+
+
+def test_the_places_follow_every_write(registry):
+    """The place rows (the scopes' and the country filter's source) are derived at every
+    write: imports (a template, OpenAlex and ORCID JSON), a merge, an erasure, a purge;
+    two simultaneous posts give two rows; ``people_refresh`` repairs rows written around
+    the app."""
+    from django.db.models import Count
+
+    from tests.web.test_people import _load
+
+    _import(registry, _rows(60, 21))
+    _assert_scopes_in_step()
+    two = Researcher.objects.annotate(n=Count("places")).filter(n=2)
+    assert two.exists(), "the fixture gives some people a second current post"
+    for r in two:
+        assert _places(r) == sorted(
+            set(r.affiliations.filter(current=True).values_list("country", flat=True))
+        )
+        assert set(r.places.values_list("name", "name_key")) == {(r.name, r.name_key)}
+    _load(registry, "openalex_authors.json")
+    _load(registry, "orcid_record.json")
+    _assert_scopes_in_step()
+    # a person already imported comes back with a new current post: both are current
+    moved = (
+        Researcher.objects.annotate(n=Count("places"))
+        .filter(n=1, places__country="USA")
+        .order_by("id")
+        .first()
+    )
+    line = HEADER + f"{moved.name},{moved.orcid},,Instituto JP,,JP,2024,,1,employment,\n"
+    _import(registry, line, "moved.csv")
+    assert _places(moved) == ["JPN", "USA"]
+    _assert_scopes_in_step()
+    _import(
+        registry,
+        HEADER
+        + "Rosa Méndez,0000-0003-1419-2405,,UNAM,,MX,2006,2011,0,education,\n"
+        + "Rosa Méndez,0000-0003-1419-2405,,CNRS,,FR,2013,,1,employment,Battery recycling\n"
+        # the same institution's name (the suggestion's key), at its German site
+        + '"Méndez, Rosa",,,CNRS,,DE,2015,,1,employment,\n',
+        "rosa.csv",
+    )
+    kept = merge_accept(actor=registry.users["planner"], suggestion=MergeSuggestion.objects.get())
+    assert _places(kept) == ["DEU", "FRA"]
+    _assert_scopes_in_step()
+    researcher_erase(actor=registry.users["admin"], researcher=kept)
+    assert not ResearcherPlace.objects.filter(researcher_id=kept.pk).exists()
+    old = timezone.now() - timedelta(days=400)
+    Researcher.objects.filter(id__in=Researcher.objects.order_by("id")[:5].values("id")).update(
+        last_seen_at=old
+    )
+    assert purge_expired(days=365) == 5
+    _assert_scopes_in_step()
+    # written around the app (a bulk load, a rename): the drift is seen, people_refresh
+    # repairs it
+    first, second, third = Researcher.objects.order_by("id").values_list("id", flat=True)[:3]
+    ResearcherPlace.objects.filter(researcher_id=first).delete()
+    ResearcherPlace.objects.create(researcher_id=second, country="ZZZ", name="x", name_key="x")
+    Researcher.objects.filter(id=third).update(name="Otro Nombre")
+    assert summaries.places_drift() == [first, second, third]
+    call_command("people_refresh", stdout=io.StringIO(), stderr=io.StringIO())
+    _assert_scopes_in_step()
+
+
+def _ids(client, url: str) -> list[int]:
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    return [r["id"] for r in response.json()]
+
+
+def test_a_walked_country_lists_what_the_scope_query_lists(registry):
+    """One country walked from the place index (an officer's single host country, the
+    country filter) gives the same researchers in the same order, page after page, as
+    the general query (the scope from the affiliations, the researchers in name order),
+    for every filter combination and role."""
+    from vinculo.web.people.selectors import Found
+
+    both = (
+        "Ana Persona Prueba,0000-0002-1825-0097,,UNAM,,MX,2000,2005,0,education,\n"
+        "Ana Persona Prueba,0000-0002-1825-0097,,CNRS,,FR,2015,,1,employment,Battery recycling\n"
+        "Ana Persona Prueba,0000-0002-1825-0097,,Max Planck,,DE,2016,,1,employment,\n"
+    )
+    _import(registry, _rows(90, 23) + both)
+    names = dict(Researcher.objects.values_list("id", "name"))
+
+    def general(scope, q, country, in_diaspora):
+        found = Found(scope, q, country, in_diaspora)
+        ids = list(found.queryset().values_list("id", flat=True))
+        assert ids == sorted(ids, key=lambda i: (names[i], i))  # name order
+        return ids
+
+    cases = [
+        (None, "", "FRA", None),
+        (None, "persona 23", "USA", True),
+        (None, "prueba", "DEU", False),
+        (["FRA"], "", "", None),
+        (["FRA"], "persona", "", True),
+        (["FRA"], "", "DEU", None),  # in France and in Germany
+        (["FRA"], "", "FRA", None),
+        (["DEU", "FRA"], "", "FRA", None),
+        (["DEU", "FRA"], "", "", None),  # two countries: the general reading
+        ([], "", "FRA", None),  # an officer without posts
+        (None, "", "XYZ", None),
+    ]
+    for scope, q, country, in_diaspora in cases:
+        found = Found(scope, q, country, in_diaspora)
+        expected = general(scope, q, country, in_diaspora)
+        if country or (scope is not None and len(scope) == 1):
+            assert found.walk() is not None
+        whole = [r.pk for start in range(0, 120, 7) for r in found[start : start + 7]]
+        assert whole == expected, (scope, q, country, in_diaspora)
+    in_france = _scope_from_affiliations("FRA")
+    in_both = in_france & _scope_from_affiliations("DEU")
+    assert in_both, "the fixture has people in France and Germany at once"
+    assert set(general(["FRA"], "", "DEU", None)) == in_both
+    assert general([], "", "FRA", None) == []
+    # through the API and the page, as the officer of the post in France and the planner
+    olga = login("officer_a", registry)
+    assert set(_ids(olga, "/api/v1/people/researchers?limit=200")) == in_france
+    assert set(_ids(olga, "/api/v1/people/researchers?country=deu&limit=200")) == in_both
+    planner = login("planner", registry)
+    listed = _ids(planner, "/api/v1/people/researchers?country=FRA&limit=200")
+    assert listed == sorted(in_france, key=lambda i: (names[i], i))
+    page = olga.get("/people/?country=DEU").content.decode()
+    shown = {int(i) for i in re.findall(r'href="/people/(\d+)/">', page)}
+    assert shown == in_both

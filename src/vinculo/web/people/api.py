@@ -13,12 +13,12 @@ from ninja.files import UploadedFile
 
 from vinculo.strategy.people import PeopleError
 from vinculo.web.accounts.permissions import require_role
-from vinculo.web.paging import rows_by_ids
 from vinculo.web.people import presenters
 from vinculo.web.people.imports import import_json, import_table
 from vinculo.web.people.selectors import (
     MERGE_ROLES,
     researcher_get_for_user,
+    researchers_found,
     researchers_visible_to,
     scope_countries,
     shortlist,
@@ -109,10 +109,9 @@ class DiasporaOut(Schema):
     "`limit`, at most 200)",
 )
 def researcher_list(request: HttpRequest, filters: Query[SearchIn]) -> Any:
-    found = presenters.search(researchers_visible_to(request.user), filters.q, filters.country,
-                              filters.diaspora)  # fmt: skip
+    found = researchers_found(request.user, filters.q, filters.country, filters.diaspora)
     start = (filters.page - 1) * filters.limit
-    rows = rows_by_ids(found, start, start + filters.limit)
+    rows = found[start : start + filters.limit]
     return [presenters.researcher(request.user, r) for r in rows]
 
 

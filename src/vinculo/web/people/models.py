@@ -197,6 +197,35 @@ class AgreementShortlistEntry(models.Model):
         ordering: ClassVar[list[str]] = ["-score", "id"]
 
 
+class ResearcherPlace(models.Model):
+    """A country where a researcher has a current affiliation, with the researcher's name
+    (derived from the affiliations and the record at every write,
+    :func:`vinculo.web.people.summaries.researchers_changed`): the scopes of the people
+    roles and a country's list, read in name order from one index range until a page is
+    full."""
+
+    # indexed by the unique constraint (researcher, country)
+    researcher = models.ForeignKey(
+        Researcher, on_delete=models.CASCADE, related_name="places", db_index=False
+    )
+    country = models.CharField(max_length=3)  # ISO3
+    #: copies of the researcher's, to walk a country's researchers in name order
+    name = models.CharField(max_length=200)
+    name_key = models.CharField(max_length=200)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["researcher", "country"], name="people_place_once")
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(
+                fields=["country", "name", "researcher"],
+                include=["name_key"],
+                name="people_place_walk",
+            )
+        ]
+
+
 class DiasporaCountry(models.Model):
     """The diaspora in one host country, in all priorities (``priority`` empty) or in one:
     the figures the pages, the API and the brief show for the whole set of profiles.

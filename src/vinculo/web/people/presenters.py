@@ -5,40 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-
-from vinculo.strategy.people import name_key
-from vinculo.web.people.models import Affiliation, Researcher
+from vinculo.web.people.models import Researcher
 from vinculo.web.people.selectors import redact
 from vinculo.web.people.services import DiasporaSummary, verdict
 
-__all__ = ["diaspora", "profile", "researcher", "search", "shortlist_entry"]
-
-
-def search(
-    researchers: QuerySet[Researcher],
-    q: str = "",
-    country: str = "",
-    in_diaspora: bool | None = None,
-) -> QuerySet[Researcher]:
-    """Accent- and order-insensitive name search (every word of ``q`` in the name key),
-    current country (ISO3), diaspora or not."""
-    for word in name_key(q).split():
-        researchers = researchers.filter(name_key__contains=word)
-    if country:
-        researchers = researchers.filter(
-            id__in=Affiliation.objects.filter(current=True, country=country.upper()).values(
-                "researcher_id"
-            )
-        )
-    if in_diaspora is not None:
-        status = Researcher.Diaspora.DIASPORA
-        researchers = (
-            researchers.filter(diaspora=status)
-            if in_diaspora
-            else researchers.exclude(diaspora=status)
-        )
-    return researchers
+__all__ = ["diaspora", "profile", "researcher", "shortlist_entry"]
 
 
 def researcher(user: Any, r: Researcher) -> dict[str, Any]:

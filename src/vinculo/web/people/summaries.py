@@ -6,7 +6,11 @@
 - :class:`~vinculo.web.people.models.ResearcherTerm` and
   :class:`~vinculo.web.people.models.TermFrequency`: the matching index (each
   researcher's unit TF-IDF weights per topic stem, the stems' document frequencies), so
-  that an opportunity's best fits are a sum over the rows of the opportunity's stems.
+  that an opportunity's best fits are a sum over the rows of the opportunity's stems;
+- :class:`~vinculo.web.people.models.ResearcherPlace`: the countries of each
+  researcher's current affiliations with the researcher's name, so that a scope or a
+  country's list is one range of an index in name order (:func:`in_countries`,
+  :func:`place_walk`).
 
 Every write of researchers calls :func:`researchers_changed` in its transaction with the
 researchers and countries it touched; :func:`refresh_all` rebuilds everything (the
@@ -35,6 +39,7 @@ from vinculo.web.people.models import (
     DiasporaCountry,
     KeptRanking,
     Researcher,
+    ResearcherPlace,
     ResearcherTerm,
     TermFrequency,
 )
@@ -45,6 +50,9 @@ __all__ = [
     "countries_of",
     "diaspora_figures",
     "in_countries",
+    "in_place",
+    "place_walk",
+    "places_drift",
     "priorities_of",
     "ranked_for",
     "refresh_all",
@@ -385,11 +393,100 @@ def scored(
 def in_countries(countries: Iterable[str] | None) -> QuerySet[Researcher]:
     """Every researcher (``None``), or those with a current affiliation in one of
     ``countries`` (ISO3): the scopes of the people roles (an officer's: the host
-    countries of their posts, :mod:`vinculo.web.people.selectors`)."""
+    countries of their posts, :mod:`vinculo.web.people.selectors`) and the list's
+    country filter. Read from :class:`~vinculo.web.people.models.ResearcherPlace` (kept
+    equal to the affiliations by every write, :func:`places_drift`)."""
     if countries is None:
         return Researcher.objects.all()
-    ids = Affiliation.objects.filter(current=True, country__in=sorted(set(countries)))
-    return Researcher.objects.filter(id__in=ids.values("researcher_id"))
+    return Researcher.objects.filter(id__in=in_place(countries).values("researcher_id"))
+
+
+def in_place(countries: Iterable[str]) -> QuerySet[ResearcherPlace]:
+    """The place rows of ``countries`` (none for none)."""
+    codes = sorted({c for c in countries if c})
+    if not codes:
+        return ResearcherPlace.objects.none()
+    if len(codes) == 1:
+        return ResearcherPlace.objects.filter(country=codes[0])
+    return ResearcherPlace.objects.filter(country__in=codes)
+
+
+def place_walk(country: str) -> QuerySet[ResearcherPlace]:
+    """The researchers currently in ``country`` in the list's order (name, id), walked
+    from the index ``people_place_walk``: filter it (``name_key``, ``researcher_id``) and
+    slice it; the order is the same as the researchers' (the same names, the same
+    collation)."""
+    return ResearcherPlace.objects.filter(country=country).order_by("name", "researcher_id")
+
+
+def _places_of(ids: Sequence[int]) -> dict[int, set[str]]:
+    """The countries of the current affiliations of each of ``ids``."""
+    found: dict[int, set[str]] = {rid: set() for rid in ids}
+    for start in range(0, len(ids), BATCH):
+        for rid, country in (
+            Affiliation.objects.filter(researcher_id__in=ids[start : start + BATCH], current=True)
+            .exclude(country="")
+            .values_list("researcher_id", "country")
+        ):
+            found[rid].add(country)
+    return found
+
+
+def _place_rows(ids: Sequence[int]) -> tuple[set[tuple[Any, ...]], dict[tuple[Any, ...], int]]:
+    """The place rows ``ids`` should have (researcher, country, name, name key) and
+    those they have (the same, to their primary keys)."""
+    wanted: set[tuple[Any, ...]] = set()
+    have: dict[tuple[Any, ...], int] = {}
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        where = _places_of(chunk)
+        for rid, name, key in Researcher.objects.filter(id__in=chunk).values_list(
+            "id", "name", "name_key"
+        ):
+            wanted.update((rid, country, name, key) for country in where[rid])
+        for pk, *row in ResearcherPlace.objects.filter(researcher_id__in=chunk).values_list(
+            "pk", "researcher_id", "country", "name", "name_key"
+        ):
+            have[tuple(row)] = pk
+    return wanted, have
+
+
+def _store_places(researcher_ids: Iterable[int]) -> None:
+    """Bring the place rows of ``researcher_ids`` in step with their affiliations and
+    names."""
+    wanted, have = _place_rows(sorted(set(researcher_ids)))
+    gone = [pk for row, pk in have.items() if row not in wanted]
+    for start in range(0, len(gone), BATCH):
+        ResearcherPlace.objects.filter(pk__in=gone[start : start + BATCH]).delete()
+    ResearcherPlace.objects.bulk_create(
+        [
+            ResearcherPlace(researcher_id=rid, country=country, name=name, name_key=key)
+            for rid, country, name, key in sorted(wanted - have.keys())
+        ],
+        batch_size=BATCH,
+    )
+
+
+def places_drift(ids: Iterable[int] | None = None) -> list[int]:
+    """The researchers (of ``ids``, or all) whose place rows differ from what their
+    affiliations and names give: none after every write; :func:`refresh_all` repairs
+    what was written around the app."""
+    wanted_ids = sorted(
+        set(ids) if ids is not None else Researcher.objects.values_list("id", flat=True)
+    )
+    wanted, have = _place_rows(wanted_ids)
+    return sorted({row[0] for row in wanted.symmetric_difference(have.keys())})
+
+
+#: Every researcher's place rows from their current affiliations, in one statement (after
+#: the rows are emptied: :func:`refresh_all`).
+PLACES_FROM_AFFILIATIONS = (
+    f"INSERT INTO {ResearcherPlace._meta.db_table} (researcher_id, country, name, name_key) "
+    "SELECT DISTINCT a.researcher_id, a.country, r.name, r.name_key "
+    f"FROM {Affiliation._meta.db_table} a "
+    f"JOIN {Researcher._meta.db_table} r ON r.id = a.researcher_id "
+    "WHERE a.current = %s AND a.country <> ''"
+)
 
 
 #: How many more researchers a kept ranking holds than it shows: the reserve that lets
@@ -459,9 +556,9 @@ def _maintain_rankings(researcher_ids: Iterable[int]) -> None:
             "researcher_id", "stem", "weight"
         ):
             postings.setdefault(stem, []).append((rid, weight))
-        for rid, country in Affiliation.objects.filter(
-            researcher_id__in=chunk, current=True
-        ).values_list("researcher_id", "country"):
+        for rid, country in ResearcherPlace.objects.filter(researcher_id__in=chunk).values_list(
+            "researcher_id", "country"
+        ):
             current.setdefault(rid, set()).add(country)
     changed, dropped = [], []
     for row in KeptRanking.objects.iterator(chunk_size=BATCH):
@@ -498,18 +595,19 @@ def _maintain_rankings(researcher_ids: Iterable[int]) -> None:
 
 
 def researchers_changed(researcher_ids: Iterable[int], countries: Iterable[str] = ()) -> None:
-    """Keep the derived tables in step after a write: the matching rows of
-    ``researcher_ids`` and the diaspora of ``countries`` plus their current countries
-    (call with the countries they had before the write too)."""
+    """Keep the derived tables in step after a write: the places (current countries)
+    and the matching rows of ``researcher_ids``, and the diaspora of ``countries`` plus their
+    current countries (call with the countries they had before the write too)."""
     ids = set(researcher_ids)
+    _store_places(ids)
     reindex_terms(ids)
     refresh_countries({*countries, *countries_of(ids)})
 
 
 def refresh_all(progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
-    """Rebuild every derived table from the profiles: each researcher's priorities, the
-    document frequencies, every researcher's matching rows, every country's diaspora.
-    One transaction. ``progress(step, done, total)`` is called as it goes."""
+    """Rebuild every derived table from the profiles: each researcher's priorities and
+    places (current countries), the document frequencies, every researcher's matching rows, every
+    country's diaspora. One transaction. ``progress(step, done, total)`` is called as it goes."""
     report = {"researchers": 0, "terms": 0, "countries": 0}
     with transaction.atomic():
         ids = list(Researcher.objects.order_by("id").values_list("id", flat=True))
@@ -535,6 +633,11 @@ def refresh_all(progress: Callable[[str, int, int], None] | None = None) -> dict
             if progress:
                 progress("priorities", min(start + BATCH, total), total)
         report["researchers"] = total
+        ResearcherPlace.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(PLACES_FROM_AFFILIATIONS, [True])
+        if progress:
+            progress("places", total, total)
         TermFrequency.objects.all().delete()
         ResearcherTerm.objects.all().delete()
         TermFrequency.objects.bulk_create(

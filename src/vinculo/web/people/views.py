@@ -33,6 +33,7 @@ from vinculo.web.people.selectors import (
     can_see_contact,
     can_shortlist_agreement,
     researcher_get_for_user,
+    researchers_found,
     researchers_visible_to,
     shortlist,
     shortlist_agreement,
@@ -76,10 +77,9 @@ class ImportForm(forms.Form):
 @require_http_methods(["GET"])
 def researcher_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    found = researchers_visible_to(request.user)
-    if form.is_valid():
-        found = presenters.search(found, form.cleaned_data["q"], form.cleaned_data["country"])
-    page = open_page(found, request.GET.get("page"), PAGE, ids_first=True)
+    searched = form.cleaned_data if form.is_valid() else {}
+    found = researchers_found(request.user, searched.get("q", ""), searched.get("country", ""))
+    page = open_page(found, request.GET.get("page"), PAGE)
     rows = [presenters.researcher(request.user, r) for r in page.object_list]
     context = {
         "form": form,
@@ -104,9 +104,10 @@ def researcher_export(request: HttpRequest) -> HttpResponse:
     """The researchers in the caller's scope as CSV (searched as the list), contact fields
     redacted unless planner or administrator."""
     form = SearchForm(request.GET or None)
-    found = researchers_visible_to(request.user)
-    if form.is_valid():
-        found = presenters.search(found, form.cleaned_data["q"], form.cleaned_data["country"])
+    searched = form.cleaned_data if form.is_valid() else {}
+    found = researchers_found(
+        request.user, searched.get("q", ""), searched.get("country", "")
+    ).queryset()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="researchers.csv"'
     writer = csv.writer(response)
