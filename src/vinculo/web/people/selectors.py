@@ -103,21 +103,22 @@ class Found:
         self.country = country.strip().upper()
         self.in_diaspora = in_diaspora
 
+    def _narrowed(self, rows: QuerySet[Any], diaspora: str) -> QuerySet[Any]:
+        """``rows`` with every word in the name key and the diaspora filter (its field
+        named ``diaspora`` from ``rows``)."""
+        for word in self.words:
+            rows = rows.filter(name_key__contains=word)
+        if self.in_diaspora is not None:
+            where = {diaspora: Researcher.Diaspora.DIASPORA}
+            rows = rows.filter(**where) if self.in_diaspora else rows.exclude(**where)
+        return rows
+
     def queryset(self) -> QuerySet[Researcher]:
         """Every researcher found, in name order (the export; the general reading)."""
         found = in_countries(self.scope)
-        for word in self.words:
-            found = found.filter(name_key__contains=word)
         if self.country:
             found = found & in_countries([self.country])
-        if self.in_diaspora is not None:
-            status = Researcher.Diaspora.DIASPORA
-            found = (
-                found.filter(diaspora=status)
-                if self.in_diaspora
-                else found.exclude(diaspora=status)
-            )
-        return found
+        return self._narrowed(found, "diaspora")
 
     def walk(self) -> QuerySet[Any] | None:
         """The place rows found when one country is walked, in order; None otherwise."""
@@ -128,18 +129,9 @@ class Found:
         else:
             return None
         rows = place_walk(walked)
-        for word in self.words:
-            rows = rows.filter(name_key__contains=word)
         if self.country and self.scope is not None and self.country not in self.scope:
             rows = rows.filter(researcher_id__in=in_place(self.scope).values("researcher_id"))
-        if self.in_diaspora is not None:
-            status = Researcher.Diaspora.DIASPORA
-            rows = (
-                rows.filter(researcher__diaspora=status)
-                if self.in_diaspora
-                else rows.exclude(researcher__diaspora=status)
-            )
-        return rows
+        return self._narrowed(rows, "researcher__diaspora")
 
     def __getitem__(self, part: slice) -> list[Researcher]:
         start, stop = part.start or 0, part.stop
