@@ -406,7 +406,22 @@ def test_people_rank_computes_the_open_records_rankings_ahead(registry):
     total = opportunities.count() + projects.count() + agreements.count()
     assert total >= 2
     assert sum(subjects.values()) > total  # officer scopes among them
-    assert out.getvalue().startswith(f"{sum(subjects.values())} rankings")
+    n = sum(subjects.values())
+    assert out.getvalue().startswith(f"{n} rankings checked, {n} computed")
+    # run again (cron): nothing to compute; a new opportunity's text: only its rankings
+    out = io.StringIO()
+    call_command("people_rank", stdout=out, stderr=io.StringIO())
+    assert out.getvalue().startswith(f"{n} rankings checked, 0 computed")
+    changed = registry.opportunity_a
+    changed.description += " Solid-state battery cells."
+    changed.save()
+    out = io.StringIO()
+    call_command("people_rank", stdout=out, stderr=io.StringIO())
+    redone = 1 + len(
+        {tuple(sorted(u.posts.values_list("host_country_id", flat=True)))
+         for u in changed.post.officers.all()}
+    )  # fmt: skip
+    assert out.getvalue().startswith(f"{n} rankings checked, {redone} computed")
     opportunity = registry.opportunity_a
     before = KeptRanking.objects.get(
         subject=f"opportunity:{opportunity.pk}", countries__isnull=True

@@ -492,12 +492,14 @@ OPEN_AGREEMENTS = ("draft", "negotiation", "signed", "in_force")
 OPEN_PROJECTS = ("planned", "active", "paused")
 
 
-def rank_all(progress: Any = None, *, top: int = 20) -> int:
+def rank_all(progress: Any = None, *, top: int = 20) -> tuple[int, int]:
     """Compute the kept rankings of the open records ahead of their first view (the
     ``people_rank`` command, after ``people_refresh``): each open opportunity for the
     central roles and for the officers of its post (their scope: all their posts'
     countries), each open strategic project and agreement for the central roles.
-    ``progress(done, total)`` is called as it goes; returns the rankings computed."""
+    Only the rankings missing or whose text changed are computed (the rest are kept
+    exact by the writes), so it can run often (cron). ``progress(done, total)`` is
+    called as it goes; returns the rankings checked and those computed."""
     from vinculo.web.registry.models import Agreement, Project
 
     jobs: list[tuple[str, str, list[str] | None]] = []
@@ -513,11 +515,14 @@ def rank_all(progress: Any = None, *, top: int = 20) -> int:
         jobs.append((f"project:{project.pk}", project_text(project), None))
     for agreement in Agreement.objects.filter(status__in=OPEN_AGREEMENTS).order_by("pk"):
         jobs.append((f"agreement:{agreement.pk}", agreement_text(agreement), None))
+    computed = 0
     for done, (subject, text, countries) in enumerate(jobs, start=1):
-        summaries.ranked_for(subject, text, countries, top)
+        if not summaries.is_kept(subject, text, countries, top):
+            summaries.ranked_for(subject, text, countries, top)
+            computed += 1
         if progress:
             progress(done, len(jobs))
-    return len(jobs)
+    return len(jobs), computed
 
 
 def _with_reasons(

@@ -51,6 +51,7 @@ __all__ = [
     "diaspora_figures",
     "in_countries",
     "in_place",
+    "is_kept",
     "place_walk",
     "places_drift",
     "priorities_of",
@@ -500,6 +501,22 @@ def _order(item: Sequence[Any]) -> tuple[float, int]:
     return (-round(float(item[1]), TIE_DIGITS), int(item[0]))
 
 
+def _kept_keys(
+    text: str, countries: Iterable[str] | None, top: int
+) -> tuple[list[str] | None, str, str]:
+    """The scope's codes, the scope's key and the text's key of a kept ranking."""
+    codes = None if countries is None else sorted(set(countries))
+    scope_name = "*" if codes is None else ",".join(codes)
+    scope = hashlib.sha256(scope_name.encode()).hexdigest()
+    return codes, scope, hashlib.sha256(f"{top}\n{text}".encode()).hexdigest()
+
+
+def is_kept(subject: str, text: str, countries: Iterable[str] | None, top: int) -> bool:
+    """Whether :func:`ranked_for` would read a kept ranking (not compute one)."""
+    _codes, scope, key = _kept_keys(text, countries, top)
+    return KeptRanking.objects.filter(subject=subject, scope=scope, key=key).exists()
+
+
 def ranked_for(
     subject: str, text: str, countries: Iterable[str] | None, top: int
 ) -> tuple[list[tuple[int, float]], dict[str, float]]:
@@ -510,10 +527,7 @@ def ranked_for(
     by :func:`_maintain_rankings` instead of computed again. The scores keep the text's
     weights of their computation (the document frequencies an import moves change them
     only at the next ``people_refresh``, which computes every ranking again)."""
-    codes = None if countries is None else sorted(set(countries))
-    scope_name = "*" if codes is None else ",".join(codes)
-    scope = hashlib.sha256(scope_name.encode()).hexdigest()
-    key = hashlib.sha256(f"{top}\n{text}".encode()).hexdigest()
+    codes, scope, key = _kept_keys(text, countries, top)
     row = KeptRanking.objects.filter(subject=subject, scope=scope).first()
     if row is not None and row.key == key:
         df, n, _bound = _df(tokenize(text))

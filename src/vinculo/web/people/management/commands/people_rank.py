@@ -2,8 +2,9 @@
 central roles and for the officers of their posts), strategic projects and agreements, so
 that no one waits for the first view of a record's matches (seconds at a million
 profiles). ``people_refresh`` drops every kept ranking (it reweights every profile): run
-this after it. Imports, merges and erasures keep the rankings up to date themselves
-(docs/people.md, "At scale")."""
+this after it, and from cron every few minutes: it computes only the rankings missing or
+whose record's text changed (a new opportunity's), the others are kept exact by imports,
+merges and erasures themselves (docs/people.md, "At scale")."""
 
 from __future__ import annotations
 
@@ -28,5 +29,8 @@ class Command(BaseCommand):
                 shown[0] = percent
                 self.stderr.write(f"rankings: {done:,} of {total:,} ({percent} %)")
 
-        count = rank_all(progress)
-        self.stdout.write(f"{count} rankings in {time.perf_counter() - start:.1f} s")
+        checked, computed = rank_all(progress)
+        self.stdout.write(
+            f"{checked} rankings checked, {computed} computed, "
+            f"in {time.perf_counter() - start:.1f} s"
+        )
