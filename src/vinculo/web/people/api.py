@@ -239,10 +239,6 @@ def agreement_matches(request: HttpRequest, agreement_id: int) -> Any:
     ]
 
 
-class AgreementShortlistIn(Schema):
-    researcher: int
-
-
 @router.get(
     "/agreements/{agreement_id}/shortlist",
     response={200: list[MatchOut], **ERRORS},
@@ -267,7 +263,7 @@ def agreement_shortlist(request: HttpRequest, agreement_id: int) -> Any:
     summary="Shortlist a researcher in your scope for the agreement",
 )
 def agreement_shortlist_add_api(
-    request: HttpRequest, agreement_id: int, payload: AgreementShortlistIn
+    request: HttpRequest, agreement_id: int, payload: ShortlistIn
 ) -> Any:
     agreement = shortlist_agreement(request.user, agreement_id)
     researcher = researcher_get_for_user(request.user, payload.researcher)

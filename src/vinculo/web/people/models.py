@@ -130,11 +130,10 @@ class MergeSuggestion(models.Model):
     decided_at = models.DateTimeField(null=True)
 
 
-class ShortlistEntry(models.Model):
-    """A researcher an officer shortlisted for an opportunity; seen within the
-    opportunity's post (its officers) and by planners and administrators."""
+class _Entry(models.Model):
+    """What every shortlist entry holds: the researcher, the fit's score and reasons when
+    added, who added it and when."""
 
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="+")
     researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()
     reasons = models.JSONField(default=dict)
@@ -144,26 +143,29 @@ class ShortlistEntry(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
+
+
+class ShortlistEntry(_Entry):
+    """A researcher an officer shortlisted for an opportunity; seen within the
+    opportunity's post (its officers) and by planners and administrators."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["opportunity", "researcher"], name="shortlist_once")
         ]
         ordering: ClassVar[list[str]] = ["-score", "id"]
 
 
-class ProjectShortlistEntry(models.Model):
+class ProjectShortlistEntry(_Entry):
     """A researcher a planner shortlisted for one specialist profile a strategic project
     needs: the researchers matched to the project in its human-capital gap (3:2:3; the
     gap is needed minus expected graduates minus these). Seen by the people roles."""
 
     project = models.ForeignKey("registry.Project", on_delete=models.CASCADE, related_name="+")
-    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="+")
     profile = models.CharField(_("specialist profile"), max_length=100)
-    score = models.FloatField()
-    reasons = models.JSONField(default=dict)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
-    )
-    added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -174,19 +176,12 @@ class ProjectShortlistEntry(models.Model):
         ordering: ClassVar[list[str]] = ["profile", "-score", "id"]
 
 
-class AgreementShortlistEntry(models.Model):
+class AgreementShortlistEntry(_Entry):
     """A researcher shortlisted for a cooperation agreement (its exchanges, joint
     projects, the programmes it creates), by a planner, an administrator or an officer of
     the agreement's post, with the fit's score and reasons when added."""
 
     agreement = models.ForeignKey("registry.Agreement", on_delete=models.CASCADE, related_name="+")
-    researcher = models.ForeignKey(Researcher, on_delete=models.CASCADE, related_name="+")
-    score = models.FloatField()
-    reasons = models.JSONField(default=dict)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
-    )
-    added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [

@@ -580,18 +580,10 @@ def project_shortlist_add(
     require_role(actor, MERGE_ROLES)
     if profile not in project_profiles(project):
         raise lib.PeopleError(f"profile: {profile!r} is not a profile this project needs")
-    with transaction.atomic():
-        fits = match_text(Researcher.objects.filter(pk=researcher.pk), project_text(project))
-        entry, _created = ProjectShortlistEntry.objects.update_or_create(
-            project=project, researcher=researcher, profile=profile,
-            defaults={"score": fits[0]["score"] if fits else 0.0,
-                      "reasons": fits[0]["reasons"] if fits else {}, "added_by": actor},
-        )  # fmt: skip
-        audit_record(
-            actor=actor, action="project_shortlist.add", obj=project,
-            changes={"researcher": (None, researcher.pk), "profile": (None, profile)},
-        )  # fmt: skip
-    return entry
+    return _shortlist(
+        ProjectShortlistEntry, "project_shortlist.add", actor=actor, researcher=researcher,
+        text=project_text(project), on={"project": project, "profile": profile},
+    )  # fmt: skip
 
 
 def agreement_shortlist_add(
@@ -602,18 +594,10 @@ def agreement_shortlist_add(
     (:func:`~vinculo.web.people.selectors.shortlist_agreement`) and the researcher
     (in the actor's scope)."""
     require_role(actor, PEOPLE_ROLES)
-    with transaction.atomic():
-        fits = match_text(Researcher.objects.filter(pk=researcher.pk), agreement_text(agreement))
-        entry, _created = AgreementShortlistEntry.objects.update_or_create(
-            agreement=agreement, researcher=researcher,
-            defaults={"score": fits[0]["score"] if fits else 0.0,
-                      "reasons": fits[0]["reasons"] if fits else {}, "added_by": actor},
-        )  # fmt: skip
-        audit_record(
-            actor=actor, action="agreement_shortlist.add", obj=agreement,
-            changes={"researcher": (None, researcher.pk)},
-        )  # fmt: skip
-    return entry
+    return _shortlist(
+        AgreementShortlistEntry, "agreement_shortlist.add", actor=actor, researcher=researcher,
+        text=agreement_text(agreement), on={"agreement": agreement},
+    )  # fmt: skip
 
 
 def shortlist_add(
@@ -622,18 +606,35 @@ def shortlist_add(
     """Save ``researcher`` on the opportunity's shortlist with the fit's score and reasons
     (recomputed: the client does not supply them)."""
     require_role(actor, PEOPLE_ROLES)
+    return _shortlist(
+        ShortlistEntry, "shortlist.add", actor=actor, researcher=researcher,
+        text=opportunity_text(opportunity), on={"opportunity": opportunity},
+    )  # fmt: skip
+
+
+def _shortlist(
+    model: Any,
+    action: str,
+    *,
+    actor: Any,
+    researcher: Researcher,
+    text: str,
+    on: dict[str, Any],
+) -> Any:
+    """Save (or update) ``researcher``'s entry of ``model`` for the record ``on`` (its
+    first item; a project's also names the profile), with the fit to ``text``'s score and
+    reasons, and an audit entry of ``action`` on the record."""
+    record = next(iter(on.values()))
     with transaction.atomic():
-        fits = match_opportunity(Researcher.objects.filter(pk=researcher.pk), opportunity)
-        score = fits[0]["score"] if fits else 0.0
-        reasons = fits[0]["reasons"] if fits else {}
-        entry, _created = ShortlistEntry.objects.update_or_create(
-            opportunity=opportunity, researcher=researcher,
-            defaults={"score": score, "reasons": reasons, "added_by": actor},
+        fits = match_text(Researcher.objects.filter(pk=researcher.pk), text)
+        entry, _created = model.objects.update_or_create(
+            researcher=researcher, **on,
+            defaults={"score": fits[0]["score"] if fits else 0.0,
+                      "reasons": fits[0]["reasons"] if fits else {}, "added_by": actor},
         )  # fmt: skip
-        audit_record(
-            actor=actor, action="shortlist.add", obj=opportunity,
-            changes={"researcher": (None, researcher.pk)},
-        )  # fmt: skip
+        changes = {"researcher": (None, researcher.pk)}
+        changes.update({k: (None, v) for k, v in on.items() if isinstance(v, str)})
+        audit_record(actor=actor, action=action, obj=record, changes=changes)
     return entry
 
 

@@ -407,8 +407,6 @@ def in_place(countries: Iterable[str]) -> QuerySet[ResearcherPlace]:
     codes = sorted({c for c in countries if c})
     if not codes:
         return ResearcherPlace.objects.none()
-    if len(codes) == 1:
-        return ResearcherPlace.objects.filter(country=codes[0])
     return ResearcherPlace.objects.filter(country__in=codes)
 
 

@@ -26,6 +26,7 @@ from vinculo.web.people.models import (
     AgreementShortlistEntry,
     MergeSuggestion,
     ProjectShortlistEntry,
+    Researcher,
 )
 from vinculo.web.people.selectors import (
     ERASE_ROLES,
@@ -221,15 +222,21 @@ def merge(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     return redirect("people:detail", researcher_id=kept.pk)
 
 
+def _posted_researcher(request: HttpRequest) -> Researcher:
+    """The researcher a shortlist form posts (``researcher``: a number), in the user's
+    scope; anything else is 404."""
+    text = request.POST.get("researcher", "")
+    if not text.isdigit() or len(text) > 18:
+        raise Http404("No such researcher")
+    return researcher_get_for_user(request.user, int(text))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def matches(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     opportunity = shortlist_opportunity(request.user, opportunity_id)
     if request.method == "POST":
-        text = request.POST.get("researcher", "")
-        if not text.isdigit() or len(text) > 18:
-            raise Http404("No such researcher")
-        researcher = researcher_get_for_user(request.user, int(text))
+        researcher = _posted_researcher(request)
         shortlist_add(actor=request.user, opportunity=opportunity, researcher=researcher)
         return redirect("people:matches", opportunity_id=opportunity.pk)
     text = opportunity_text(opportunity)
@@ -259,10 +266,7 @@ def project_matches(request: HttpRequest, project_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         require_role(request.user, MERGE_ROLES)
-        text = request.POST.get("researcher", "")
-        if not text.isdigit() or len(text) > 18:
-            raise Http404("No such researcher")
-        researcher = researcher_get_for_user(request.user, int(text))
+        researcher = _posted_researcher(request)
         try:
             project_shortlist_add(actor=request.user, project=project, researcher=researcher,
                                   profile=request.POST.get("profile", ""))  # fmt: skip
@@ -306,10 +310,7 @@ def agreement_matches(request: HttpRequest, agreement_id: int) -> HttpResponse:
     can_shortlist = can_shortlist_agreement(request.user, agreement)
     if request.method == "POST":
         agreement = shortlist_agreement(request.user, agreement.pk)
-        text = request.POST.get("researcher", "")
-        if not text.isdigit() or len(text) > 18:
-            raise Http404("No such researcher")
-        researcher = researcher_get_for_user(request.user, int(text))
+        researcher = _posted_researcher(request)
         agreement_shortlist_add(actor=request.user, agreement=agreement, researcher=researcher)
         return redirect("people:agreement_matches", agreement_id=agreement.pk)
     found = matches_for(request.user, f"agreement:{agreement.pk}", agreement_text(agreement))
